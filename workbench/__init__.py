@@ -1,0 +1,3 @@
+"""GRC Workbench: an offline workbench for ISO/IEC 27001 information security management systems."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,182 @@
+"""The workspace's tables. Behaviour lives in ``workbench.services``; these only hold data.
+
+Timestamps are timezone-aware UTC. Versions are immutable: nothing in the services updates or
+deletes them, and triggers created by the migrations reject both at the database.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import Column, LargeBinary, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from workbench.models.enums import (
+    ArtifactKind,
+    ArtifactStatus,
+    Decision,
+    EventKind,
+    EventStatus,
+)
+from workbench.models.types import UTCDateTime
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _utc_column(*, nullable: bool = False) -> Column[datetime]:
+    return Column(UTCDateTime(), nullable=nullable)
+
+
+class WorkspaceProfile(SQLModel, table=True):
+    """The client organisation the workspace is about; a single row with id 1."""
+
+    __tablename__ = "workspace_profile"
+
+    id: int = Field(default=1, primary_key=True)
+    organisation_name: str = ""
+    isms_scope: str = ""
+    isms_owner: str = ""
+    certification_target: date | None = None
+    locations: str = ""
+    industry: str = ""
+    created_at: datetime = Field(default_factory=utc_now, sa_column=_utc_column())
+
+
+class Person(SQLModel, table=True):
+    """Someone who owns, reviews or approves artifacts. The public key lets anyone verify."""
+
+    __tablename__ = "person"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(index=True, unique=True)
+    role: str = ""
+    email: str = ""
+    public_key: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    key_fingerprint: str | None = None
+    created_at: datetime = Field(default_factory=utc_now, sa_column=_utc_column())
+
+
+class Artifact(SQLModel, table=True):
+    """One entry of the ISMS register: a policy, procedure, record, ..."""
+
+    __tablename__ = "artifact"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: ArtifactKind = Field(index=True)
+    title: str = Field(index=True)
+    owner: str = ""
+    status: ArtifactStatus = Field(default=ArtifactStatus.DRAFT, index=True)
+    template: str | None = None
+    review_interval_months: int = 12
+    next_review: date | None = Field(default=None, index=True)
+    created_at: datetime = Field(default_factory=utc_now, sa_column=_utc_column())
+    updated_at: datetime = Field(default_factory=utc_now, sa_column=_utc_column())
+
+
+class ArtifactLink(SQLModel, table=True):
+    """A clause or control reference (``ISO27001:2022/6.1.2``) an artifact covers."""
+
+    __tablename__ = "artifact_link"
+    __table_args__ = (UniqueConstraint("artifact_id", "ref"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    artifact_id: int = Field(foreign_key="artifact.id", index=True, ondelete="CASCADE")
+    ref: str = Field(index=True)
+
+
+class Version(SQLModel, table=True):
+    """An immutable version of an artifact's Markdown content, stored zlib-compressed."""
+
+    __tablename__ = "version"
+    __table_args__ = (UniqueConstraint("artifact_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    artifact_id: int = Field(foreign_key="artifact.id", index=True)
+    number: int
+    content_z: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    content_sha256: str
+    chain_hash: str
+    author: str
+    comment: str = ""
+    created_at: datetime = Field(default_factory=utc_now, sa_column=_utc_column())
+
+
+class DraftBuffer(SQLModel, table=True):
+    """The editor's unsaved text for an artifact, kept apart from versions for crash recovery."""
+
+    __tablename__ = "draft_buffer"
+
+    artifact_id: int = Field(foreign_key="artifact.id", primary_key=True)
+    base_version: int
+    content: str
+    updated_at: datetime = Field(default_factory=utc_now, sa_column=_utc_column())
+
+
+class Approval(SQLModel, table=True):
+    """A signed decision on one exact version."""
+
+    __tablename__ = "approval"
+
+    id: int | None = Field(default=None, primary_key=True)
+    artifact_id: int = Field(foreign_key="artifact.id", index=True)
+    version_id: int = Field(foreign_key="version.id", index=True)
+    version_number: int
+    content_sha256: str
+    decision: Decision
+    signer_id: int = Field(foreign_key="person.id")
+    key_fingerprint: str
+    comment: str = ""
+    payload: str
+    signature: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    signed_at: datetime = Field(default_factory=utc_now, sa_column=_utc_column())
+
+
+class PlannerEvent(SQLModel, table=True):
+    """An audit, review, certification milestone or other dated ISMS activity."""
+
+    __tablename__ = "planner_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(index=True, unique=True)
+    kind: EventKind = Field(index=True)
+    title: str
+    start: datetime = Field(sa_column=_utc_column())
+    end: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+    all_day: bool = False
+    rrule: str | None = None
+    location: str = ""
+    notes: str = ""
+    status: EventStatus = EventStatus.PLANNED
+    outcome: str = ""
+    reminder_minutes: int | None = None
+    created_at: datetime = Field(default_factory=utc_now, sa_column=_utc_column())
+    updated_at: datetime = Field(default_factory=utc_now, sa_column=_utc_column())
+
+
+class EventLink(SQLModel, table=True):
+    """Links a planner event to an artifact or to a clause/control reference."""
+
+    __tablename__ = "event_link"
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="planner_event.id", index=True, ondelete="CASCADE")
+    artifact_id: int | None = Field(default=None, foreign_key="artifact.id")
+    ref: str | None = None
+
+
+class AuditLogEntry(SQLModel, table=True):
+    """One write to the workspace. Append-only; each entry hashes the one before it."""
+
+    __tablename__ = "audit_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utc_now, sa_column=_utc_column())
+    actor: str
+    action: str = Field(index=True)
+    entity: str
+    entity_id: str
+    summary: str = "{}"
+    prev_hash: str
+    entry_hash: str
