@@ -1,0 +1,41 @@
+"""Shared fixtures. Qt runs offscreen, and every test gets its own data and config folders."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything imports Qt
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from workbench.services.card_library import CardLibrary, load_library
+from workbench.services.store import Workspace, open_workspace
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def isolated_user_dirs(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Point the user data and config folders at a temp dir, so tests never touch real ones."""
+    home = tmp_path_factory.mktemp("user")
+    monkeypatch.setenv("WORKBENCH_DATA_DIR", str(home / "data"))
+    monkeypatch.setenv("WORKBENCH_CONFIG_DIR", str(home / "config"))
+    monkeypatch.setenv("WORKBENCH_USER", "Mara Tester")
+    return home
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Iterator[Workspace]:
+    opened = open_workspace(tmp_path / "client.grcw")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture(scope="session")
+def library() -> CardLibrary:
+    return load_library()

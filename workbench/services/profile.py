@@ -1,0 +1,72 @@
+"""The workspace profile: the client organisation, its ISMS scope and owner."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from workbench.models import WorkspaceProfile
+from workbench.services import audit_log
+from workbench.services.changes import ChangeSet
+from workbench.services.identity import current_user
+
+if TYPE_CHECKING:
+    from workbench.services.store import Workspace
+
+PROFILE_ID = 1
+EDITABLE_FIELDS = (
+    "organisation_name",
+    "isms_scope",
+    "isms_owner",
+    "certification_target",
+    "locations",
+    "industry",
+)
+
+
+def ensure_profile(workspace: Workspace) -> None:
+    """Create the profile row on a new workspace; the creation is the log's first entry."""
+    with workspace.read() as session:
+        if session.get(WorkspaceProfile, PROFILE_ID) is not None:
+            return
+    with workspace.write() as session:
+        if session.get(WorkspaceProfile, PROFILE_ID) is not None:
+            return
+        session.add(WorkspaceProfile(id=PROFILE_ID))
+        audit_log.append(
+            session,
+            actor=current_user(),
+            action="workspace.create",
+            entity="workspace",
+            entity_id=PROFILE_ID,
+            summary={"location": workspace.display_name},
+        )
+
+
+def get_profile(workspace: Workspace) -> WorkspaceProfile:
+    with workspace.read() as session:
+        profile = session.get(WorkspaceProfile, PROFILE_ID)
+    assert profile is not None, "ensure_profile runs when a workspace opens"
+    return profile
+
+
+def update_profile(workspace: Workspace, *, actor: str, **changes: str | date | None) -> ChangeSet:
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown profile field(s): {', '.join(sorted(unknown))}")
+    with workspace.write() as session:
+        profile = session.get(WorkspaceProfile, PROFILE_ID)
+        assert profile is not None
+        before = {name: getattr(profile, name) for name in changes}
+        for name, value in changes.items():
+            setattr(profile, name, value)
+        session.add(profile)
+        audit_log.append(
+            session,
+            actor=actor,
+            action="profile.update",
+            entity="workspace",
+            entity_id=PROFILE_ID,
+            summary={"before": before, "after": dict(changes)},
+        )
+    return ChangeSet(profile=True)
