@@ -1,0 +1,1 @@
+"""Data shipped with the workbench: catalogs, templates, style sheet, icons."""

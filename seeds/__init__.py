@@ -1,0 +1,1 @@
+"""The question cards shipped with the workbench."""

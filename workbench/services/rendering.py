@@ -1,0 +1,78 @@
+"""Markdown to safe HTML, shared by the card view, the editor preview and the exports.
+
+Raw HTML in the source is shown as text, not interpreted, and the result is sanitised again with
+nh3 so no script, event attribute, style or dangerous link survives whatever the input.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Container
+
+import markdown
+import nh3
+
+from workbench.services.cards import find_cross_references
+
+CARD_LINK_SCHEME = "card"
+ALLOWED_TAGS = {
+    "a", "b", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr",
+    "i", "li", "ol", "p", "pre", "strong", "sub", "sup", "table", "tbody", "td", "th", "thead",
+    "tr", "ul",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
+ALLOWED_SCHEMES = {"http", "https", "mailto", CARD_LINK_SCHEME}
+
+
+def _markdown() -> markdown.Markdown:
+    converter = markdown.Markdown(extensions=["extra", "sane_lists"], output_format="html")
+    # Raw HTML becomes visible text instead of markup.
+    converter.preprocessors.deregister("html_block")
+    converter.inlinePatterns.deregister("html")
+    return converter
+
+
+def sanitise(fragment: str) -> str:
+    return nh3.clean(
+        fragment,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_SCHEMES,
+        link_rel="noopener noreferrer",
+    )
+
+
+def link_cross_references(text: str, known_ids: Container[str]) -> str:
+    """Turn "Q045" and "Q091–Q100" into card links where the first card exists."""
+    pieces: list[str] = []
+    position = 0
+    for reference in find_cross_references(text):
+        existing = [card_id for card_id in reference.ids() if card_id in known_ids]
+        if not existing:
+            continue
+        pieces.append(text[position : reference.start])
+        pieces.append(f"[{reference.text}]({CARD_LINK_SCHEME}:{existing[0]})")
+        position = reference.end
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+# A list item directly under a paragraph line (common in hand-written cards) starts a list,
+# as it does on GitHub; Python-Markdown otherwise folds it into the paragraph.
+_LIST_AFTER_TEXT = re.compile(
+    r"(?m)^(?P<text>(?![ \t]*(?:[-*+]|\d+\.)[ \t]).*\S.*)\n(?=[ \t]*(?:[-*+]|\d+\.)[ \t])"
+)
+
+
+def separate_lists(text: str) -> str:
+    return _LIST_AFTER_TEXT.sub(lambda match: match.group("text") + "\n\n", text)
+
+
+def render_markdown(text: str, *, transform: Callable[[str], str] | None = None) -> str:
+    source = transform(text) if transform else text
+    return sanitise(_markdown().convert(separate_lists(source)))
+
+
+def escape(text: str) -> str:
+    return html.escape(text, quote=True)
