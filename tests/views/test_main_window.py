@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+
+from workbench.services import profile
+from workbench.services.card_library import CardLibrary
+from workbench.services.store import open_workspace
+from workbench.views.main_window import PANE_NAMES, MainWindow
+from workbench.views.settings import AppSettings
+
+PANE_OBJECTS = {
+    "questions": ["questionBrowser", "questionSearch", "questionList", "cardView"],
+    "register": ["registerView", "registerTable"],
+    "documents": ["documentEditor", "docEditor", "docPreview", "historyList"],
+    "planner": ["plannerView", "plannerCalendar", "agendaList"],
+}
+
+
+@pytest.fixture
+def window(qtbot, workspace, library: CardLibrary) -> MainWindow:
+    main = MainWindow(settings=AppSettings(), workspace=workspace, library=library)
+    qtbot.addWidget(main)
+    main.show()
+    return main
+
+
+def test_every_pane_is_reachable_with_its_widgets(window: MainWindow, qtbot) -> None:
+    for row, name in enumerate(PANE_NAMES):
+        window.navigation.setCurrentRow(row)
+        pane = window.stack.currentWidget()
+        assert pane.objectName() == PANE_OBJECTS[name][0]
+        for object_name in PANE_OBJECTS[name][1:]:
+            assert pane.findChild(object, object_name) is not None, object_name
+        assert pane.isVisible()
+
+
+def test_status_bar_names_the_workspace(window: MainWindow, workspace) -> None:
+    assert str(workspace.path) in window.workspace_label.text()
+    assert window.windowTitle().startswith("client.grcw")
+
+
+def test_geometry_and_last_pane_are_restored(qtbot, workspace, library) -> None:
+    first = MainWindow(settings=AppSettings(), workspace=workspace, library=library)
+    qtbot.addWidget(first)
+    first.show()
+    first.resize(720, 540)  # within the 800x600 offscreen screen
+    first.show_pane("planner")
+    first.close()
+
+    second = MainWindow(settings=AppSettings(), workspace=workspace, library=library)
+    qtbot.addWidget(second)
+    second.show()
+    assert second.current_pane_name() == "planner"
+    assert (second.width(), second.height()) == (720, 540)
+
+
+def test_new_workspace_switches_and_is_remembered(
+    window: MainWindow, tmp_path: Path, monkeypatch
+) -> None:
+    target = tmp_path / "acme-isms"
+    monkeypatch.setattr(window, "ask_new_workspace_path", lambda: str(target))
+    window.new_workspace()
+    assert window.workspace.path == tmp_path / "acme-isms.grcw"
+    assert (tmp_path / "acme-isms.grcw").exists()
+    assert window.settings.recent_workspaces[0] == str(tmp_path / "acme-isms.grcw")
+    assert "acme-isms.grcw" in window.workspace_label.text()
+
+
+def test_opening_a_foreign_file_says_why_and_keeps_the_current(
+    window: MainWindow, tmp_path: Path, monkeypatch
+) -> None:
+    foreign = tmp_path / "budget.grcw"
+    foreign.write_text("a spreadsheet export")
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda _parent, _title, text: shown.append(text))
+    before = window.workspace
+    monkeypatch.setattr(window, "ask_open_workspace_path", lambda: str(foreign))
+    window.choose_workspace()
+    assert shown == ["budget.grcw is not a GRC Workbench workspace (not a SQLite file)."]
+    assert window.workspace is before
+
+
+def test_back_up_workspace_writes_an_openable_copy(
+    window: MainWindow, tmp_path: Path, monkeypatch
+) -> None:
+    profile.update_profile(window.workspace, actor="Mara", organisation_name="Acme Logistics")
+    destination = tmp_path / "backup" / "copy.grcw"
+    monkeypatch.setattr(window, "ask_backup_path", lambda _suggestion: str(destination))
+    window.back_up_workspace()
+    with closing(sqlite3.connect(destination)) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    copy = open_workspace(destination, create=False)
+    try:
+        assert profile.get_profile(copy).organisation_name == "Acme Logistics"
+    finally:
+        copy.close()

@@ -1,0 +1,72 @@
+"""Starting the GUI: the QApplication, the workspace, the card library and the main window."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from workbench import __version__
+from workbench.services.paths import default_workspace_path
+
+APP_NAME = "GRC Workbench"
+
+
+def run_gui(
+    *,
+    workspace: str | None = None,
+    view: str | None = None,
+    card: str | None = None,
+    screenshot: Path | None = None,
+) -> int:
+    """Open the main window; with ``screenshot`` render it to a PNG and return at once."""
+    if screenshot is not None:
+        # A screenshot never needs a screen; this also makes it work on a headless machine.
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from workbench.services.card_library import load_library
+    from workbench.services.store import WorkspaceError, open_workspace
+    from workbench.views.main_window import MainWindow
+    from workbench.views.settings import AppSettings
+
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0]])
+    app.setApplicationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    settings = AppSettings()
+
+    location = workspace or settings.last_workspace or str(default_workspace_path())
+    try:
+        opened = open_workspace(location)
+    except WorkspaceError as error:
+        if workspace is not None or screenshot is not None:
+            print(f"workbench: {error}", file=sys.stderr)
+            if screenshot is None:
+                QMessageBox.critical(None, "Cannot open workspace", str(error))
+            return 2
+        # The last workspace went missing or broke: fall back to the default, and say so.
+        QMessageBox.warning(
+            None, "Cannot open workspace", f"{error} Opening the default workspace."
+        )
+        opened = open_workspace(default_workspace_path())
+
+    window = MainWindow(
+        settings=settings, workspace=opened, library=load_library(settings.card_packs)
+    )
+    if view:
+        window.show_pane(view)
+    if card and not window.questions.open_card(card):
+        print(f"workbench: no card with id {card}", file=sys.stderr)
+        return 2
+    if card and not view:
+        window.show_pane("questions")
+    window.show()
+    if screenshot is not None:
+        app.processEvents()
+        if not window.grab().save(str(screenshot)):
+            print(f"workbench: cannot write the screenshot {screenshot}", file=sys.stderr)
+            return 2
+        return 0
+    return app.exec()

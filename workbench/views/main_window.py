@@ -1,0 +1,323 @@
+"""The main window: navigation between the panes, the menus, and the open workspace.
+
+The window owns the workspace and the card library and wires the panes' signals together; it
+does not reach into a pane's widgets.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
+
+from workbench import __version__
+from workbench.services.actions import ActionType
+from workbench.services.card_library import CardLibrary, load_library
+from workbench.services.changes import ChangeSet
+from workbench.services.paths import WORKSPACE_SUFFIX
+from workbench.services.register import RegisterFilter, RegisterScope
+from workbench.services.store import Workspace, WorkspaceError, open_workspace
+from workbench.views.actions import ActionRouter
+from workbench.views.documents import DocumentEditor
+from workbench.views.pane import Pane
+from workbench.views.planner import PlannerView
+from workbench.views.questions import QuestionBrowser
+from workbench.views.register import RegisterView
+from workbench.views.settings import AppSettings
+
+PANE_NAMES = ("questions", "register", "documents", "planner")
+WORKSPACE_FILTER = f"GRC Workbench workspaces (*{WORKSPACE_SUFFIX});;All files (*)"
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self, *, settings: AppSettings, workspace: Workspace, library: CardLibrary
+    ) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.setWindowTitle("GRC Workbench")
+        self.settings = settings
+        self.workspace = workspace
+        self.library = library
+        self.router = ActionRouter()
+
+        self.questions = QuestionBrowser(self)
+        self.register_view = RegisterView(self)
+        self.documents = DocumentEditor(self)
+        self.planner = PlannerView(self)
+        self.panes: dict[str, Pane] = dict(
+            zip(
+                PANE_NAMES,
+                (self.questions, self.register_view, self.documents, self.planner),
+                strict=True,
+            )
+        )
+
+        self.navigation = QListWidget(self)
+        self.navigation.setObjectName("navigation")
+        self.navigation.setFixedWidth(140)
+        self.stack = QStackedWidget(self)
+        self.stack.setObjectName("paneStack")
+        for pane in self.panes.values():
+            self.navigation.addItem(pane.title)
+            self.stack.addWidget(pane)
+        self.navigation.currentRowChanged.connect(self._on_navigation_changed)
+
+        central = QWidget(self)
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.navigation)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self.workspace_label = QLabel(self)
+        self.workspace_label.setObjectName("workspaceLabel")
+        self.statusBar().addPermanentWidget(self.workspace_label)
+
+        self._build_menus()
+        self._register_actions()
+        self._wire_panes()
+        self.questions.set_action_availability(self.router.problem)
+        self.questions.set_library(library)
+        self._show_workspace(workspace)
+        self._restore_window_state()
+
+    # --- composition ------------------------------------------------------------------------
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        self._add_action(file_menu, "&New Workspace…", self.new_workspace, "Ctrl+Shift+N")
+        self._add_action(
+            file_menu, "&Open Workspace…", self.choose_workspace, QKeySequence.StandardKey.Open
+        )
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        self.recent_menu.setObjectName("recentMenu")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        self._add_action(file_menu, "&Back Up Workspace…", self.back_up_workspace, "Ctrl+Shift+B")
+        file_menu.addSeparator()
+        self._add_action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+
+        view_menu = self.menuBar().addMenu("&View")
+        for number, (name, pane) in enumerate(self.panes.items(), start=1):
+            self._add_action(
+                view_menu, pane.title, lambda n=name: self.show_pane(n), f"Ctrl+{number}"
+            )
+        view_menu.addSeparator()
+        self._add_action(view_menu, "&Reload Question Cards", self.reload_cards)
+
+        help_menu = self.menuBar().addMenu("&Help")
+        self._add_action(help_menu, "&About GRC Workbench", self.show_about)
+
+    def _add_action(
+        self,
+        menu: QMenu,
+        text: str,
+        slot: object,
+        shortcut: str | QKeySequence.StandardKey | None = None,
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _register_actions(self) -> None:
+        self.router.register(ActionType.OPEN_REGISTER, self._open_register_action)
+        self.router.register(ActionType.OPEN_PLANNER, self._open_planner_action)
+
+    def _wire_panes(self) -> None:
+        self.questions.action_requested.connect(self.router.run)
+        self.questions.register_requested.connect(
+            lambda ref: self.show_register(RegisterFilter(refs=(ref,)))
+        )
+        self.questions.reload_requested.connect(self.reload_cards)
+
+    # --- panes ------------------------------------------------------------------------------
+
+    def show_pane(self, name: str) -> None:
+        self.navigation.setCurrentRow(PANE_NAMES.index(name))
+
+    def current_pane_name(self) -> str:
+        return PANE_NAMES[self.stack.currentIndex()]
+
+    def _on_navigation_changed(self, row: int) -> None:
+        if 0 <= row < len(PANE_NAMES):
+            self.stack.setCurrentIndex(row)
+
+    def show_register(self, register_filter: RegisterFilter) -> None:
+        self.register_view.set_filter(register_filter)
+        self.show_pane("register")
+
+    def _open_register_action(self, target: str, card_id: str) -> None:
+        self.show_register(RegisterFilter(scope=RegisterScope(target), include_retired=False))
+
+    def _open_planner_action(self, target: str, card_id: str) -> None:
+        self.show_pane("planner")
+
+    def apply_changes(self, changes: ChangeSet) -> None:
+        for pane in self.panes.values():
+            pane.apply_changes(changes)
+
+    def reload_cards(self) -> None:
+        self.library = load_library(self.settings.card_packs)
+        self.questions.set_library(self.library)
+        self.statusBar().showMessage(
+            f"Reloaded {len(self.library.index)} question cards "
+            f"({len(self.library.problems)} problems)",
+            5000,
+        )
+
+    # --- workspaces -------------------------------------------------------------------------
+
+    def _show_workspace(self, workspace: Workspace) -> None:
+        self.workspace = workspace
+        location = str(workspace.path) if workspace.path else workspace.display_name
+        self.workspace_label.setText(f"Workspace: {location}")
+        self.workspace_label.setToolTip(location)
+        self.setWindowTitle(f"{workspace.display_name} — GRC Workbench")
+        self.settings.remember_workspace(location)
+        for pane in self.panes.values():
+            pane.set_workspace(workspace)
+
+    def switch_workspace(self, location: str | Path, *, create: bool = False) -> bool:
+        """Open another workspace; on failure say why and keep the current one."""
+        if not all(pane.can_leave() for pane in self.panes.values()):
+            return False
+        try:
+            workspace = open_workspace(location, create=create)
+        except WorkspaceError as error:
+            QMessageBox.critical(self, "Cannot open workspace", str(error))
+            return False
+        previous = self.workspace
+        self._show_workspace(workspace)
+        if previous is not workspace:
+            previous.close()
+        self.statusBar().showMessage(f"Opened {workspace.display_name}", 5000)
+        return True
+
+    def ask_new_workspace_path(self) -> str:
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            "New Workspace",
+            str(Path.home() / f"client{WORKSPACE_SUFFIX}"),
+            WORKSPACE_FILTER,
+            options=QFileDialog.Option.DontConfirmOverwrite,
+        )
+        return path
+
+    def ask_open_workspace_path(self) -> str:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open Workspace", str(Path.home()), WORKSPACE_FILTER
+        )
+        return path
+
+    def ask_backup_path(self, suggestion: Path) -> str:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Back Up Workspace", str(suggestion), WORKSPACE_FILTER
+        )
+        return path
+
+    def new_workspace(self) -> None:
+        chosen = self.ask_new_workspace_path()
+        if not chosen:
+            return
+        path = Path(chosen)
+        if path.suffix != WORKSPACE_SUFFIX:
+            path = path.with_name(path.name + WORKSPACE_SUFFIX)
+        if path.exists():
+            answer = QMessageBox.question(
+                self,
+                "Workspace exists",
+                f"{path.name} already exists. A new workspace never replaces a file. "
+                "Open it instead?",
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        self.switch_workspace(path, create=True)
+
+    def choose_workspace(self) -> None:
+        chosen = self.ask_open_workspace_path()
+        if chosen:
+            self.switch_workspace(chosen)
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        recent = self.settings.recent_workspaces
+        for location in recent:
+            action = self.recent_menu.addAction(location)
+            action.triggered.connect(lambda _=False, loc=location: self._open_recent(loc))
+        if not recent:
+            self.recent_menu.addAction("(none)").setEnabled(False)
+
+    def _open_recent(self, location: str) -> None:
+        if not self.switch_workspace(location):
+            self.settings.forget_workspace(location)
+
+    def back_up_workspace(self) -> None:
+        if self.workspace.path is None:
+            QMessageBox.information(
+                self, "Back Up Workspace", "Only a workspace file can be backed up here."
+            )
+            return
+        from datetime import datetime
+
+        stamp = datetime.now().strftime("%Y%m%d-%H%M")
+        source = self.workspace.path
+        chosen = self.ask_backup_path(
+            source.with_name(f"{source.stem}-backup-{stamp}{source.suffix}")
+        )
+        if not chosen:
+            return
+        destination = Path(chosen)
+        if destination.resolve() == source.resolve():
+            QMessageBox.warning(
+                self, "Back Up Workspace", "Choose a file other than the workspace itself."
+            )
+            return
+        try:
+            self.workspace.backup(destination)
+        except (OSError, WorkspaceError) as error:
+            QMessageBox.critical(self, "Back Up Workspace", f"The backup failed: {error}")
+            return
+        self.statusBar().showMessage(f"Backed up to {destination}", 8000)
+
+    def show_about(self) -> None:
+        location = self.workspace.path or self.workspace.display_name
+        QMessageBox.about(
+            self,
+            "About GRC Workbench",
+            f"<b>GRC Workbench</b> {__version__}<br/>"
+            "Build and run ISO/IEC 27001 information security management systems, "
+            "offline.<br/><br/>"
+            f"Workspace: {location}",
+        )
+
+    # --- window state -----------------------------------------------------------------------
+
+    def _restore_window_state(self) -> None:
+        geometry = self.settings.geometry
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1280, 820)
+        last = self.settings.last_pane
+        self.show_pane(last if last in PANE_NAMES else "questions")
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+        if not all(pane.can_leave() for pane in self.panes.values()):
+            event.ignore()
+            return
+        self.settings.geometry = self.saveGeometry()
+        self.settings.last_pane = self.current_pane_name()
+        self.settings.sync()
+        event.accept()

@@ -1,0 +1,131 @@
+"""The register's table model: holds artifact ids, fetches rows lazily in pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
+
+from workbench.services import register
+from workbench.services.register import COLUMN_TITLES, Column, RegisterFilter, RegisterRow
+from workbench.services.store import Workspace
+
+PAGE_SIZE = 200
+COLUMNS = list(Column)
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+__all__ = ["RegisterFilter", "RegisterTableModel"]
+
+
+def _display(row: RegisterRow, column: Column) -> str:
+    match column:
+        case Column.ID:
+            return str(row.id)
+        case Column.TITLE:
+            return row.title
+        case Column.KIND:
+            return row.kind.value.replace("_", " ")
+        case Column.REFS:
+            return ", ".join(ref.split("/", 1)[-1] for ref in row.refs)
+        case Column.OWNER:
+            return row.owner
+        case Column.STATUS:
+            return row.status.value.replace("_", " ")
+        case Column.VERSION:
+            return "" if row.version is None else str(row.version)
+        case Column.APPROVED_VERSION:
+            return "" if row.approved_version is None else str(row.approved_version)
+        case Column.NEXT_REVIEW:
+            return row.next_review.isoformat() if row.next_review else ""
+        case Column.UPDATED:
+            return row.updated.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+class RegisterTableModel(QAbstractTableModel):
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._workspace: Workspace | None = None
+        self._ids: list[int] = []
+        self._cache: dict[int, RegisterRow] = {}
+        self._total = 0
+        self.register_filter = RegisterFilter()
+        self._sort = Column.ID
+        self._descending = False
+
+    def set_workspace(self, workspace: Workspace) -> None:
+        self._workspace = workspace
+        self.refresh()
+
+    def set_filter(self, register_filter: RegisterFilter) -> None:
+        self.register_filter = register_filter
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.beginResetModel()
+        self._cache.clear()
+        if self._workspace is None:
+            self._ids, self._total = [], 0
+        else:
+            self._ids = register.query_ids(
+                self._workspace, self.register_filter, sort=self._sort, descending=self._descending
+            )
+            self._total = register.count_all(self._workspace)
+        self.endResetModel()
+
+    def total_count(self) -> int:
+        """Artifacts in the workspace, whatever the filter."""
+        return self._total
+
+    def artifact_id(self, row: int) -> int:
+        return self._ids[row]
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            if 0 <= section < len(COLUMNS):
+                return COLUMN_TITLES[COLUMNS[section]]
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or role not in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.ToolTipRole,
+        ):
+            return None
+        row = self._row(index.row())
+        if row is None:
+            return None
+        column = COLUMNS[index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole and column is Column.REFS:
+            return "\n".join(row.refs)
+        return _display(row, column)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(COLUMNS):
+            return
+        self._sort = COLUMNS[column]
+        self._descending = order == Qt.SortOrder.DescendingOrder
+        self.refresh()
+
+    def _row(self, row: int) -> RegisterRow | None:
+        if not 0 <= row < len(self._ids) or self._workspace is None:
+            return None
+        artifact_id = self._ids[row]
+        if artifact_id not in self._cache:
+            page_start = row - row % PAGE_SIZE
+            page = self._ids[page_start : page_start + PAGE_SIZE]
+            self._cache.update(register.fetch_rows(self._workspace, page))
+        return self._cache.get(artifact_id)
