@@ -1,0 +1,1 @@
+"""Scale and speed measurements, outside the test suite. Run with ``make bench``."""
