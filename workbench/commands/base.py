@@ -1,0 +1,38 @@
+"""What every subcommand shares: exit codes, the bad-input error, opening the workspace."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from workbench.services.store import Workspace
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+EXIT_BAD_INPUT = 2
+EXIT_INTERNAL = 3
+
+Handler = Callable[[argparse.Namespace], int]
+# argparse's private subparsers type; each command module adds its parsers to it.
+Commands = Any
+
+
+class UsageError(Exception):
+    """Bad input from the user: printed as one line, exit code 2."""
+
+
+def open_cli_workspace(args: argparse.Namespace) -> Workspace:
+    """The workspace named by ``-w``, else the user's default; created when missing."""
+    from workbench.services.paths import default_workspace_path
+    from workbench.services.store import open_workspace
+
+    return open_workspace(args.workspace or default_workspace_path())
+
+
+def print_json(value: object) -> None:
+    json.dump(value, sys.stdout, indent=2, ensure_ascii=False, default=str)
+    sys.stdout.write("\n")
