@@ -17,6 +17,8 @@ from workbench.models.enums import (
     Decision,
     EventKind,
     EventStatus,
+    FindingSeverity,
+    FindingStatus,
 )
 from workbench.models.types import UTCDateTime
 
@@ -142,7 +144,7 @@ class PlannerEvent(SQLModel, table=True):
     uid: str = Field(index=True, unique=True)
     kind: EventKind = Field(index=True)
     title: str
-    start: datetime = Field(sa_column=_utc_column())
+    start: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
     end: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
     all_day: bool = False
     rrule: str | None = None
@@ -151,6 +153,51 @@ class PlannerEvent(SQLModel, table=True):
     status: EventStatus = EventStatus.PLANNED
     outcome: str = ""
     reminder_minutes: int | None = None
+    # The IANA zone a timed series repeats in (its wall-clock time survives daylight saving);
+    # None repeats in UTC. All-day events ignore it.
+    tzid: str | None = None
+    # When a finite series ends (None: never, or not recurring), so queries can skip it.
+    recurrence_end: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+    created_at: datetime = Field(default_factory=utc_now, sa_column=_utc_column())
+    updated_at: datetime = Field(default_factory=utc_now, sa_column=_utc_column())
+
+
+class EventException(SQLModel, table=True):
+    """One occurrence of a recurring event that was moved, changed or cancelled.
+
+    ``original_start`` names the occurrence as the series rule produces it; the other fields
+    replace the series' values for that occurrence (None keeps the series' value).
+    """
+
+    __tablename__ = "event_exception"
+    __table_args__ = (UniqueConstraint("event_id", "original_start"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="planner_event.id", index=True, ondelete="CASCADE")
+    original_start: datetime = Field(sa_column=_utc_column())
+    cancelled: bool = False
+    start: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+    end: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+    title: str | None = None
+    location: str | None = None
+    notes: str | None = None
+    status: EventStatus | None = None
+    outcome: str | None = None
+
+
+class Finding(SQLModel, table=True):
+    """An audit finding: a nonconformity, observation or opportunity, with its corrective action."""
+
+    __tablename__ = "finding"
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="planner_event.id", index=True, ondelete="CASCADE")
+    text: str
+    ref: str = ""
+    severity: FindingSeverity = FindingSeverity.MINOR
+    owner: str = ""
+    due: date | None = Field(default=None, index=True)
+    status: FindingStatus = Field(default=FindingStatus.OPEN, index=True)
     created_at: datetime = Field(default_factory=utc_now, sa_column=_utc_column())
     updated_at: datetime = Field(default_factory=utc_now, sa_column=_utc_column())
 
