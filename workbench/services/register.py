@@ -12,7 +12,8 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_
+from sqlalchemy import ColumnElement, and_, func, or_
+from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
 from workbench.models import (
@@ -128,7 +129,7 @@ def _ref_matches(refs: Sequence[str]) -> ColumnElement[bool]:
         or_(col(ArtifactLink.ref) == ref, col(ArtifactLink.ref).startswith(f"{ref}."))
         for ref in refs
     ]
-    return exists().where(col(ArtifactLink.artifact_id) == col(Artifact.id), or_(*conditions))
+    return col(Artifact.id).in_(select(ArtifactLink.artifact_id).where(or_(*conditions)))
 
 
 def _conditions(register_filter: RegisterFilter, today: date) -> list[ColumnElement[bool]]:
@@ -140,9 +141,9 @@ def _conditions(register_filter: RegisterFilter, today: date) -> list[ColumnElem
             or_(
                 col(Artifact.title).ilike(pattern),
                 col(Artifact.owner).ilike(pattern),
-                exists().where(
-                    col(ArtifactLink.artifact_id) == col(Artifact.id),
-                    col(ArtifactLink.ref).ilike(pattern),
+                # One pass over the links, not one correlated lookup per artifact.
+                col(Artifact.id).in_(
+                    select(ArtifactLink.artifact_id).where(col(ArtifactLink.ref).ilike(pattern))
                 ),
             )
         )
@@ -198,12 +199,14 @@ def query_ids(
 ) -> list[int]:
     key = _sort_key(sort)
     statement = (
-        select(Artifact.id)
+        sa_select(col(Artifact.id))
         .where(*_conditions(register_filter, today or date.today()))
         .order_by(key.desc() if descending else key.asc(), col(Artifact.id).asc())
     )
     with workspace.read() as session:
-        return [artifact_id for artifact_id in session.exec(statement) if artifact_id is not None]
+        # The Core connection: ORM row loading would double the time for 100,000 ids.
+        found = session.connection().execute(statement).scalars().all()
+    return [int(i) for i in found if i is not None]
 
 
 def count_all(workspace: Workspace) -> int:
@@ -240,3 +243,59 @@ def fetch_rows(workspace: Workspace, ids: Sequence[int]) -> dict[int, RegisterRo
                 updated=artifact.updated_at,
             )
     return rows
+
+
+def export_rows(
+    workspace: Workspace,
+    register_filter: RegisterFilter,
+    *,
+    sort: Column = Column.ID,
+    descending: bool = False,
+) -> list[RegisterRow]:
+    ids = query_ids(workspace, register_filter, sort=sort, descending=descending)
+    rows: list[RegisterRow] = []
+    for start in range(0, len(ids), 500):
+        page = ids[start : start + 500]
+        fetched = fetch_rows(workspace, page)
+        rows.extend(fetched[artifact_id] for artifact_id in page if artifact_id in fetched)
+    return rows
+
+
+def cell_text(row: RegisterRow, column: Column) -> str:
+    """A cell as the table, the CLI and the exports show it."""
+    match column:
+        case Column.ID:
+            return str(row.id)
+        case Column.TITLE:
+            return row.title
+        case Column.KIND:
+            return row.kind.value.replace("_", " ")
+        case Column.REFS:
+            return ", ".join(ref.split("/", 1)[-1] for ref in row.refs)
+        case Column.OWNER:
+            return row.owner
+        case Column.STATUS:
+            return row.status.value.replace("_", " ")
+        case Column.VERSION:
+            return "" if row.version is None else str(row.version)
+        case Column.APPROVED_VERSION:
+            return "" if row.approved_version is None else str(row.approved_version)
+        case Column.NEXT_REVIEW:
+            return row.next_review.isoformat() if row.next_review else ""
+        case Column.UPDATED:
+            return row.updated.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def row_json(row: RegisterRow) -> dict[str, object]:
+    return {
+        "id": row.id,
+        "title": row.title,
+        "kind": row.kind.value,
+        "refs": list(row.refs),
+        "owner": row.owner,
+        "status": row.status.value,
+        "version": row.version,
+        "approved_version": row.approved_version,
+        "next_review": row.next_review.isoformat() if row.next_review else None,
+        "updated": row.updated.isoformat(),
+    }

@@ -1,0 +1,85 @@
+"""Writing files for people outside the workbench. A file is written whole or not at all."""
+
+from __future__ import annotations
+
+import csv
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from workbench.services import register
+from workbench.services.register import COLUMN_TITLES, Column, RegisterFilter
+from workbench.services.store import Workspace
+
+EXPORT_FORMATS = ("csv", "xlsx")
+
+
+@contextmanager
+def atomic_path(target: Path) -> Iterator[Path]:
+    """A temporary path beside ``target`` that replaces it only when the block succeeds."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
+    os.close(handle)
+    temporary = Path(name)
+    try:
+        yield temporary
+        temporary.replace(target)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _write_text(target: Path, write: Callable[[IO[str]], None]) -> None:
+    with atomic_path(target) as temporary, temporary.open("w", encoding="utf-8", newline="") as out:
+        write(out)
+
+
+def register_table(
+    workspace: Workspace, register_filter: RegisterFilter
+) -> tuple[list[str], list[list[str]]]:
+    columns = list(Column)
+    rows = register.export_rows(workspace, register_filter)
+    return (
+        [COLUMN_TITLES[column] for column in columns],
+        [[register.cell_text(row, column) for column in columns] for row in rows],
+    )
+
+
+def export_register(
+    workspace: Workspace, target: Path, *, register_filter: RegisterFilter, fmt: str
+) -> int:
+    """Write the (filtered) register to CSV or XLSX; returns the number of rows."""
+    header, rows = register_table(workspace, register_filter)
+    if fmt == "csv":
+
+        def write(out: IO[str]) -> None:
+            writer = csv.writer(out)
+            writer.writerow(header)
+            writer.writerows(rows)
+
+        _write_text(target, write)
+    elif fmt == "xlsx":
+        book = Workbook()
+        sheet = book.active
+        assert sheet is not None
+        sheet.title = "Register"
+        sheet.append(header)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            sheet.append(row)
+        for index, title in enumerate(header, start=1):
+            widest = max([len(title), *(len(row[index - 1]) for row in rows)])
+            sheet.column_dimensions[get_column_letter(index)].width = min(60, widest + 2)
+        sheet.freeze_panes = "A2"
+        with atomic_path(target) as temporary:
+            book.save(temporary)
+    else:
+        raise ValueError(f"unknown export format '{fmt}' (known: {', '.join(EXPORT_FORMATS)})")
+    return len(rows)

@@ -1,0 +1,291 @@
+"""Immutable versions of an artifact's Markdown, each hash-chained to the one before.
+
+A version's content is stored zlib-compressed with its SHA-256. Its chain hash covers the
+previous version's chain hash, this content hash and this version's metadata, so a change to
+any version's text or metadata behind the app's back is found by :func:`verify_versions`.
+Restoring version N writes a new version with N's text; nothing ever rewrites history.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zlib
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, func, select
+
+from workbench.models import Artifact, Version, utc_now
+from workbench.services import audit_log
+from workbench.services.audit_log import canonical_json
+from workbench.services.changes import ChangeSet
+from workbench.services.store import Workspace
+
+GENESIS_CHAIN = "0" * 64
+
+
+class VersionError(Exception):
+    """A version request that cannot be met; the message is for the user."""
+
+
+class UnchangedContent(VersionError):
+    """Saving text identical to the latest version makes no version."""
+
+
+def content_sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def chain_digest(
+    *,
+    prev_chain: str,
+    content_hash: str,
+    artifact_id: int,
+    number: int,
+    author: str,
+    created_at: datetime,
+    comment: str,
+) -> str:
+    material = canonical_json(
+        [prev_chain, content_hash, artifact_id, number, author, created_at.isoformat(), comment]
+    )
+    return hashlib.sha256(material.encode("utf-8")).hexdigest()
+
+
+def compress(text: str) -> bytes:
+    return zlib.compress(text.encode("utf-8"), level=6)
+
+
+def decompress(blob: bytes) -> str:
+    return zlib.decompress(blob).decode("utf-8")
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    """A version without its text: what the history list shows."""
+
+    artifact_id: int
+    number: int
+    content_sha256: str
+    chain_hash: str
+    author: str
+    comment: str
+    created_at: datetime
+
+    @property
+    def short_hash(self) -> str:
+        return self.content_sha256[:12]
+
+
+@dataclass(frozen=True)
+class VersionText:
+    info: VersionInfo
+    content: str
+
+
+def _info(version: Version) -> VersionInfo:
+    return VersionInfo(
+        artifact_id=version.artifact_id,
+        number=version.number,
+        content_sha256=version.content_sha256,
+        chain_hash=version.chain_hash,
+        author=version.author,
+        comment=version.comment,
+        created_at=version.created_at,
+    )
+
+
+def _latest(session: Session, artifact_id: int) -> Version | None:
+    statement = (
+        select(Version)
+        .where(Version.artifact_id == artifact_id)
+        .order_by(col(Version.number).desc())
+        .limit(1)
+    )
+    return session.exec(statement).first()
+
+
+def append_version(
+    session: Session, *, artifact: Artifact, content: str, author: str, comment: str
+) -> Version:
+    """Add the next version inside the caller's transaction (the caller logs the write)."""
+    assert artifact.id is not None
+    latest = _latest(session, artifact.id)
+    number = 1 if latest is None else latest.number + 1
+    created_at = utc_now()
+    digest = content_sha256(content)
+    version = Version(
+        artifact_id=artifact.id,
+        number=number,
+        content_z=compress(content),
+        content_sha256=digest,
+        chain_hash=chain_digest(
+            prev_chain=latest.chain_hash if latest else GENESIS_CHAIN,
+            content_hash=digest,
+            artifact_id=artifact.id,
+            number=number,
+            author=author,
+            created_at=created_at,
+            comment=comment,
+        ),
+        author=author,
+        comment=comment,
+        created_at=created_at,
+    )
+    session.add(version)
+    artifact.updated_at = created_at
+    session.add(artifact)
+    session.flush()
+    return version
+
+
+def save_version(
+    workspace: Workspace, *, artifact_id: int, content: str, author: str, comment: str
+) -> tuple[ChangeSet, VersionInfo]:
+    """Write the next version. Raises UnchangedContent when the text equals the latest version."""
+    with workspace.write(durable=True) as session:
+        artifact = session.get(Artifact, artifact_id)
+        if artifact is None:
+            raise VersionError(f"there is no artifact {artifact_id}")
+        latest = _latest(session, artifact_id)
+        if latest is not None and latest.content_sha256 == content_sha256(content):
+            raise UnchangedContent(
+                f"the text is the same as version {latest.number}; no new version was saved"
+            )
+        version = append_version(
+            session, artifact=artifact, content=content, author=author, comment=comment.strip()
+        )
+        audit_log.append(
+            session,
+            actor=author,
+            action="version.save",
+            entity="artifact",
+            entity_id=artifact_id,
+            summary={
+                "version": version.number,
+                "content_sha256": version.content_sha256,
+                "comment": version.comment,
+            },
+        )
+        assert version.id is not None
+        info = _info(version)
+    return ChangeSet(artifacts=frozenset({artifact_id}), versions=frozenset({version.id})), info
+
+
+def restore_version(
+    workspace: Workspace, *, artifact_id: int, number: int, author: str
+) -> tuple[ChangeSet, VersionInfo]:
+    """Write a new version carrying version ``number``'s text."""
+    source = get_version(workspace, artifact_id, number)
+    try:
+        return save_version(
+            workspace,
+            artifact_id=artifact_id,
+            content=source.content,
+            author=author,
+            comment=f"Restored from version {number}",
+        )
+    except UnchangedContent as error:
+        raise UnchangedContent(
+            f"version {number} is already the current text; nothing to restore"
+        ) from error
+
+
+def get_version(workspace: Workspace, artifact_id: int, number: int | None = None) -> VersionText:
+    """A version's text; the latest when ``number`` is None."""
+    with workspace.read() as session:
+        if number is None:
+            version = _latest(session, artifact_id)
+        else:
+            version = session.exec(
+                select(Version).where(Version.artifact_id == artifact_id, Version.number == number)
+            ).first()
+    if version is None:
+        which = "any version" if number is None else f"a version {number}"
+        raise VersionError(f"artifact {artifact_id} has no {which}")
+    return VersionText(_info(version), decompress(version.content_z))
+
+
+def history(workspace: Workspace, artifact_id: int) -> list[VersionInfo]:
+    """Every version of an artifact, newest first, without the text."""
+    statement = (
+        sa_select(
+            col(Version.artifact_id),
+            col(Version.number),
+            col(Version.content_sha256),
+            col(Version.chain_hash),
+            col(Version.author),
+            col(Version.comment),
+            col(Version.created_at),
+        )
+        .where(col(Version.artifact_id) == artifact_id)
+        .order_by(col(Version.number).desc())
+    )
+    with workspace.read() as session:
+        return [VersionInfo(*row) for row in session.execute(statement)]
+
+
+def latest_number(workspace: Workspace, artifact_id: int) -> int | None:
+    with workspace.read() as session:
+        value = session.exec(
+            select(func.max(Version.number)).where(Version.artifact_id == artifact_id)
+        ).one()
+    return int(value) if value is not None else None
+
+
+@dataclass(frozen=True)
+class VersionProblem:
+    artifact_id: int
+    number: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"artifact {self.artifact_id} version {self.number}: {self.message}"
+
+
+def verify_versions(session: Session) -> list[VersionProblem]:
+    """Recompute every content hash and chain; name each version that does not match."""
+    problems: list[VersionProblem] = []
+    statement = select(Version).order_by(col(Version.artifact_id), col(Version.number))
+    previous: tuple[int, int, str] | None = None  # artifact, number, chain
+    for version in session.exec(statement):
+        if previous is None or previous[0] != version.artifact_id:
+            expected_number, prev_chain = 1, GENESIS_CHAIN
+        else:
+            expected_number, prev_chain = previous[1] + 1, previous[2]
+        if version.number != expected_number:
+            problems.append(
+                VersionProblem(
+                    version.artifact_id,
+                    version.number,
+                    f"follows a missing version (expected number {expected_number})",
+                )
+            )
+        try:
+            actual = content_sha256(decompress(version.content_z))
+        except (zlib.error, UnicodeDecodeError):
+            actual = ""
+        if actual != version.content_sha256:
+            problems.append(
+                VersionProblem(version.artifact_id, version.number, "its content was changed")
+            )
+        recomputed = chain_digest(
+            prev_chain=prev_chain,
+            content_hash=version.content_sha256,
+            artifact_id=version.artifact_id,
+            number=version.number,
+            author=version.author,
+            created_at=version.created_at,
+            comment=version.comment,
+        )
+        if recomputed != version.chain_hash:
+            problems.append(
+                VersionProblem(
+                    version.artifact_id,
+                    version.number,
+                    "its metadata or the chain before it was changed",
+                )
+            )
+        previous = (version.artifact_id, version.number, version.chain_hash)
+    return problems
