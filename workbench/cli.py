@@ -13,11 +13,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from workbench import __version__
-from workbench.commands import cards
+from workbench.commands import cards, planner, register
 from workbench.commands.base import EXIT_BAD_INPUT, EXIT_INTERNAL, Handler, UsageError
 
 VIEWS = ("questions", "register", "documents", "planner")
-COMMAND_MODULES = (cards,)
+COMMAND_MODULES = (cards, register, planner)
 
 log = logging.getLogger("workbench")
 
