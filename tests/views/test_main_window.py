@@ -99,3 +99,40 @@ def test_back_up_workspace_writes_an_openable_copy(
         assert profile.get_profile(copy).organisation_name == "Acme Logistics"
     finally:
         copy.close()
+
+
+def test_q012_actions_open_the_register_and_the_build_wizard(window: MainWindow, qtbot) -> None:
+    from PySide6.QtWidgets import QPushButton
+
+    from workbench.views.isms_wizard import IsmsBuildWizard
+
+    window.show_pane("questions")
+    assert window.questions.open_card("Q012")
+    view_button = window.questions.actions_bar.findChild(
+        QPushButton, "cardAction_open_register_isms_artifacts"
+    )
+    view_button.click()
+    assert window.current_pane_name() == "register"
+    assert window.register_view.isVisible()
+    assert window.register_view.filter_label.text() == "Showing: ISMS artifacts"
+
+    window.show_pane("questions")
+    build_button = window.questions.actions_bar.findChild(
+        QPushButton, "cardAction_start_workflow_isms_build"
+    )
+    assert build_button.isEnabled()
+    build_button.click()
+    wizard = window.findChild(IsmsBuildWizard, "ismsBuildWizard")
+    assert wizard is not None and wizard.isVisible()
+    wizard.fields.organisation.setText("Acme Logistics")
+    wizard.fields.scope.setPlainText("Warehouse management platform and Hamburg depot")
+    wizard.fields.owner.setText("Jonas Weber")
+    wizard.next()
+    wizard.next()
+    with qtbot.waitSignal(wizard.built):
+        wizard.accept()
+    assert window.current_pane_name() == "register"
+    assert window.register_view.model.rowCount() == len(wizard.created)
+    # Q012's "Related" now lists the new artifacts covering clauses 4.1 and 6.1
+    window.questions.open_card("Q012")
+    assert "Context of the Organization" in window.questions.card_view.toPlainText()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QStandardItemModel
+from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QLabel,
     QListView,
@@ -14,6 +14,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workbench.services import artifacts, versioning
+from workbench.services.artifacts import ArtifactError
+from workbench.services.rendering import render_markdown
+from workbench.services.versioning import VersionError
 from workbench.views.pane import Pane
 
 
@@ -47,3 +51,24 @@ class DocumentEditor(Pane):
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
         layout.addWidget(splitter, 1)
+
+    def open_artifact(self, artifact_id: int) -> bool:
+        if self.workspace is None:
+            return False
+        try:
+            details = artifacts.get_details(self.workspace, artifact_id)
+            current = versioning.get_version(self.workspace, artifact_id)
+        except (ArtifactError, VersionError) as error:
+            self.report_error("Open Document", error)
+            return False
+        self.header.setText(
+            f"<b>{details.title}</b> · {details.status.value} · version {current.info.number}"
+        )
+        self.editor.setPlainText(current.content)
+        self.preview.setHtml(render_markdown(current.content))
+        self.history_model.clear()
+        for info in versioning.history(self.workspace, artifact_id):
+            self.history_model.appendRow(
+                QStandardItem(f"v{info.number}  {info.author}  {info.comment}")
+            )
+        return True

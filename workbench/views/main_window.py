@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench import __version__
+from workbench.services import isms_build
 from workbench.services.actions import ActionType
 from workbench.services.card_library import CardLibrary, load_library
 from workbench.services.changes import ChangeSet
@@ -30,6 +31,7 @@ from workbench.services.register import RegisterFilter, RegisterScope
 from workbench.services.store import Workspace, WorkspaceError, open_workspace
 from workbench.views.actions import ActionRouter
 from workbench.views.documents import DocumentEditor
+from workbench.views.isms_wizard import IsmsBuildWizard
 from workbench.views.pane import Pane
 from workbench.views.planner import PlannerView
 from workbench.views.questions import QuestionBrowser
@@ -135,14 +137,21 @@ class MainWindow(QMainWindow):
 
     def _register_actions(self) -> None:
         self.router.register(ActionType.OPEN_REGISTER, self._open_register_action)
+        self.router.register(ActionType.START_WORKFLOW, self._start_workflow_action)
         self.router.register(ActionType.OPEN_PLANNER, self._open_planner_action)
 
     def _wire_panes(self) -> None:
+        for pane in self.panes.values():
+            pane.user_name = self.settings.user_name
+            pane.changes_made.connect(self.apply_changes)
         self.questions.action_requested.connect(self.router.run)
         self.questions.register_requested.connect(
             lambda ref: self.show_register(RegisterFilter(refs=(ref,)))
         )
+        self.questions.artifact_requested.connect(self.open_artifact)
         self.questions.reload_requested.connect(self.reload_cards)
+        self.register_view.artifact_open_requested.connect(self.open_artifact)
+        self.register_view.build_requested.connect(self.start_isms_build)
 
     # --- panes ------------------------------------------------------------------------------
 
@@ -165,6 +174,34 @@ class MainWindow(QMainWindow):
 
     def _open_planner_action(self, target: str, card_id: str) -> None:
         self.show_pane("planner")
+
+    def _start_workflow_action(self, target: str, card_id: str) -> None:
+        if target == "isms_build":
+            self.start_isms_build()
+
+    def start_isms_build(self) -> IsmsBuildWizard | None:
+        """Open the Build ISMS Components wizard (returned for tests), or say nothing is missing."""
+        if not isms_build.plan_build(self.workspace).items:
+            QMessageBox.information(
+                self,
+                "Build ISMS Components",
+                "Every ISMS component the workbench offers is already in the register.",
+            )
+            self.show_register(RegisterFilter(scope=RegisterScope.ISMS_ARTIFACTS))
+            return None
+        wizard = IsmsBuildWizard(self.workspace, self.settings.user_name, self)
+        wizard.built.connect(self._on_isms_built)
+        wizard.open()
+        return wizard
+
+    def _on_isms_built(self, changes: ChangeSet, created: list[int]) -> None:
+        self.apply_changes(changes)
+        self.show_register(RegisterFilter(scope=RegisterScope.ISMS_ARTIFACTS))
+        self.statusBar().showMessage(f"Created {len(created)} ISMS documents as drafts", 8000)
+
+    def open_artifact(self, artifact_id: int) -> None:
+        if self.documents.open_artifact(artifact_id):
+            self.show_pane("documents")
 
     def apply_changes(self, changes: ChangeSet) -> None:
         for pane in self.panes.values():

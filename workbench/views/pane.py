@@ -2,19 +2,33 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from workbench.services.changes import ChangeSet
+from workbench.services.identity import current_user
 from workbench.services.store import Workspace
 
 
 class Pane(QWidget):
-    """A main-window pane. The window hands it the workspace and each write's change set."""
+    """A main-window pane. The window hands it the workspace and each write's change set.
+
+    Signals:
+        changes_made(ChangeSet): this pane wrote to the workspace; the window passes the
+            change set to every pane's ``apply_changes``.
+    """
 
     title = ""
+    changes_made = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.user_name = current_user()
+        self.workspace: Workspace | None = None
 
     def set_workspace(self, workspace: Workspace) -> None:
         """Show the given workspace (called on start and when another workspace is opened)."""
+        self.workspace = workspace
 
     def apply_changes(self, changes: ChangeSet) -> None:
         """Refresh what the change set touched; panes ignore flags that do not concern them."""
@@ -22,3 +36,14 @@ class Pane(QWidget):
     def can_leave(self) -> bool:
         """False when the pane holds unsaved work the user chose not to abandon."""
         return True
+
+    def report_error(self, title: str, error: Exception | str) -> None:
+        QMessageBox.warning(self, title, _sentence(str(error)))
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text.endswith((".", "?", "!")) else text + "."

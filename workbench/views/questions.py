@@ -58,7 +58,6 @@ class QuestionBrowser(Pane):
         super().__init__(parent)
         self.setObjectName("questionBrowser")
         self._library: CardLibrary | None = None
-        self._workspace: Workspace | None = None
         self._current: Card | None = None
 
         self.search = QLineEdit(self)
@@ -158,7 +157,7 @@ class QuestionBrowser(Pane):
         self._action_availability = availability
 
     def set_workspace(self, workspace: Workspace) -> None:
-        self._workspace = workspace
+        self.workspace = workspace
         self._render_current()
 
     def apply_changes(self, changes: ChangeSet) -> None:
@@ -274,11 +273,11 @@ class QuestionBrowser(Pane):
         self.card_view.verticalScrollBar().setValue(scroll)
 
     def _linked_artifacts(self) -> list[RegisterRow]:
-        if self._workspace is None or self._current is None:
+        if self.workspace is None or self._current is None:
             return []
         refs = tuple(self._current.fields.primary_ids)
-        ids = register.query_ids(self._workspace, RegisterFilter(refs=refs, include_retired=False))
-        rows = register.fetch_rows(self._workspace, ids)
+        ids = register.query_ids(self.workspace, RegisterFilter(refs=refs, include_retired=False))
+        rows = register.fetch_rows(self.workspace, ids)
         return [rows[artifact_id] for artifact_id in ids if artifact_id in rows]
 
     def _build_action_buttons(self, card: Card) -> None:

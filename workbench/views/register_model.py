@@ -20,32 +20,6 @@ PAGE_SIZE = 200
 COLUMNS = list(Column)
 AnyIndex = QModelIndex | QPersistentModelIndex
 
-__all__ = ["RegisterFilter", "RegisterTableModel"]
-
-
-def _display(row: RegisterRow, column: Column) -> str:
-    match column:
-        case Column.ID:
-            return str(row.id)
-        case Column.TITLE:
-            return row.title
-        case Column.KIND:
-            return row.kind.value.replace("_", " ")
-        case Column.REFS:
-            return ", ".join(ref.split("/", 1)[-1] for ref in row.refs)
-        case Column.OWNER:
-            return row.owner
-        case Column.STATUS:
-            return row.status.value.replace("_", " ")
-        case Column.VERSION:
-            return "" if row.version is None else str(row.version)
-        case Column.APPROVED_VERSION:
-            return "" if row.approved_version is None else str(row.approved_version)
-        case Column.NEXT_REVIEW:
-            return row.next_review.isoformat() if row.next_review else ""
-        case Column.UPDATED:
-            return row.updated.astimezone().strftime("%Y-%m-%d %H:%M")
-
 
 class RegisterTableModel(QAbstractTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
@@ -85,6 +59,12 @@ class RegisterTableModel(QAbstractTableModel):
     def artifact_id(self, row: int) -> int:
         return self._ids[row]
 
+    def row_of(self, artifact_id: int) -> int | None:
+        try:
+            return self._ids.index(artifact_id)
+        except ValueError:
+            return None
+
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._ids)
 
@@ -111,7 +91,7 @@ class RegisterTableModel(QAbstractTableModel):
         column = COLUMNS[index.column()]
         if role == Qt.ItemDataRole.ToolTipRole and column is Column.REFS:
             return "\n".join(row.refs)
-        return _display(row, column)
+        return register.cell_text(row, column)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(COLUMNS):
