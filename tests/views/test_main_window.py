@@ -136,3 +136,46 @@ def test_q012_actions_open_the_register_and_the_build_wizard(window: MainWindow,
     # Q012's "Related" now lists the new artifacts covering clauses 4.1 and 6.1
     window.questions.open_card("Q012")
     assert "Context of the Organization" in window.questions.card_view.toPlainText()
+
+
+def test_preferences_add_a_card_pack_and_reload(
+    window: MainWindow, tmp_path: Path, monkeypatch
+) -> None:
+    pack = tmp_path / "my-cards"
+    pack.mkdir()
+    (pack / "Q900.md").write_text(
+        (Path(__file__).parents[2] / "seeds" / "Q012.md")
+        .read_text(encoding="utf-8")
+        .replace("id: Q012", "id: Q900"),
+        encoding="utf-8",
+    )
+    dialog = window.show_preferences()
+    monkeypatch.setattr(dialog, "ask_folder", lambda: str(pack))
+    dialog._add_folder()
+    dialog.name_edit.setText("Mara Consultant")
+    dialog.accept()
+    assert window.settings.card_packs == [pack]
+    assert window.questions.open_card("Q900")
+    assert window.register_view.user_name == "Mara Consultant"
+
+    # an edit on disk shows after Reload; a clash with a shipped id is a problem, not a crash
+    (pack / "Q901.md").write_text(
+        (pack / "Q900.md").read_text(encoding="utf-8").replace("id: Q900", "id: Q012"),
+        encoding="utf-8",
+    )
+    window.reload_cards()
+    problems = [
+        window.questions.problems.item(i).text() for i in range(window.questions.problems.count())
+    ]
+    assert any("Q901.md" in p and "duplicate card id Q012" in p for p in problems)
+    assert window.questions.problems.isVisible()
+
+
+def test_preferences_refuse_an_empty_name(window: MainWindow) -> None:
+    dialog = window.show_preferences()
+    dialog.name_edit.setText("  ")
+    dialog.accept()
+    assert dialog.isVisible()
+    assert dialog.error_label.text() == (
+        "Your name is needed: it is written on every version you save."
+    )

@@ -17,9 +17,9 @@ from workbench.views.register_model import RegisterTableModel
 @pytest.fixture
 def populated(workspace):
     for number in range(30):
+        kind = ArtifactKind.POLICY if number % 2 else ArtifactKind.RECORD
         artifacts.create_artifact(
-            workspace, actor="Mara", kind=ArtifactKind.POLICY if number % 2 else ArtifactKind.RECORD,
-            title=f"Document {number:02d}", owner="Jonas",
+            workspace, actor="Mara", kind=kind, title=f"Document {number:02d}", owner="Jonas",
             refs=["ISO27001:2022/5.2"] if number % 3 == 0 else ["ISO27001:2022/A.8.13"],
         )  # fmt: skip
     return workspace

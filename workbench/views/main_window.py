@@ -34,6 +34,7 @@ from workbench.views.documents import DocumentEditor
 from workbench.views.isms_wizard import IsmsBuildWizard
 from workbench.views.pane import Pane
 from workbench.views.planner import PlannerView
+from workbench.views.preferences_dialog import PreferencesDialog
 from workbench.views.questions import QuestionBrowser
 from workbench.views.register import RegisterView
 from workbench.views.settings import AppSettings
@@ -109,6 +110,11 @@ class MainWindow(QMainWindow):
         self._add_action(file_menu, "&Back Up Workspace…", self.back_up_workspace, "Ctrl+Shift+B")
         file_menu.addSeparator()
         self._add_action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+
+        edit_menu = self.menuBar().addMenu("&Edit")
+        self._add_action(
+            edit_menu, "&Preferences…", self.show_preferences, QKeySequence.StandardKey.Preferences
+        )
 
         view_menu = self.menuBar().addMenu("&View")
         for number, (name, pane) in enumerate(self.panes.items(), start=1):
@@ -206,6 +212,17 @@ class MainWindow(QMainWindow):
     def apply_changes(self, changes: ChangeSet) -> None:
         for pane in self.panes.values():
             pane.apply_changes(changes)
+
+    def show_preferences(self) -> PreferencesDialog:
+        dialog = PreferencesDialog(self.settings, self)
+        dialog.accepted.connect(self._on_preferences_saved)
+        dialog.open()
+        return dialog
+
+    def _on_preferences_saved(self) -> None:
+        for pane in self.panes.values():
+            pane.user_name = self.settings.user_name
+        self.reload_cards()
 
     def reload_cards(self) -> None:
         self.library = load_library(self.settings.card_packs)
