@@ -13,11 +13,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from workbench import __version__
-from workbench.commands import cards, planner, register
+from workbench.commands import cards, documents, planner, register
 from workbench.commands.base import EXIT_BAD_INPUT, EXIT_INTERNAL, Handler, UsageError
 
 VIEWS = ("questions", "register", "documents", "planner")
-COMMAND_MODULES = (cards, register, planner)
+COMMAND_MODULES = (cards, register, documents, planner)
 
 log = logging.getLogger("workbench")
 

@@ -1,15 +1,22 @@
 """Immutable versions of an artifact's Markdown, each hash-chained to the one before.
 
-A version's content is stored zlib-compressed with its SHA-256. Its chain hash covers the
+A version's content is stored compressed with its SHA-256. Its chain hash covers the
 previous version's chain hash, this content hash and this version's metadata, so a change to
 any version's text or metadata behind the app's back is found by :func:`verify_versions`.
 Restoring version N writes a new version with N's text; nothing ever rewrites history.
+
+Storage: every ``FULL_EVERY``-th version (1, 17, 33, ...) holds the whole text; the others
+hold only what changed from the version before (the lines between the unchanged head and
+tail), so a long-lived document with small edits stays small. Content hashes always cover the
+whole text.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import zlib
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -53,12 +60,83 @@ def chain_digest(
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
 
+FULL_EVERY = 16
+DELTA_MARK = b"D"
+_CACHE_SIZE = 64
+# Recently read or written texts by chain hash (unique per version), so saving after opening
+# a document does not rebuild the text from its deltas again.
+_recent_texts: OrderedDict[str, str] = OrderedDict()
+
+
 def compress(text: str) -> bytes:
     return zlib.compress(text.encode("utf-8"), level=6)
 
 
 def decompress(blob: bytes) -> str:
     return zlib.decompress(blob).decode("utf-8")
+
+
+def encode_delta(previous: str, current: str, *, base: int) -> bytes:
+    old = previous.splitlines(keepends=True)
+    new = current.splitlines(keepends=True)
+    head = 0
+    limit = min(len(old), len(new))
+    while head < limit and old[head] == new[head]:
+        head += 1
+    tail = 0
+    while tail < limit - head and old[-1 - tail] == new[-1 - tail]:
+        tail += 1
+    middle = "".join(new[head : len(new) - tail])
+    payload = json.dumps({"base": base, "head": head, "tail": tail, "middle": middle})
+    return DELTA_MARK + zlib.compress(payload.encode("utf-8"), level=6)
+
+
+def is_delta(blob: bytes) -> bool:
+    return blob[:1] == DELTA_MARK
+
+
+def decode(blob: bytes, previous: tuple[int, str] | None) -> str:
+    """A version's text from its blob and, for a delta, the version before it (number, text)."""
+    if not is_delta(blob):
+        return decompress(blob)
+    delta = json.loads(zlib.decompress(blob[1:]).decode("utf-8"))
+    if previous is None or previous[0] != delta["base"]:
+        raise ValueError(f"stored as a change to version {delta['base']}, which is not there")
+    old = previous[1].splitlines(keepends=True)
+    kept_tail = old[len(old) - delta["tail"] :] if delta["tail"] else []
+    return "".join(old[: delta["head"]]) + str(delta["middle"]) + "".join(kept_tail)
+
+
+def _remember(chain_hash: str, text: str) -> None:
+    _recent_texts[chain_hash] = text
+    _recent_texts.move_to_end(chain_hash)
+    while len(_recent_texts) > _CACHE_SIZE:
+        _recent_texts.popitem(last=False)
+
+
+def _text_of(session: Session, version: Version) -> str:
+    """Rebuild a version's text from the last full version before it."""
+    cached = _recent_texts.get(version.chain_hash)
+    if cached is not None:
+        return cached
+    first_full = ((version.number - 1) // FULL_EVERY) * FULL_EVERY + 1
+    chain = session.exec(
+        select(Version)
+        .where(
+            Version.artifact_id == version.artifact_id,
+            col(Version.number) >= first_full,
+            col(Version.number) <= version.number,
+        )
+        .order_by(col(Version.number))
+    )
+    previous: tuple[int, str] | None = None
+    for link in chain:
+        hit = _recent_texts.get(link.chain_hash)
+        text = hit if hit is not None else decode(link.content_z, previous)
+        previous = (link.number, text)
+    assert previous is not None and previous[0] == version.number
+    _remember(version.chain_hash, previous[1])
+    return previous[1]
 
 
 @dataclass(frozen=True)
@@ -115,10 +193,14 @@ def append_version(
     number = 1 if latest is None else latest.number + 1
     created_at = utc_now()
     digest = content_sha256(content)
+    if latest is None or (number - 1) % FULL_EVERY == 0:
+        blob = compress(content)
+    else:
+        blob = encode_delta(_text_of(session, latest), content, base=latest.number)
     version = Version(
         artifact_id=artifact.id,
         number=number,
-        content_z=compress(content),
+        content_z=blob,
         content_sha256=digest,
         chain_hash=chain_digest(
             prev_chain=latest.chain_hash if latest else GENESIS_CHAIN,
@@ -137,6 +219,7 @@ def append_version(
     artifact.updated_at = created_at
     session.add(artifact)
     session.flush()
+    _remember(version.chain_hash, content)
     return version
 
 
@@ -201,10 +284,17 @@ def get_version(workspace: Workspace, artifact_id: int, number: int | None = Non
             version = session.exec(
                 select(Version).where(Version.artifact_id == artifact_id, Version.number == number)
             ).first()
-    if version is None:
-        which = "any version" if number is None else f"a version {number}"
-        raise VersionError(f"artifact {artifact_id} has no {which}")
-    return VersionText(_info(version), decompress(version.content_z))
+        if version is None:
+            which = "any version" if number is None else f"version {number}"
+            raise VersionError(f"artifact {artifact_id} has no {which}")
+        try:
+            text = _text_of(session, version)
+        except (zlib.error, ValueError, KeyError, UnicodeDecodeError) as error:
+            raise VersionError(
+                f"version {version.number} of artifact {artifact_id} cannot be read: "
+                "the workspace is damaged (run workbench verify)"
+            ) from error
+    return VersionText(_info(version), text)
 
 
 def history(workspace: Workspace, artifact_id: int) -> list[VersionInfo]:
@@ -249,9 +339,11 @@ def verify_versions(session: Session) -> list[VersionProblem]:
     problems: list[VersionProblem] = []
     statement = select(Version).order_by(col(Version.artifact_id), col(Version.number))
     previous: tuple[int, int, str] | None = None  # artifact, number, chain
+    previous_text: tuple[int, str] | None = None  # number, text, within the same artifact
     for version in session.exec(statement):
         if previous is None or previous[0] != version.artifact_id:
             expected_number, prev_chain = 1, GENESIS_CHAIN
+            previous_text = None
         else:
             expected_number, prev_chain = previous[1] + 1, previous[2]
         if version.number != expected_number:
@@ -263,9 +355,11 @@ def verify_versions(session: Session) -> list[VersionProblem]:
                 )
             )
         try:
-            actual = content_sha256(decompress(version.content_z))
-        except (zlib.error, UnicodeDecodeError):
-            actual = ""
+            text = decode(version.content_z, previous_text)
+            actual = content_sha256(text)
+        except (zlib.error, ValueError, KeyError, UnicodeDecodeError):
+            text, actual = "", ""
+        previous_text = (version.number, text)
         if actual != version.content_sha256:
             problems.append(
                 VersionProblem(version.artifact_id, version.number, "its content was changed")

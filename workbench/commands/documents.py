@@ -1,0 +1,171 @@
+"""``workbench doc show|save|history|diff|restore``: an artifact's text and versions."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from workbench.commands.base import (
+    EXIT_OK,
+    Commands,
+    UsageError,
+    open_cli_workspace,
+    print_json,
+)
+
+if TYPE_CHECKING:
+    from workbench.services.store import Workspace
+
+
+def add_to(commands: Commands) -> None:
+    doc = commands.add_parser("doc", help="an artifact's text and its versions").add_subparsers(
+        dest="doc_command", metavar="ACTION", required=True
+    )
+    show = doc.add_parser("show", help="print a version's Markdown (default: the latest)")
+    show.add_argument("artifact", metavar="ARTIFACT", help="register id or unambiguous title")
+    show.add_argument("--version", type=int, metavar="N")
+    show.set_defaults(handler=show_document)
+
+    save = doc.add_parser("save", help="save a Markdown file as the next version")
+    save.add_argument("artifact", metavar="ARTIFACT")
+    save.add_argument("--file", type=Path, required=True, metavar="MD", help="or - for stdin")
+    save.add_argument("--comment", required=True, metavar="TEXT")
+    save.set_defaults(handler=save_document)
+
+    history = doc.add_parser("history", help="list the versions")
+    history.add_argument("artifact", metavar="ARTIFACT")
+    history.add_argument("--json", action="store_true")
+    history.set_defaults(handler=show_history)
+
+    diff = doc.add_parser("diff", help="unified diff between two versions")
+    diff.add_argument("artifact", metavar="ARTIFACT")
+    diff.add_argument("old", type=int, metavar="V1")
+    diff.add_argument("new", type=int, metavar="V2")
+    diff.set_defaults(handler=diff_versions)
+
+    restore = doc.add_parser("restore", help="write a new version with version N's text")
+    restore.add_argument("artifact", metavar="ARTIFACT")
+    restore.add_argument("number", type=int, metavar="N")
+    restore.set_defaults(handler=restore_version)
+
+
+def _resolve(args: argparse.Namespace) -> tuple[Workspace, int, str]:
+    from workbench.services import artifacts
+
+    workspace = open_cli_workspace(args)
+    try:
+        details = artifacts.resolve(workspace, args.artifact)
+    except artifacts.ArtifactError as error:
+        workspace.close()
+        raise UsageError(str(error)) from error
+    return workspace, details.id, details.title
+
+
+def show_document(args: argparse.Namespace) -> int:
+    from workbench.services import versioning
+
+    workspace, artifact_id, _ = _resolve(args)
+    try:
+        text = versioning.get_version(workspace, artifact_id, args.version).content
+    except versioning.VersionError as error:
+        raise UsageError(str(error)) from error
+    finally:
+        workspace.close()
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    return EXIT_OK
+
+
+def save_document(args: argparse.Namespace) -> int:
+    from workbench.services import versioning
+    from workbench.services.identity import current_user
+
+    try:
+        content = sys.stdin.read() if str(args.file) == "-" else args.file.read_text("utf-8")
+    except FileNotFoundError:
+        raise UsageError(f"{args.file}: no such file") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{args.file} is not UTF-8 text") from None
+    except OSError as error:
+        raise UsageError(f"cannot read {args.file}: {error.strerror}") from error
+    workspace, artifact_id, title = _resolve(args)
+    try:
+        _, info = versioning.save_version(
+            workspace,
+            artifact_id=artifact_id,
+            content=content,
+            author=current_user(),
+            comment=args.comment,
+        )
+    except versioning.UnchangedContent as error:
+        print(f"{title}: {error}")
+        return EXIT_OK
+    finally:
+        workspace.close()
+    print(f"{title}: saved version {info.number} ({info.short_hash})")
+    return EXIT_OK
+
+
+def show_history(args: argparse.Namespace) -> int:
+    from workbench.services import versioning
+
+    workspace, artifact_id, title = _resolve(args)
+    try:
+        versions = versioning.history(workspace, artifact_id)
+    finally:
+        workspace.close()
+    if args.json:
+        print_json(
+            [
+                {
+                    "version": v.number,
+                    "author": v.author,
+                    "created_at": v.created_at.isoformat(),
+                    "comment": v.comment,
+                    "content_sha256": v.content_sha256,
+                    "chain_hash": v.chain_hash,
+                }
+                for v in versions
+            ]
+        )
+        return EXIT_OK
+    print(title)
+    for v in versions:
+        when = v.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        print(f"  v{v.number:<4} {when}  {v.author:<16} {v.short_hash}  {v.comment}")
+    return EXIT_OK
+
+
+def diff_versions(args: argparse.Namespace) -> int:
+    from workbench.services import diffing, versioning
+
+    workspace, artifact_id, _ = _resolve(args)
+    try:
+        old = versioning.get_version(workspace, artifact_id, args.old).content
+        new = versioning.get_version(workspace, artifact_id, args.new).content
+    except versioning.VersionError as error:
+        raise UsageError(str(error)) from error
+    finally:
+        workspace.close()
+    sys.stdout.write(
+        diffing.unified(old, new, old_label=f"version {args.old}", new_label=f"version {args.new}")
+    )
+    return EXIT_OK
+
+
+def restore_version(args: argparse.Namespace) -> int:
+    from workbench.services import versioning
+    from workbench.services.identity import current_user
+
+    workspace, artifact_id, title = _resolve(args)
+    try:
+        _, info = versioning.restore_version(
+            workspace, artifact_id=artifact_id, number=args.number, author=current_user()
+        )
+    except versioning.VersionError as error:
+        raise UsageError(str(error)) from error
+    finally:
+        workspace.close()
+    print(f"{title}: version {args.number} restored as version {info.number}")
+    return EXIT_OK
