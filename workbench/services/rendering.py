@@ -58,15 +58,25 @@ def link_cross_references(text: str, known_ids: Container[str]) -> str:
     return "".join(pieces)
 
 
-# A list item directly under a paragraph line (common in hand-written cards) starts a list,
-# as it does on GitHub; Python-Markdown otherwise folds it into the paragraph.
-_LIST_AFTER_TEXT = re.compile(
-    r"(?m)^(?P<text>(?![ \t]*(?:[-*+]|\d+\.)[ \t]).*\S.*)\n(?=[ \t]*(?:[-*+]|\d+\.)[ \t])"
-)
+_LIST_ITEM = re.compile(r"[ \t]*(?:[-*+]|\d+\.)[ \t]")
 
 
 def separate_lists(text: str) -> str:
-    return _LIST_AFTER_TEXT.sub(lambda match: match.group("text") + "\n\n", text)
+    """Start a list where an item directly follows a paragraph line, as GitHub does.
+
+    Hand-written cards often put a list right under a bold heading line; Python-Markdown
+    would otherwise fold the items into that paragraph.
+    """
+    lines = text.split("\n")
+    out: list[str] = []
+    previous_is_text = False
+    for line in lines:
+        is_item = _LIST_ITEM.match(line) is not None
+        if is_item and previous_is_text:
+            out.append("")
+        out.append(line)
+        previous_is_text = bool(line.strip()) and not is_item
+    return "\n".join(out)
 
 
 def render_markdown(text: str, *, transform: Callable[[str], str] | None = None) -> str:

@@ -491,9 +491,11 @@ class DocumentEditor(Pane):
         self.source_stack.setCurrentIndex(1)
 
     def show_draft(self) -> None:
+        was_showing_version = self._shown_version is not None
         self._shown_version = None
         self.source_stack.setCurrentIndex(0)
-        self.render_preview()
+        if was_showing_version:
+            self.render_preview()
 
     def compare_selected(self) -> DiffDialog | None:
         numbers = self._selected_numbers()
