@@ -38,6 +38,7 @@ from workbench.views.diff_dialog import DiffDialog
 from workbench.views.empty_state import empty_state_label
 from workbench.views.history_model import HistoryModel
 from workbench.views.pane import Pane
+from workbench.views.rich_text import for_qt, prepare_browser
 
 AUTOSAVE_MS = 3000
 PREVIEW_DEBOUNCE_MS = 300
@@ -161,7 +162,8 @@ class DocumentEditor(Pane):
 
         self.preview = QTextBrowser(self)
         self.preview.setObjectName("docPreview")
-        self.preview.setOpenLinks(False)
+        prepare_browser(self.preview)
+        self.editor.verticalScrollBar().valueChanged.connect(self._follow_editor_scroll)
         self._preview_timer = QTimer(self)
         self._preview_timer.setSingleShot(True)
         self._preview_timer.setInterval(PREVIEW_DEBOUNCE_MS)
@@ -173,6 +175,7 @@ class DocumentEditor(Pane):
         self.history.setModel(self.history_model)
         self.history.setSelectionMode(QListView.SelectionMode.ExtendedSelection)
         self.history.setAlternatingRowColors(True)
+        self.history.setWordWrap(True)
         self.history.selectionModel().selectionChanged.connect(self._on_history_selection)
         self.compare_button = QPushButton("&Compare", self)
         self.compare_button.setObjectName("docCompare")
@@ -281,10 +284,17 @@ class DocumentEditor(Pane):
         self.message.clear()
         self._update_state()
 
+    def _follow_editor_scroll(self, value: int) -> None:
+        # Keep the preview at the same relative place as the source being edited.
+        source = self.editor.verticalScrollBar()
+        target = self.preview.verticalScrollBar()
+        if source.maximum() > 0:
+            target.setValue(round(value / source.maximum() * target.maximum()))
+
     def render_preview(self) -> None:
         self._preview_timer.stop()
         scroll = self.preview.verticalScrollBar().value()
-        self.preview.setHtml(render_markdown(self.editor.toPlainText()))
+        self.preview.setHtml(for_qt(render_markdown(self.editor.toPlainText())))
         self.preview.verticalScrollBar().setValue(scroll)
 
     # --- opening ----------------------------------------------------------------------------
@@ -486,7 +496,7 @@ class DocumentEditor(Pane):
             f"<b>Version {number}</b> ({text.info.author}, {when}) is shown read-only."
         )
         self.version_view.setPlainText(text.content)
-        self.preview.setHtml(render_markdown(text.content))
+        self.preview.setHtml(for_qt(render_markdown(text.content)))
         self._shown_version = number
         self.source_stack.setCurrentIndex(1)
 

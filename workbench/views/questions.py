@@ -39,6 +39,7 @@ from workbench.services.store import Workspace
 from workbench.views.card_html import ARTIFACT_LINK_SCHEME, REF_LINK_SCHEME, card_html
 from workbench.views.card_list_model import CardListModel
 from workbench.views.pane import Pane
+from workbench.views.rich_text import for_qt, prepare_browser
 
 SEARCH_DEBOUNCE_MS = 150
 ALL = ""
@@ -97,7 +98,7 @@ class QuestionBrowser(Pane):
 
         self.card_view = QTextBrowser(self)
         self.card_view.setObjectName("cardView")
-        self.card_view.setOpenLinks(False)
+        prepare_browser(self.card_view)
         self.card_view.anchorClicked.connect(self._on_link_clicked)
         self.actions_bar = QWidget(self)
         self.actions_bar.setObjectName("cardActions")
@@ -269,7 +270,9 @@ class QuestionBrowser(Pane):
         if self._current is None or self._library is None:
             return
         scroll = self.card_view.verticalScrollBar().value()
-        self.card_view.setHtml(card_html(self._current, self._library, self._linked_artifacts()))
+        self.card_view.setHtml(
+            for_qt(card_html(self._current, self._library, self._linked_artifacts()))
+        )
         self.card_view.verticalScrollBar().setValue(scroll)
 
     def _linked_artifacts(self) -> list[RegisterRow]:
