@@ -427,18 +427,28 @@ def occurrences(
     return found
 
 
-def markers_by_day(
+def by_day(
     found: Iterable[Occurrence], zone: tzinfo, first: date, last: date
-) -> dict[date, list[EventKind]]:
-    """The kinds on each day from ``first`` to ``last``, for the calendar's day markers."""
-    markers: dict[date, list[EventKind]] = {}
+) -> dict[date, list[Occurrence]]:
+    """The occurrences on each day from ``first`` to ``last`` (a long one on each of its days)."""
+    days: dict[date, list[Occurrence]] = {}
     for occurrence in found:
         begin, end = occurrence.days(zone)
         day = max(begin, first)
         while day <= min(end, last):
-            markers.setdefault(day, []).append(occurrence.kind)
+            days.setdefault(day, []).append(occurrence)
             day += timedelta(days=1)
-    return markers
+    return days
+
+
+def markers_by_day(
+    found: Iterable[Occurrence], zone: tzinfo, first: date, last: date
+) -> dict[date, list[EventKind]]:
+    """The kinds on each day from ``first`` to ``last``, for the calendar's day markers."""
+    return {
+        day: [occurrence.kind for occurrence in occurrences]
+        for day, occurrences in by_day(found, zone, first, last).items()
+    }
 
 
 def find_occurrence(
