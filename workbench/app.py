@@ -5,11 +5,27 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from workbench import __version__
 from workbench.services.paths import default_workspace_path
 
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
 APP_NAME = "GRC Workbench"
+
+
+def apply_look(app: QApplication) -> None:
+    """The shipped style sheet and window icon."""
+    from PySide6.QtGui import QIcon, QPixmap
+
+    from workbench.services.paths import resource
+
+    app.setStyleSheet(resource("style.qss").read_text(encoding="utf-8"))
+    pixmap = QPixmap()
+    pixmap.loadFromData(resource("icons", "workbench.svg").read_bytes(), "SVG")
+    app.setWindowIcon(QIcon(pixmap))
 
 
 def run_gui(
@@ -35,6 +51,7 @@ def run_gui(
     app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0]])
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
+    apply_look(app)
     settings = AppSettings()
 
     location = workspace or settings.last_workspace or str(default_workspace_path())

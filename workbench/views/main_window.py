@@ -69,7 +69,7 @@ class MainWindow(QMainWindow):
 
         self.navigation = QListWidget(self)
         self.navigation.setObjectName("navigation")
-        self.navigation.setFixedWidth(140)
+        self.navigation.setFixedWidth(150)
         self.stack = QStackedWidget(self)
         self.stack.setObjectName("paneStack")
         for pane in self.panes.values():

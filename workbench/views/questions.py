@@ -132,12 +132,16 @@ class QuestionBrowser(Pane):
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
+        splitter.setSizes([440, 660])  # the card gets the room; long questions elide
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
 
     def _combo(self, name: str, everything: str) -> QComboBox:
         combo = QComboBox(self)
         combo.setObjectName(name)
+        # Clause titles are long; without this the combo widens the whole column to fit them.
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(12)
         combo.addItem(everything, ALL)
         combo.currentIndexChanged.connect(self.run_search)
         return combo
