@@ -12,9 +12,9 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from workbench.models import WorkspaceProfile
-from workbench.services import artifacts, audit_log, templates
+from workbench.services import artifacts, audit_log, profile, templates
 from workbench.services.changes import ChangeSet
-from workbench.services.profile import EDITABLE_FIELDS, PROFILE_ID
+from workbench.services.profile import PROFILE_ID
 from workbench.services.store import Workspace
 
 
@@ -85,9 +85,7 @@ def build_isms(
     """
     day = today or date.today()
     changes = dict(profile_changes or {})
-    unknown = set(changes) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise ValueError(f"unknown profile field(s): {', '.join(sorted(unknown))}")
+    profile.check_fields(changes)
     with workspace.read() as session:
         current = session.get(WorkspaceProfile, PROFILE_ID)
     assert current is not None
@@ -114,20 +112,7 @@ def build_isms(
     created: list[int] = []
     with workspace.write(durable=True) as session:
         if changes:
-            row = session.get(WorkspaceProfile, PROFILE_ID)
-            assert row is not None
-            before = {name: getattr(row, name) for name in changes}
-            for name, value in changes.items():
-                setattr(row, name, value)
-            session.add(row)
-            audit_log.append(
-                session,
-                actor=actor,
-                action="profile.update",
-                entity="workspace",
-                entity_id=PROFILE_ID,
-                summary={"before": before, "after": changes},
-            )
+            profile.apply_changes(session, actor=actor, changes=changes)
         present = artifacts.live_template_keys(session)
         for item, template, content in rendered:
             if template.key in present:
