@@ -179,3 +179,12 @@ def test_preferences_refuse_an_empty_name(window: MainWindow) -> None:
     assert dialog.error_label.text() == (
         "Your name is needed: it is written on every version you save."
     )
+
+
+def test_plan_audit_programme_action_opens_the_generator(window: MainWindow) -> None:
+    from workbench.views.programme_dialog import ProgrammeDialog
+
+    assert window.router.run("open_planner", "audit_programme", "Q057")
+    assert window.current_pane_name() == "planner"
+    dialog = window.planner.findChild(ProgrammeDialog)
+    assert dialog is not None and dialog.isVisible()

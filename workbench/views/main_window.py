@@ -157,6 +157,7 @@ class MainWindow(QMainWindow):
         self.questions.artifact_requested.connect(self.open_artifact)
         self.questions.reload_requested.connect(self.reload_cards)
         self.register_view.artifact_open_requested.connect(self.open_artifact)
+        self.planner.artifact_open_requested.connect(self.open_artifact)
         self.register_view.build_requested.connect(self.start_isms_build)
 
     # --- panes ------------------------------------------------------------------------------
@@ -180,6 +181,8 @@ class MainWindow(QMainWindow):
 
     def _open_planner_action(self, target: str, card_id: str) -> None:
         self.show_pane("planner")
+        if target == "audit_programme":
+            self.planner.start_programme_generator()
 
     def _start_workflow_action(self, target: str, card_id: str) -> None:
         if target == "isms_build":
