@@ -8,6 +8,7 @@ from workbench.models.enums import (
     EventStatus,
     FindingSeverity,
     FindingStatus,
+    ReviewStatus,
 )
 from workbench.models.tables import (
     Approval,
@@ -20,6 +21,7 @@ from workbench.models.tables import (
     Finding,
     Person,
     PlannerEvent,
+    ReviewRequest,
     Version,
     WorkspaceProfile,
     utc_now,
@@ -43,6 +45,8 @@ __all__ = [
     "FindingStatus",
     "Person",
     "PlannerEvent",
+    "ReviewRequest",
+    "ReviewStatus",
     "Version",
     "WorkspaceProfile",
     "utc_now",

@@ -38,6 +38,15 @@ class Decision(StrEnum):
     REJECTED = "rejected"
 
 
+class ReviewStatus(StrEnum):
+    """Where one approver's review request stands."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    CANCELLED = "cancelled"
+
+
 class EventKind(StrEnum):
     INTERNAL_AUDIT = "internal_audit"
     MANAGEMENT_REVIEW = "management_review"

@@ -19,6 +19,7 @@ from workbench.models.enums import (
     EventStatus,
     FindingSeverity,
     FindingStatus,
+    ReviewStatus,
 )
 from workbench.models.types import UTCDateTime
 
@@ -73,6 +74,8 @@ class Artifact(SQLModel, table=True):
     template: str | None = None
     review_interval_months: int = 12
     next_review: date | None = Field(default=None, index=True)
+    # The version in force for readers; a newer draft or review round never changes it.
+    published_version: int | None = None
     created_at: datetime = Field(default_factory=utc_now, sa_column=_utc_column())
     updated_at: datetime = Field(default_factory=utc_now, sa_column=_utc_column())
 
@@ -133,6 +136,29 @@ class Approval(SQLModel, table=True):
     payload: str
     signature: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     signed_at: datetime = Field(default_factory=utc_now, sa_column=_utc_column())
+
+
+class ReviewRequest(SQLModel, table=True):
+    """One approver asked to approve one exact version, in a numbered review round.
+
+    A version is approved when every request of its round is approved. Saving a new version,
+    a rejection or a withdrawal cancels the round's pending requests.
+    """
+
+    __tablename__ = "review_request"
+
+    id: int | None = Field(default=None, primary_key=True)
+    artifact_id: int = Field(foreign_key="artifact.id", index=True)
+    review_round: int
+    version_id: int = Field(foreign_key="version.id")
+    version_number: int
+    approver_id: int = Field(foreign_key="person.id", index=True)
+    status: ReviewStatus = Field(default=ReviewStatus.PENDING, index=True)
+    requested_by: str
+    requested_at: datetime = Field(default_factory=utc_now, sa_column=_utc_column())
+    closed_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+    reason: str = ""
+    approval_id: int | None = Field(default=None, foreign_key="approval.id")
 
 
 class PlannerEvent(SQLModel, table=True):

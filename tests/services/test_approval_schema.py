@@ -1,0 +1,45 @@
+"""Revision 0004 (review requests, published version) upgrades a 0003 workspace with data."""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+from alembic import command
+from sqlalchemy import create_engine
+
+from workbench.services import approvals, artifacts, people, register
+from workbench.services.register import RegisterFilter
+from workbench.services.store import APPLICATION_ID, _alembic_config, open_workspace
+
+
+def test_a_0003_workspace_with_an_artifact_upgrades(tmp_path: Path) -> None:
+    path = tmp_path / "old.grcw"
+    config = _alembic_config()
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0003")
+    engine.dispose()
+    with closing(sqlite3.connect(path)) as db:
+        db.execute(f"PRAGMA application_id={APPLICATION_ID}")
+        db.execute(
+            "INSERT INTO artifact (id, kind, title, owner, status, review_interval_months,"
+            " created_at, updated_at) VALUES (1, 'POLICY', 'Backup policy', '', 'DRAFT', 12,"
+            " '2026-01-01 00:00:00', '2026-01-01 00:00:00')"
+        )
+        db.commit()
+    workspace = open_workspace(path)
+    try:
+        (row,) = register.export_rows(workspace, RegisterFilter())
+        assert (row.title, row.approved_version, row.published_version) == (
+            "Backup policy",
+            None,
+            None,
+        )
+        assert approvals.review_rounds(workspace, 1) == []
+        assert artifacts.get_details(workspace, 1).title == "Backup policy"
+        assert people.list_people(workspace) == []
+    finally:
+        workspace.close()
