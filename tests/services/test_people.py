@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from workbench.models import AuditLogEntry, Person
+from workbench.services import keystore, people, signing
+from workbench.services.keystore import KeyStoreError
+from workbench.services.paths import config_dir
+from workbench.services.people import PersonError
+
+
+def test_signing_identity_keeps_the_private_key_outside_the_workspace(workspace) -> None:
+    changes, jonas = people.add_person(
+        workspace, actor="Mara", name="  Jonas   Weber ", role="CISO",
+        email="jonas@acme.example", passphrase="correct horse",
+    )  # fmt: skip
+    assert changes.people == {jonas.id}
+    assert jonas.name == "Jonas Weber"
+    assert jonas.key_fingerprint is not None and len(jonas.key_fingerprint) == 64
+    assert jonas.can_sign_here and jonas.can_be_verified
+    assert jonas.fingerprint_text.count(" ") == 15  # 16 groups of four
+
+    key_file = config_dir() / "keys" / f"{jonas.key_fingerprint}.pem"
+    assert key_file.is_file()
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert key_file.read_bytes().startswith(b"-----BEGIN ENCRYPTED PRIVATE KEY-----")
+    assert not list(key_file.parent.glob("*.partial"))
+
+    with workspace.read() as session:
+        person = session.exec(select(Person)).one()
+        entry = session.exec(
+            select(AuditLogEntry).where(AuditLogEntry.action == "person.add")
+        ).one()
+    assert person.public_key is not None and len(person.public_key) == 32
+    assert signing.fingerprint(person.public_key) == jonas.key_fingerprint
+    assert jonas.key_fingerprint in entry.summary
+    assert workspace.path is not None
+    assert b"PRIVATE KEY" not in workspace.path.read_bytes()
+
+
+def test_names_are_unique_ignoring_case_and_passphrases_need_length(workspace) -> None:
+    people.add_person(workspace, actor="Mara", name="Jonas Weber", role="CISO")
+    with pytest.raises(PersonError, match="already a person named 'jonas weber'"):
+        people.add_person(workspace, actor="Mara", name="jonas weber")
+    with pytest.raises(KeyStoreError, match="at least 8 characters"):
+        people.add_person(workspace, actor="Mara", name="Priya", passphrase="short")
+    with pytest.raises(PersonError, match="not an e-mail address"):
+        people.add_person(workspace, actor="Mara", name="Priya", email="priya")
+    assert [p.name for p in people.list_people(workspace)] == ["Jonas Weber"]
+    assert not (config_dir() / "keys").exists() or not list((config_dir() / "keys").iterdir())
+
+
+def test_identity_for_an_existing_person(workspace) -> None:
+    people.add_person(workspace, actor="Mara", name="Jonas Weber", role="CISO")
+    assert not people.get_person(workspace, "jonas weber").can_be_verified
+    _, jonas = people.create_identity(
+        workspace, actor="Mara", name="Jonas Weber", passphrase="correct horse"
+    )
+    assert jonas.can_sign_here
+    key = keystore.load_private_key(jonas.key_fingerprint or "", "correct horse", owner="Jonas")
+    assert signing.fingerprint(signing.raw_public_key(key)) == jonas.key_fingerprint
+    with pytest.raises(keystore.WrongPassphrase, match="passphrase for Jonas's signing key"):
+        keystore.load_private_key(jonas.key_fingerprint or "", "wrong horse", owner="Jonas")
+
+
+def test_export_then_import_on_another_workspace(workspace, tmp_path: Path) -> None:
+    from workbench.services.store import open_workspace
+
+    _, jonas = people.add_person(
+        workspace, actor="Mara", name="Jonas Weber", role="CISO", passphrase="correct horse"
+    )
+    exported = tmp_path / "jonas.pub.pem"
+    people.export_public_key(workspace, "Jonas Weber", exported)
+    assert exported.read_bytes().startswith(b"-----BEGIN PUBLIC KEY-----")
+
+    other = open_workspace(tmp_path / "other.grcw")
+    try:
+        _, imported = people.import_public_key(
+            other, actor="Lena", name="Jonas Weber", key_data=exported.read_bytes(),
+            role="CISO", expected_fingerprint=jonas.fingerprint_text[:19],
+        )  # fmt: skip
+        assert imported.key_fingerprint == jonas.key_fingerprint
+        with pytest.raises(PersonError, match="already has this public key"):
+            people.import_public_key(
+                other, actor="Lena", name="Jonas Weber", key_data=exported.read_bytes()
+            )
+        with pytest.raises(PersonError, match="not the one given"):
+            people.import_public_key(
+                other, actor="Lena", name="Someone", key_data=exported.read_bytes(),
+                expected_fingerprint="0000 0000 0000 0000",
+            )  # fmt: skip
+    finally:
+        other.close()
+
+
+def test_import_refuses_what_is_not_an_ed25519_public_key(workspace, tmp_path: Path) -> None:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    ec_key = ec.generate_private_key(ec.SECP256R1()).public_key()
+    ec_pem = ec_key.public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    with pytest.raises(PersonError, match="not an Ed25519 signing key"):
+        people.import_public_key(workspace, actor="Mara", name="X", key_data=ec_pem)
+    with pytest.raises(PersonError, match="does not hold a public key"):
+        people.import_public_key(workspace, actor="Mara", name="X", key_data=b"hello")
+    assert people.list_people(workspace) == []
+
+
+def test_export_without_identity_is_refused(workspace, tmp_path: Path) -> None:
+    people.add_person(workspace, actor="Mara", name="Priya Shah")
+    with pytest.raises(PersonError, match="no signing identity"):
+        people.export_public_key(workspace, "Priya Shah", tmp_path / "p.pem")
+    with pytest.raises(PersonError, match="no person named 'Ghost'"):
+        people.export_public_key(workspace, "Ghost", tmp_path / "p.pem")
