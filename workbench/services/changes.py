@@ -16,6 +16,8 @@ class ChangeSet:
     people: frozenset[int] = field(default_factory=frozenset)
     events: frozenset[int] = field(default_factory=frozenset)
     audit_log: bool = True
+    # Sentences the user should read, e.g. that saving a version cancelled a pending review.
+    notices: tuple[str, ...] = ()
 
     def __or__(self, other: ChangeSet) -> ChangeSet:
         return ChangeSet(
@@ -26,4 +28,5 @@ class ChangeSet:
             people=self.people | other.people,
             events=self.events | other.events,
             audit_log=self.audit_log or other.audit_log,
+            notices=self.notices + other.notices,
         )

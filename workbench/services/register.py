@@ -12,17 +12,18 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_
+from sqlalchemy import ColumnElement, and_, exists, func, or_
 from sqlalchemy import select as sa_select
+from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 
 from workbench.models import (
-    Approval,
     Artifact,
     ArtifactKind,
     ArtifactLink,
     ArtifactStatus,
-    Decision,
+    ReviewRequest,
+    ReviewStatus,
     Version,
 )
 from workbench.services.store import Workspace
@@ -102,6 +103,7 @@ class RegisterRow:
     approved_version: int | None
     next_review: date | None
     updated: datetime
+    published_version: int | None = None
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
@@ -115,9 +117,20 @@ def _current_version() -> Any:
 
 
 def _approved_version() -> Any:
+    """The newest version every requested approver of its review round approved."""
+    request, other = aliased(ReviewRequest), aliased(ReviewRequest)
+    unanimous = ~exists().where(
+        col(other.artifact_id) == col(request.artifact_id),
+        col(other.review_round) == col(request.review_round),
+        col(other.status) != ReviewStatus.APPROVED,
+    )
     return (
-        select(func.max(Approval.version_number))
-        .where(Approval.artifact_id == Artifact.id, Approval.decision == Decision.APPROVED)
+        sa_select(func.max(col(request.version_number)))
+        .where(
+            col(request.artifact_id) == col(Artifact.id),
+            col(request.status) == ReviewStatus.APPROVED,
+            unanimous,
+        )
         .correlate(Artifact)
         .scalar_subquery()
     )
@@ -241,6 +254,7 @@ def fetch_rows(workspace: Workspace, ids: Sequence[int]) -> dict[int, RegisterRo
                 approved_version=approved,
                 next_review=artifact.next_review,
                 updated=artifact.updated_at,
+                published_version=artifact.published_version,
             )
     return rows
 
@@ -296,6 +310,7 @@ def row_json(row: RegisterRow) -> dict[str, object]:
         "status": row.status.value,
         "version": row.version,
         "approved_version": row.approved_version,
+        "published_version": row.published_version,
         "next_review": row.next_review.isoformat() if row.next_review else None,
         "updated": row.updated.isoformat(),
     }

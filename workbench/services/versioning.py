@@ -239,21 +239,33 @@ def save_version(
         version = append_version(
             session, artifact=artifact, content=content, author=author, comment=comment.strip()
         )
+        # An approval binds to one exact text, so a pending review of the old one is cancelled.
+        from workbench.services import approvals  # imported here: approvals reads versions
+
+        cancelled = approvals.cancel_for_new_version(session, artifact=artifact, version=version)
+        summary: dict[str, object] = {
+            "version": version.number,
+            "content_sha256": version.content_sha256,
+            "comment": version.comment,
+        }
+        if cancelled is not None:
+            summary["review_cancelled"] = cancelled.summary()
         audit_log.append(
             session,
             actor=author,
             action="version.save",
             entity="artifact",
             entity_id=artifact_id,
-            summary={
-                "version": version.number,
-                "content_sha256": version.content_sha256,
-                "comment": version.comment,
-            },
+            summary=summary,
         )
         assert version.id is not None
         info = _info(version)
-    return ChangeSet(artifacts=frozenset({artifact_id}), versions=frozenset({version.id})), info
+    changes = ChangeSet(
+        artifacts=frozenset({artifact_id}),
+        versions=frozenset({version.id}),
+        notices=(cancelled.message,) if cancelled is not None else (),
+    )
+    return changes, info
 
 
 def restore_version(
