@@ -202,6 +202,10 @@ def test_calendar_knows_which_day_is_under_each_cell(qtbot) -> None:
             centre = calendar.cell_centre(day)
             assert centre is not None, day
             assert calendar.date_at(centre) == day
+        begin, end = calendar.shown_range()
+        assert calendar.cell_centre(begin) and calendar.cell_centre(end)
+        assert calendar.cell_centre(begin - timedelta(days=1)) is None
+        assert calendar.cell_centre(end + timedelta(days=1)) is None
 
 
 def test_drag_an_event_to_another_day(qtbot, view: PlannerView, planned) -> None:

@@ -10,15 +10,18 @@ day) at 00:00 UTC of the day after their last, as iCalendar does.
 
 from __future__ import annotations
 
+import gc
 import uuid
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import and_, or_
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, delete, select
 
 from workbench.models import (
@@ -251,27 +254,78 @@ def parse_key(key: str) -> tuple[str, int, datetime | None]:
         raise PlannerError(f"Not an occurrence: {key}.") from None
 
 
-def _occurrence(event: PlannerEvent, **overrides: Any) -> Occurrence:
-    assert event.id is not None
-    values: dict[str, Any] = {
-        "source": Source.EVENT,
-        "kind": event.kind,
-        "title": event.title,
-        "start": event.start,
-        "end": event.end,
-        "all_day": event.all_day,
-        "status": event.status,
-        "event_id": event.id,
-        "recurring": event.rrule is not None,
-        "location": event.location,
-        "uid": event.uid,
-    }
-    values.update(overrides)
-    return Occurrence(**values)
+class EventLike(Protocol):
+    """What expansion reads of an event: a stored :class:`PlannerEvent` or a row of one."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def uid(self) -> str: ...
+    @property
+    def kind(self) -> EventKind: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def start(self) -> datetime: ...
+    @property
+    def end(self) -> datetime | None: ...
+    @property
+    def all_day(self) -> bool: ...
+    @property
+    def rrule(self) -> str | None: ...
+    @property
+    def tzid(self) -> str | None: ...
+    @property
+    def location(self) -> str: ...
+    @property
+    def status(self) -> EventStatus: ...
+
+
+# The columns a calendar needs; read as plain rows, which is several times quicker than
+# loading ORM objects when a year holds thousands of events.
+_EVENT_COLUMNS = [
+    col(column)
+    for column in (
+        PlannerEvent.id, PlannerEvent.uid, PlannerEvent.kind, PlannerEvent.title,
+        PlannerEvent.start, PlannerEvent.end, PlannerEvent.all_day, PlannerEvent.rrule,
+        PlannerEvent.tzid, PlannerEvent.location, PlannerEvent.status,
+    )
+]  # fmt: skip
+
+
+def _occurrence(
+    event: EventLike,
+    *,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    original_start: datetime | None = None,
+    exception: EventException | None = None,
+) -> Occurrence:
+    title, location, status = event.title, event.location, event.status
+    if exception is not None:
+        title = exception.title if exception.title is not None else title
+        location = exception.location if exception.location is not None else location
+        status = exception.status or status
+    return Occurrence(
+        Source.EVENT,
+        event.kind,
+        title,
+        event.start if start is None else start,
+        event.end if start is None else end,
+        event.all_day,
+        status,
+        event.id,
+        original_start,
+        event.rrule is not None,
+        exception is not None,
+        None,
+        location,
+        event.uid,
+    )
 
 
 def _expand(
-    event: PlannerEvent,
+    event: EventLike,
     exceptions: Sequence[EventException],
     after: datetime,
     before: datetime,
@@ -279,15 +333,20 @@ def _expand(
     """The series' occurrences starting in ``[after, before)``, exceptions applied."""
     assert event.rrule is not None
     duration = (event.end - event.start) if event.end else None
-    changed = {exception.original_start: exception for exception in exceptions}
-    found: list[Occurrence] = []
-    for start in recurrence.starts_between(
-        event.rrule, event.start, after, before, all_day=event.all_day, tzid=event.tzid
-    ):
-        if start in changed:
-            continue
-        end = start + duration if duration is not None else None
-        found.append(_occurrence(event, start=start, end=end, original_start=start))
+    changed = {exception.original_start for exception in exceptions}
+    # The hot loop of a busy calendar: the event's fields are read once, not per occurrence.
+    kind, title, all_day, status = event.kind, event.title, event.all_day, event.status
+    event_id, location, uid = event.id, event.location, event.uid
+    found = [
+        Occurrence(
+            Source.EVENT, kind, title, start, start + duration if duration is not None else None,
+            all_day, status, event_id, start, True, False, None, location, uid,
+        )
+        for start in recurrence.starts_between(
+            event.rrule, event.start, after, before, all_day=all_day, tzid=event.tzid
+        )
+        if start not in changed
+    ]  # fmt: skip
     for exception in exceptions:
         if exception.cancelled:
             continue
@@ -303,30 +362,10 @@ def _expand(
                 start=start,
                 end=end,
                 original_start=exception.original_start,
-                title=exception.title if exception.title is not None else event.title,
-                location=exception.location if exception.location is not None else event.location,
-                status=exception.status or event.status,
-                modified=True,
+                exception=exception,
             )
         )
     return found
-
-
-def _overlaps(occurrence: Occurrence, first: date, last: date, zone: tzinfo) -> bool:
-    begin, end = occurrence.days(zone)
-    return begin <= last and end >= first
-
-
-def _sort_key(zone: tzinfo) -> Any:
-    def key(occurrence: Occurrence) -> tuple[date, int, datetime, str]:
-        return (
-            occurrence.days(zone)[0],
-            0 if occurrence.all_day else 1,
-            occurrence.start,
-            occurrence.title.lower(),
-        )
-
-    return key
 
 
 def _event_conditions(kinds: Collection[EventKind] | None) -> list[Any]:
@@ -335,7 +374,7 @@ def _event_conditions(kinds: Collection[EventKind] | None) -> list[Any]:
 
 def _load_events(
     session: Session, after: datetime, before: datetime, kinds: Collection[EventKind] | None
-) -> tuple[list[PlannerEvent], dict[int, list[EventException]]]:
+) -> tuple[list[EventLike], dict[int, list[EventException]]]:
     single = and_(
         col(PlannerEvent.rrule).is_(None),
         col(PlannerEvent.start) < before,
@@ -350,7 +389,9 @@ def _load_events(
         ),
     )
     conditions = _event_conditions(kinds)
-    events = list(session.exec(select(PlannerEvent).where(or_(single, series), *conditions)))
+    connection = session.connection()
+    rows = sa_select(*_EVENT_COLUMNS).where(or_(single, series), *conditions)
+    events: list[EventLike] = list(connection.execute(rows))
     series_ids = {event.id for event in events if event.rrule is not None}
     # An occurrence moved into the range from a series that starts after it.
     moved_in = select(EventException.event_id).where(
@@ -358,8 +399,8 @@ def _load_events(
     )
     missing = set(session.exec(moved_in)) - series_ids
     if missing:
-        extra = select(PlannerEvent).where(col(PlannerEvent.id).in_(missing), *conditions)
-        events.extend(session.exec(extra))
+        extra = sa_select(*_EVENT_COLUMNS).where(col(PlannerEvent.id).in_(missing), *conditions)
+        events.extend(connection.execute(extra))
         series_ids |= missing
     exceptions: dict[int, list[EventException]] = {}
     if series_ids:
@@ -370,26 +411,45 @@ def _load_events(
 
 
 def _review_occurrences(session: Session, first: date, last: date) -> list[Occurrence]:
-    statement = select(Artifact).where(
+    statement = sa_select(col(Artifact.id), col(Artifact.title), col(Artifact.next_review)).where(
         col(Artifact.next_review) >= first,
         col(Artifact.next_review) <= last,
         col(Artifact.status) != ArtifactStatus.RETIRED,
     )
-    found = []
-    for artifact in session.exec(statement):
-        assert artifact.next_review is not None
-        found.append(
-            Occurrence(
-                source=Source.REVIEW,
-                kind=EventKind.DOCUMENT_REVIEW,
-                title=f"Review due: {artifact.title}",
-                start=all_day_start(artifact.next_review),
-                end=None,
-                all_day=True,
-                artifact_id=artifact.id,
-            )
-        )
-    return found
+    return [
+        _review(artifact_id, title, next_review)
+        for artifact_id, title, next_review in session.connection().execute(statement)
+        if next_review is not None
+    ]
+
+
+def _review(artifact_id: int | None, title: str, next_review: date) -> Occurrence:
+    return Occurrence(
+        source=Source.REVIEW,
+        kind=EventKind.DOCUMENT_REVIEW,
+        title=f"Review due: {title}",
+        start=all_day_start(next_review),
+        end=None,
+        all_day=True,
+        artifact_id=artifact_id,
+    )
+
+
+@contextmanager
+def _collection_deferred() -> Iterator[None]:
+    """Hold off the cyclic garbage collector while a year's occurrences are built.
+
+    Thousands of small, acyclic objects would otherwise trigger several collections, now and
+    then a full one over every object of the process (the GUI's included), which makes a
+    refresh take twice as long at random. Reference counting still frees everything at once.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def occurrences(
@@ -410,7 +470,7 @@ def occurrences(
     # All-day events sit at 00:00 UTC, up to 14 hours from local midnight: widen by a day.
     after, before = begin - timedelta(days=1), end + timedelta(days=1)
     found: list[Occurrence] = []
-    with workspace.read() as session:
+    with workspace.read() as session, _collection_deferred():
         events, exceptions = _load_events(session, after, before, kinds)
         for event in events:
             if event.rrule is None:
@@ -422,9 +482,10 @@ def occurrences(
             )
         if include_reviews and (kinds is None or EventKind.DOCUMENT_REVIEW in kinds):
             found.extend(_review_occurrences(session, first, last))
-    found = [occurrence for occurrence in found if _overlaps(occurrence, first, last, zone)]
-    found.sort(key=_sort_key(zone))
-    return found
+        placed = [(occurrence.days(zone), occurrence) for occurrence in found]
+        kept = [(days, o) for days, o in placed if days[0] <= last and days[1] >= first]
+        kept.sort(key=lambda pair: (pair[0][0], not pair[1].all_day, pair[1].start, pair[1].title))
+        return [occurrence for _, occurrence in kept]
 
 
 def by_day(
@@ -1078,15 +1139,7 @@ def _overdue_reviews(session: Session, before: date) -> list[UpcomingItem]:
     items = []
     for artifact in session.exec(statement):
         assert artifact.next_review is not None
-        occurrence = Occurrence(
-            source=Source.REVIEW,
-            kind=EventKind.DOCUMENT_REVIEW,
-            title=f"Review due: {artifact.title}",
-            start=all_day_start(artifact.next_review),
-            end=None,
-            all_day=True,
-            artifact_id=artifact.id,
-        )
+        occurrence = _review(artifact.id, artifact.title, artifact.next_review)
         items.append(
             UpcomingItem(
                 item=ItemKind.REVIEW,

@@ -228,9 +228,8 @@ class PlannerView(Pane):
         return datetime.now(self.zone).date()
 
     def shown_range(self) -> tuple[date, date]:
-        """The days the month page shows (with the ends of the months around it)."""
-        first = date(self.calendar.yearShown(), self.calendar.monthShown(), 1)
-        return first - timedelta(days=14), first + timedelta(days=31 + 14)
+        """The six weeks the month page shows."""
+        return self.calendar.shown_range()
 
     def refresh_calendar(self) -> None:
         if self.workspace is None:

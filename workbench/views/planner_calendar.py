@@ -8,7 +8,7 @@ Signals:
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from PySide6.QtCore import QDate, QEvent, QMimeData, QObject, QPoint, QRect, Qt, Signal
 from PySide6.QtGui import (
@@ -203,6 +203,17 @@ class EventCalendar(QCalendarWidget):
             )
 
     # --- where the days are -----------------------------------------------------------------
+
+    def shown_range(self) -> tuple[date, date]:
+        """The first and last day of the six weeks the page shows.
+
+        As QCalendarWidget lays them out: the week of the 1st starts the page, or the week
+        before it when the 1st falls on the first day of the week.
+        """
+        first = date(self.yearShown(), self.monthShown(), 1)
+        offset = (first.isoweekday() - self.firstDayOfWeek().value) % 7 or 7
+        begin = first - timedelta(days=offset)
+        return begin, begin + timedelta(days=41)
 
     def _first_date_row(self) -> int:
         no_header = QCalendarWidget.HorizontalHeaderFormat.NoHorizontalHeader
