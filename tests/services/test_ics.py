@@ -336,3 +336,28 @@ def test_a_database_failure_midway_leaves_nothing_behind(workspace, monkeypatch)
 def test_missing_file_is_reported(workspace, tmp_path: Path) -> None:
     with pytest.raises(IcsError, match="Cannot read"):
         ics.import_ics(workspace, tmp_path / "nope.ics", actor=ACTOR)
+
+
+def test_damaged_files_only_ever_raise_ics_error() -> None:
+    """Truncated, shuffled and corrupted copies of real exports: a clear error, never a crash."""
+    import random
+
+    data = (DATA / "google_calendar.ics").read_bytes() + (
+        DATA / "outlook_calendar.ics"
+    ).read_bytes()
+    rng = random.Random(5545)
+    for number in range(400):
+        damaged = bytearray(data)
+        if number % 3 == 0:
+            damaged = damaged[: rng.randrange(len(damaged))]
+        elif number % 3 == 1:
+            for _ in range(5):
+                damaged[rng.randrange(len(damaged))] = rng.randrange(256)
+        else:
+            lines = bytes(damaged).split(b"\r\n")
+            rng.shuffle(lines)
+            damaged = bytearray(b"\r\n".join(lines))
+        try:
+            ics.parse_ics(bytes(damaged), name="damaged.ics")
+        except IcsError as error:
+            assert str(error).startswith(("damaged.ics", "event")), error

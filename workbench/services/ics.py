@@ -62,6 +62,11 @@ KIND_HINTS: tuple[tuple[str, EventKind], ...] = (
 )
 
 
+# What the parser raises on a malformed file (AttributeError: components nested where
+# they do not belong).
+READ_ERRORS = (ValueError, IndexError, KeyError, TypeError, AttributeError)
+
+
 class IcsError(PlannerError):
     """A calendar file cannot be imported; ``str(error)`` says why, in one sentence."""
 
@@ -464,7 +469,7 @@ def _calendars(data: bytes, name: str) -> list[icalendar.Component]:
         raise IcsError(f"{name} is empty.")
     try:
         found = icalendar.Calendar.from_ical(data, multiple=True)
-    except (ValueError, IndexError, KeyError, TypeError) as error:
+    except READ_ERRORS as error:
         reason = str(error).split("\n", 1)[0]
         raise IcsError(f"{name} is not a valid iCalendar file: {reason}") from None
     calendars: list[icalendar.Component] = [c for c in found if c.name == "VCALENDAR"]
@@ -495,7 +500,12 @@ def parse_ics(data: bytes, *, name: str = "the file") -> tuple[list[ImportedEven
             if "RECURRENCE-ID" in component:
                 overrides.append(component)
                 continue
-            draft = _draft(component, floating, warnings)
+            try:
+                draft = _draft(component, floating, warnings)
+            except IcsError:
+                raise
+            except READ_ERRORS as error:
+                raise IcsError(f"{_label(component)} cannot be read: {error}.") from None
             uid = draft.uid or _fallback_uid(draft)
             if uid in masters:
                 raise IcsError(f"{_label(component)}: the UID {uid} is used by two events.")
@@ -511,7 +521,12 @@ def parse_ics(data: bytes, *, name: str = "the file") -> tuple[list[ImportedEven
             warnings.append(f"{_label(component)}: changes one occurrence of a series not in "
                             "the file; left out.")  # fmt: skip
             continue
-        original, change = _override_change(component, master.draft, floating)
+        try:
+            original, change = _override_change(component, master.draft, floating)
+        except IcsError:
+            raise
+        except READ_ERRORS as error:
+            raise IcsError(f"{_label(component)} cannot be read: {error}.") from None
         master.overrides[original] = change
     if not masters:
         raise IcsError(f"{name} holds no events.")
