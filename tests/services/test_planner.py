@@ -410,10 +410,13 @@ def test_marking_a_review_done_moves_next_review_by_its_interval(workspace) -> N
     assert _actions(workspace).count("planner.event.create") == 0
 
 
-def test_a_very_late_review_moves_from_the_day_it_was_done() -> None:
-    assert planner.next_review_after(date(2025, 1, 10), 12, date(2027, 3, 1)) == date(2028, 3, 1)
-    assert planner.next_review_after(None, 12, date(2027, 3, 1)) == date(2028, 3, 1)
-    assert planner.next_review_after(date(2027, 1, 31), 1, date(2027, 1, 20)) == date(2027, 2, 28)
+def test_reviews_done_far_from_their_due_date_count_from_the_day_done() -> None:
+    after = planner.next_review_after
+    assert after(date(2025, 1, 10), 12, date(2027, 3, 1)) == date(2028, 3, 1)  # two years late
+    assert after(date(2027, 11, 28), 12, date(2026, 11, 28)) == date(2027, 11, 28)  # a year early
+    assert after(None, 12, date(2027, 3, 1)) == date(2028, 3, 1)
+    assert after(date(2027, 1, 31), 1, date(2027, 1, 20)) == date(2027, 2, 28)  # on time
+    assert after(date(2027, 4, 12), 6, date(2027, 5, 10)) == date(2027, 10, 12)  # 4 weeks late
 
 
 def test_dragging_a_review_moves_the_due_date(workspace) -> None:

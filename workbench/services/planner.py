@@ -1024,14 +1024,20 @@ def set_next_review(workspace: Workspace, artifact_id: int, day: date, *, actor:
     return ChangeSet(artifacts=frozenset({artifact_id}))
 
 
+ON_TIME_WINDOW = timedelta(days=31)
+
+
 def next_review_after(current: date | None, interval_months: int, done_on: date) -> date:
-    """Where a review done on ``done_on`` moves the next one: by the interval from the due
-    date, or from the day it was done when the review was so late that would be in the past."""
+    """Where a review done on ``done_on`` puts the next one.
+
+    Done around its due date (within a month either way), the schedule keeps its rhythm: the
+    due date moves on by the interval. Done much earlier or later, or with no due date, the
+    next review is one interval after the day it was done.
+    """
     step = relativedelta(months=max(1, interval_months))
-    following = (current or done_on) + step
-    if following <= done_on:
-        following = done_on + step
-    return following
+    if current is not None and abs(done_on - current) <= ON_TIME_WINDOW:
+        return current + step
+    return done_on + step
 
 
 def mark_review_done(
