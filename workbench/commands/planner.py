@@ -35,7 +35,9 @@ def add_to(commands: Commands) -> None:
     )
     add.add_argument("--location", default="")
     add.add_argument("--notes", default="")
-    add.add_argument("--ref", action="append", default=[], metavar="REF", help="clause/control")
+    add.add_argument(
+        "--ref", action="append", default=[], metavar="REF", help="clause or control, e.g. 9.2"
+    )
     add.add_argument("--reminder", type=int, metavar="MINUTES", help="reminder lead time")
     _add_zone(add)
     add.add_argument("--json", action="store_true")
@@ -120,6 +122,14 @@ def _moment(text: str, what: str, zone: tzinfo) -> datetime | date:
     return moment if moment.tzinfo else moment.replace(tzinfo=zone)
 
 
+def _full_ref(text: str) -> str:
+    """``9.2`` and ``A.5.35`` name ISO/IEC 27001:2022 clauses and controls."""
+    text = text.strip()
+    if text and "/" not in text and (text[0].isdigit() or text.startswith("A.")):
+        return f"ISO27001:2022/{text}"
+    return text
+
+
 def _kind(text: str | None) -> EventKind | None:
     from workbench.services.planner import PlannerError, parse_kind
 
@@ -174,7 +184,7 @@ def add_event(args: argparse.Namespace) -> int:
         tzid=zone_name if not all_day else None,
         location=args.location,
         notes=args.notes,
-        refs=tuple(args.ref),
+        refs=tuple(_full_ref(ref) for ref in args.ref),
         reminder_minutes=args.reminder,
     )
     workspace = open_cli_workspace(args)

@@ -47,7 +47,9 @@ class ProgrammeDialog(FormDialog):
         target_row = QHBoxLayout()
         target_row.addWidget(self.target_edit, 1)
         target_row.addWidget(self.propose_button)
-        self.form.addRow("Certification (stage 2) &target", target_row)
+        target_label = QLabel("Certification (stage 2) &target", self)
+        target_label.setBuddy(self.target_edit)
+        self.form.addRow(target_label, target_row)
         explanation = QLabel(
             "Stage 1 six weeks before stage 2; surveillance audits 12 and 24 months after it and "
             "recertification after 36, each preceded by an internal audit and a management "
