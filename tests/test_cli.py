@@ -118,3 +118,16 @@ def test_unknown_card_for_gui_is_exit_2(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert result.stderr.strip() == "workbench: no card with id Q4242"
+
+
+def test_closed_pipe_is_not_an_error(tmp_path: Path) -> None:
+    script = (
+        f"{sys.executable} -m workbench cards search risk 2>{tmp_path / 'err'} | head -n 1; "
+        'exit "${PIPESTATUS[0]}"'
+    )
+    result = subprocess.run(
+        ["bash", "-c", script], capture_output=True, text=True, cwd=tmp_path, timeout=120
+    )
+    assert result.returncode == 0
+    assert (tmp_path / "err").read_text() == ""
+    assert result.stdout.startswith("Q")

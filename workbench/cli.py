@@ -13,11 +13,17 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from workbench import __version__
-from workbench.commands import cards, documents, planner, register
-from workbench.commands.base import EXIT_BAD_INPUT, EXIT_INTERNAL, Handler, UsageError
+from workbench.commands import approvals, cards, documents, planner, register
+from workbench.commands.base import (
+    EXIT_BAD_INPUT,
+    EXIT_INTERNAL,
+    EXIT_OK,
+    Handler,
+    UsageError,
+)
 
 VIEWS = ("questions", "register", "documents", "planner")
-COMMAND_MODULES = (cards, register, documents, planner)
+COMMAND_MODULES = (cards, register, documents, approvals, planner)
 
 log = logging.getLogger("workbench")
 
@@ -72,6 +78,15 @@ def _configure_logging() -> None:
     log.setLevel(logging.INFO)
 
 
+def _silence_stdout() -> None:
+    """Point stdout at devnull so Python's flush at exit does not raise again."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     _configure_logging()
@@ -85,6 +100,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (`workbench ... | head`); that is not an error of ours.
+        _silence_stdout()
+        return EXIT_OK
     except Exception as error:  # the last line of defence: one line for the user, detail in the log
         log.exception("unexpected error")
         print(f"workbench: unexpected error: {error} (details in the log file)", file=sys.stderr)
