@@ -5,7 +5,7 @@ editor's preview), with a header (title, version) and a footer (content hash, pa
 every page. Ligatures are turned off so the PDF's text extracts and searches letter for letter.
 
 The command line has no window: :func:`ensure_gui_application` makes an offscreen
-``QGuiApplication`` when none is running.
+application when none is running.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from PySide6.QtGui import (
     QPdfWriter,
     QTextDocument,
 )
+from PySide6.QtWidgets import QApplication
 
 from workbench.services.exports import atomic_path
 from workbench.services.publish import PublishDocument, approval_block_html
@@ -38,18 +39,22 @@ pre, code { font-family: monospace; }
 blockquote { color: #444; }
 """
 
-_application: QGuiApplication | None = None
+_application: QApplication | None = None
 
 
 def ensure_gui_application() -> QCoreApplication:
-    """The running Qt application, or a new offscreen one (for the command line and tests)."""
+    """The running Qt application, or a new offscreen one (for the command line and tests).
+
+    A full QApplication, not just a QGuiApplication, so widgets made later in the same process
+    (a test run, a script) still work.
+    """
     global _application
     existing = QCoreApplication.instance()
     if existing is not None:
         if not isinstance(existing, QGuiApplication):
             raise RuntimeError("PDF export needs a QGuiApplication, not a QCoreApplication")
         return existing
-    _application = QGuiApplication(["workbench", "-platform", "offscreen"])
+    _application = QApplication(["workbench", "-platform", "offscreen"])
     return _application
 
 
