@@ -361,3 +361,31 @@ def test_damaged_files_only_ever_raise_ics_error() -> None:
             ics.parse_ics(bytes(damaged), name="damaged.ics")
         except IcsError as error:
             assert str(error).startswith(("damaged.ics", "event")), error
+
+
+def test_review_due_dates_are_exported_and_not_imported_back(workspace, tmp_path) -> None:
+    from datetime import date as day
+
+    import icalendar as ical
+
+    from workbench.models import ArtifactKind
+    from workbench.services import artifacts, ics
+
+    _, artifact_id = artifacts.create_artifact(
+        workspace, actor="Mara", kind=ArtifactKind.SCOPE, title="ISMS Scope Statement",
+        review_interval_months=12, today=day(2026, 11, 28),
+    )  # fmt: skip
+    target = tmp_path / "acme.ics"
+    ics.export_ics(workspace, target)
+    parsed = ical.Calendar.from_ical(target.read_bytes())
+    (review,) = [e for e in parsed.walk("VEVENT") if str(e["UID"]) == ics.review_uid(artifact_id)]
+    assert review.decoded("DTSTART") == day(2027, 11, 28)
+    assert "ISMS Scope Statement" in str(review["SUMMARY"])
+    without = ical.Calendar.from_ical(
+        ics.build_calendar(workspace, include_reviews=False)[0].to_ical()
+    )
+    assert not [e for e in without.walk("VEVENT") if "review" in str(e["UID"])]
+    result = ics.import_ics(workspace, target, actor="Mara")
+    assert any("review dates come from the artifacts" in w for w in result.warnings)
+    again = ical.Calendar.from_ical(ics.build_calendar(workspace)[0].to_ical())
+    assert len([e for e in again.walk("VEVENT") if "review" in str(e["UID"])]) == 1

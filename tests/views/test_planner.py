@@ -425,13 +425,16 @@ def test_export_and_import_from_the_toolbar(
     monkeypatch.setattr(view, "ask_export_path", lambda: str(out))
     monkeypatch.setattr(view, "inform", lambda title, text: messages.append(text))
     view.export_action.trigger()
-    assert messages == [f"Wrote 9 event(s) to {out}."]
+    # nine events and the review due date of the planned workspace's artifact
+    assert messages == [f"Wrote 10 event(s) to {out}."]
     assert b"BEGIN:VCALENDAR" in out.read_bytes()
 
     monkeypatch.setattr(view, "ask_import_path", lambda: str(out))
     with qtbot.waitSignal(view.changes_made):
         view.import_action.trigger()
-    assert messages[-1] == "0 event(s) added, 9 updated."
+    summary, skipped = messages[-1].split("\n")
+    assert summary == "0 event(s) added, 9 updated."
+    assert skipped.endswith("review dates come from the artifacts and were not imported")
 
 
 def test_malformed_import_is_reported_without_traceback(

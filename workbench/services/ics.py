@@ -31,9 +31,12 @@ from workbench.services import audit_log, recurrence
 from workbench.services.changes import ChangeSet
 from workbench.services.planner import (
     KIND_LABELS,
+    UID_DOMAIN,
     EventDraft,
+    Occurrence,
     OccurrenceChange,
     PlannerError,
+    Source,
     add_event,
     all_day_start,
     occurrences,
@@ -44,6 +47,7 @@ from workbench.services.planner import (
 from workbench.services.store import Workspace
 
 PRODID = "-//GRC Workbench//Planner//EN"
+REVIEW_UID_PREFIX = "artifact-review-"
 X_KIND = "X-WORKBENCH-KIND"
 X_STATUS = "X-WORKBENCH-STATUS"
 X_OUTCOME = "X-WORKBENCH-OUTCOME"
@@ -189,12 +193,16 @@ def build_calendar(
     last: date | None = None,
     kinds: Collection[EventKind] | None = None,
     event_ids: Collection[int] | None = None,
+    include_reviews: bool = True,
 ) -> tuple[icalendar.Calendar, int]:
     """The workspace's events as a calendar, and how many events it holds.
 
     Filters combine: ``first``/``last`` keep events (whole series) with an occurrence in that
-    range, ``kinds`` keeps those kinds, ``event_ids`` keeps those events.
+    range, ``kinds`` keeps those kinds, ``event_ids`` keeps those events. Review due dates of
+    register artifacts come along as one-day events unless ``include_reviews`` is False or
+    ``event_ids`` picks particular events.
     """
+    include_reviews = include_reviews and event_ids is None
     in_range = _selected_ids(workspace, first, last, kinds)
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
@@ -233,8 +241,38 @@ def build_calendar(
                 if not exception.cancelled:
                     calendar.add_component(_override(event, exception, stamp))
             count += 1
+    if include_reviews and (kinds is None or EventKind.DOCUMENT_REVIEW in kinds):
+        for review in occurrences(
+            workspace,
+            first or date(1900, 1, 1),
+            last or date(9000, 12, 31),
+            kinds=[EventKind.DOCUMENT_REVIEW],
+            include_reviews=True,
+        ):
+            if review.source is Source.REVIEW and review.artifact_id is not None:
+                calendar.add_component(_review_component(review, stamp))
+                count += 1
     calendar.add_missing_timezones()
     return calendar, count
+
+
+def review_uid(artifact_id: int) -> str:
+    return f"{REVIEW_UID_PREFIX}{artifact_id}@{UID_DOMAIN}"
+
+
+def _review_component(review: Occurrence, stamp: datetime) -> icalendar.Event:
+    """An artifact's review due date, as a one-day event other calendars can show."""
+    assert review.artifact_id is not None
+    component = icalendar.Event()
+    component.add("uid", review_uid(review.artifact_id))
+    component.add("dtstamp", stamp)
+    component.add("summary", review.title)
+    day = review.start.astimezone(UTC).date()
+    component.add("dtstart", day)
+    component.add("dtend", day + timedelta(days=1))
+    component.add("categories", [KIND_LABELS[EventKind.DOCUMENT_REVIEW]])
+    component.add("transp", "TRANSPARENT")
+    return component
 
 
 def export_ics(workspace: Workspace, path: Path, **filters: Any) -> int:
@@ -494,6 +532,7 @@ def parse_ics(data: bytes, *, name: str = "the file") -> tuple[list[ImportedEven
     floating = recurrence.local_zone()
     masters: dict[str, ImportedEvent] = {}
     overrides: list[icalendar.Component] = []
+    reviews_skipped = 0
     warnings: list[str] = []
     for calendar in _calendars(data, name):
         for component in calendar.walk("VEVENT"):
@@ -507,6 +546,13 @@ def parse_ics(data: bytes, *, name: str = "the file") -> tuple[list[ImportedEven
             except READ_ERRORS as error:
                 raise IcsError(f"{_label(component)} cannot be read: {error}.") from None
             uid = draft.uid or _fallback_uid(draft)
+            if uid.startswith(REVIEW_UID_PREFIX) and uid.endswith(f"@{UID_DOMAIN}"):
+                reviews_skipped += 1
+                warnings.append(
+                    f"{_label(component)} is a review date from a workbench register; "
+                    "review dates come from the artifacts and were not imported"
+                )
+                continue
             if uid in masters:
                 raise IcsError(f"{_label(component)}: the UID {uid} is used by two events.")
             imported = ImportedEvent(draft=replace(draft, uid=uid))
@@ -528,7 +574,7 @@ def parse_ics(data: bytes, *, name: str = "the file") -> tuple[list[ImportedEven
         except READ_ERRORS as error:
             raise IcsError(f"{_label(component)} cannot be read: {error}.") from None
         master.overrides[original] = change
-    if not masters:
+    if not masters and not reviews_skipped:
         raise IcsError(f"{name} holds no events.")
     return list(masters.values()), warnings
 
