@@ -113,7 +113,7 @@ def test_verify_names_tampering_and_exits_1(capsys, monkeypatch, ws: str) -> Non
     lines = out.splitlines()
     assert lines[0].startswith(
         "approval 1 (rejected by Jonas Weber) of artifact 1 'Access Control Policy' version 1: "
-        "signature invalid: the approval row was changed (decision differ"
+        "signature invalid: the approval row was changed (decision differs"
     )
     assert lines[-1].startswith("2 problem(s) in 1 version(s), 1 signature(s)")
     code, out, _ = run(capsys, "-w", ws, "verify", "--json")

@@ -57,7 +57,9 @@ def test_rows_name_their_subject_and_summarise_before_and_after(workspace) -> No
     )
     person = rows[ids[-2]]
     assert person.subject == "person Jonas Weber"
-    assert person.description.startswith("email: jonas@acme.example; key_fingerprint: ")
+    assert person.description.startswith("email: jonas@acme.example; name: Jonas Weber; role: CISO")
+    assert person.description.endswith("…")  # the hash comes last, shortened to 12 characters
+    assert len(person.description.rsplit("key_fingerprint: ", 1)[1]) == 13
     assert rows[ids[-1]].subject == "workspace"
 
 

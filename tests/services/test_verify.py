@@ -74,12 +74,12 @@ def test_changed_approval_row(workspace, approved: int) -> None:
     tamper(workspace, "UPDATE approval SET comment = 'Rubber-stamped' WHERE id = 2")
     assert problems(workspace) == [
         f"approval 2 (approved by Priya Shah) of {POLICY} version 1: signature invalid: "
-        "the approval row was changed (comment differ from what was signed)"
+        "the approval row was changed (comment differs from what was signed)"
     ]
     status = signing.signature_status(workspace, approved, 1)
     assert status.state is SignatureState.INVALID
     assert status.reason == (
-        "Priya Shah's approved signature: the approval row was changed (comment differ from "
+        "Priya Shah's approved signature: the approval row was changed (comment differs from "
         "what was signed)"
     )
 

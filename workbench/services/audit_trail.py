@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -174,6 +175,11 @@ def fetch_rows(workspace: Workspace, ids: Sequence[int]) -> dict[int, AuditRow]:
     return rows
 
 
+# Hashes and ids come last and shortened: a reader looks for what changed first.
+TECHNICAL_KEYS = ("approval_id", "content_sha256", "key_fingerprint")
+_HEX = re.compile(r"[0-9a-fA-F]{32,}")
+
+
 def _value(value: object) -> str:
     if isinstance(value, list):
         text = ", ".join(_value(item) for item in value)
@@ -181,6 +187,8 @@ def _value(value: object) -> str:
         text = json.dumps(value, ensure_ascii=False, sort_keys=True)
     elif value is None:
         text = "—"
+    elif isinstance(value, str) and _HEX.fullmatch(value):
+        text = value[:12] + "…"
     else:
         text = str(value)
     return text if len(text) <= MAX_VALUE else text[: MAX_VALUE - 1] + "…"
@@ -201,7 +209,8 @@ def describe_summary(summary: str) -> str:
             f"{key}: {_value(before.get(key))} → {_value(value)}" for key, value in after.items()
         )
         data = {k: v for k, v in data.items() if k not in ("before", "after")}
-    for key, value in data.items():
+    ordered = sorted(data.items(), key=lambda item: item[0] in TECHNICAL_KEYS)
+    for key, value in ordered:
         if isinstance(value, dict) and set(value) == {"before", "after"}:
             parts.append(f"{key}: {_value(value['before'])} → {_value(value['after'])}")
         elif value not in (None, "", [], {}):

@@ -236,8 +236,9 @@ def check_approval(
         if signer is not None and signer.name != payload.signer:
             changed.append("signer")
         if changed:
+            verb = "differs" if len(changed) == 1 else "differ"
             problems.append(
-                f"the approval row was changed ({', '.join(changed)} differ from what was signed)"
+                f"the approval row was changed ({', '.join(changed)} {verb} from what was signed)"
             )
     if version is None or (
         payload is not None
