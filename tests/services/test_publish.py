@@ -136,6 +136,10 @@ def test_nothing_approved_is_not_published(workspace, tmp_path: Path) -> None:
     with pytest.raises(PublishError, match="version 2 of 'Access Control Policy' is not approved"):
         publish.prepare(workspace, artifact_id, 2)
     assert not list(tmp_path.glob("*.docx"))
+    artifacts.retire(workspace, actor="Mara", artifact_id=artifact_id)
+    with pytest.raises(PublishError, match="is retired; it is no longer published"):
+        publish.publish(workspace, actor="Mara", artifact_id=artifact_id, out_dir=tmp_path)
+    assert not list(tmp_path.glob("*.docx"))
 
 
 def test_invalid_signatures_are_not_published(workspace, approved: int, tmp_path: Path) -> None:

@@ -160,6 +160,8 @@ def prepare(workspace: Workspace, artifact_id: int, version: int | None = None) 
         PublishError: there is no such approved version, or its signatures do not verify.
     """
     details = artifacts.get_details(workspace, artifact_id)
+    if details.status is ArtifactStatus.RETIRED:
+        raise PublishError(f"'{details.title}' is retired; it is no longer published")
     rounds = [r for r in approvals.review_rounds(workspace, artifact_id) if r.approved]
     approved = sorted({r.version for r in rounds})
     if not approved:
@@ -273,8 +275,8 @@ def publish(
     with workspace.write(durable=True) as session:
         artifact = session.get(Artifact, artifact_id)
         assert artifact is not None
-        if artifact.status is ArtifactStatus.RETIRED:
-            raise PublishError(f"'{artifact.title}' is retired")
+        if artifact.status is ArtifactStatus.RETIRED:  # retired while the files were written
+            raise PublishError(f"'{artifact.title}' is retired; it is no longer published")
         before = (artifact.status, artifact.published_version)
         artifact.published_version = document.block.version
         if artifact.status is ArtifactStatus.APPROVED:
