@@ -53,6 +53,22 @@ def test_changed_version_content(workspace, approved: int) -> None:
         f"approval 1 (approved by Jonas Weber) of {POLICY} version 1: signature invalid: "
         "the version's content was changed after it was signed"
     )
+    # the badge sees it too, in the same process that wrote (and may have cached) the text
+    status = signing.signature_status(workspace, approved, 1)
+    assert status.state is SignatureState.INVALID
+    assert "the version's content was changed after it was signed" in status.reason
+
+
+def test_tampered_text_is_not_signed(workspace) -> None:
+    with_people(workspace)
+    artifact_id = with_policy(workspace)
+    approvals.request_review(
+        workspace, actor="Mara", artifact_id=artifact_id, approvers=["Jonas Weber"]
+    )
+    tamper(workspace, "UPDATE version SET content_z = ? WHERE id = 1", zlib.compress(b"# Forged"))
+    with pytest.raises(approvals.ApprovalError, match="does not match its recorded hash"):
+        approvals.approve(workspace, artifact_id=artifact_id, version=1, signer="Jonas Weber",
+                          passphrase=JONAS_PASS)  # fmt: skip
 
 
 def test_changed_version_hash_and_metadata(workspace, approved: int) -> None:

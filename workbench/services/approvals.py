@@ -11,6 +11,7 @@ too, because an approval binds to one exact text. A version approved earlier sta
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -478,8 +479,14 @@ def approve(
     with workspace.read() as session:
         ready = _prepare(session, artifact_id=artifact_id, version=version, signer=signer,
                          decision=decision, comment=comment)  # fmt: skip
-    text = versioning.get_version(workspace, artifact_id, version).content
-    if versioning.content_sha256(text) != ready.content_sha256:
+    with workspace.read() as session:
+        stored = session.get(Version, ready.version_id)
+        assert stored is not None
+        try:
+            intact = versioning.content_sha256(versioning.stored_text(session, stored))
+        except (ValueError, zlib.error, UnicodeDecodeError):
+            intact = ""
+    if intact != ready.content_sha256:
         raise ApprovalError(
             f"version {version}'s text does not match its recorded hash; run workbench verify"
         )

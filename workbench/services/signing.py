@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -356,12 +357,15 @@ def check_approvals(
     ]
 
 
-def signature_status(workspace: Workspace, artifact_id: int, version: int) -> SignatureStatus:
-    """Check every signature on one version of an artifact."""
+def _stored_hash(session: Session, version: Version) -> str | None:
     try:
-        text: str | None = versioning.get_version(workspace, artifact_id, version).content
-    except versioning.VersionError:
-        text = None
+        return versioning.content_sha256(versioning.stored_text(session, version))
+    except (ValueError, zlib.error, UnicodeDecodeError):
+        return None
+
+
+def signature_status(workspace: Workspace, artifact_id: int, version: int) -> SignatureStatus:
+    """Check every signature on one version of an artifact, against the rows as they are now."""
     with workspace.read() as session:
         approvals = list(
             session.exec(
@@ -370,9 +374,9 @@ def signature_status(workspace: Workspace, artifact_id: int, version: int) -> Si
                 .order_by(col(Approval.signed_at), col(Approval.id))
             )
         )
-        hashes = {
-            approval.version_id: None if text is None else versioning.content_sha256(text)
-            for approval in approvals
-        }
+        versions = session.exec(
+            select(Version).where(col(Version.id).in_({a.version_id for a in approvals}))
+        )
+        hashes = {row.id: _stored_hash(session, row) for row in versions if row.id is not None}
         checks = check_approvals(session, approvals, hashes)
     return SignatureStatus(artifact_id, version, tuple(checks))

@@ -114,9 +114,9 @@ def _remember(chain_hash: str, text: str) -> None:
         _recent_texts.popitem(last=False)
 
 
-def _text_of(session: Session, version: Version) -> str:
+def _text_of(session: Session, version: Version, *, use_cache: bool = True) -> str:
     """Rebuild a version's text from the last full version before it."""
-    cached = _recent_texts.get(version.chain_hash)
+    cached = _recent_texts.get(version.chain_hash) if use_cache else None
     if cached is not None:
         return cached
     first_full = ((version.number - 1) // FULL_EVERY) * FULL_EVERY + 1
@@ -131,12 +131,20 @@ def _text_of(session: Session, version: Version) -> str:
     )
     previous: tuple[int, str] | None = None
     for link in chain:
-        hit = _recent_texts.get(link.chain_hash)
+        hit = _recent_texts.get(link.chain_hash) if use_cache else None
         text = hit if hit is not None else decode(link.content_z, previous)
         previous = (link.number, text)
     assert previous is not None and previous[0] == version.number
-    _remember(version.chain_hash, previous[1])
+    if use_cache:
+        _remember(version.chain_hash, previous[1])
     return previous[1]
+
+
+def stored_text(session: Session, version: Version) -> str:
+    """A version's text as the rows hold it now, bypassing the in-memory cache: for checks that
+    must see a row changed behind the app's back (signature status). Raises ValueError,
+    zlib.error or UnicodeDecodeError when the stored text cannot be read."""
+    return _text_of(session, version, use_cache=False)
 
 
 @dataclass(frozen=True)
