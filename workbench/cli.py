@@ -22,7 +22,7 @@ from workbench.commands.base import (
     UsageError,
 )
 
-VIEWS = ("questions", "register", "documents", "planner")
+VIEWS = ("questions", "register", "documents", "planner", "audit")
 COMMAND_MODULES = (cards, register, documents, approvals, planner)
 
 log = logging.getLogger("workbench")

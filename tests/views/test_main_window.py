@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from workbench.services import profile
 from workbench.services.card_library import CardLibrary
+from workbench.services.changes import ChangeSet
 from workbench.services.store import open_workspace
 from workbench.views.main_window import PANE_NAMES, MainWindow
 from workbench.views.settings import AppSettings
@@ -18,6 +19,7 @@ PANE_OBJECTS = {
     "register": ["registerView", "registerTable"],
     "documents": ["documentEditor", "docEditor", "docPreview", "historyList"],
     "planner": ["plannerView", "plannerCalendar", "agendaList"],
+    "audit": ["auditTrailView", "auditTrailTable"],
 }
 
 
@@ -48,7 +50,7 @@ def test_geometry_and_last_pane_are_restored(qtbot, workspace, library) -> None:
     first = MainWindow(settings=AppSettings(), workspace=workspace, library=library)
     qtbot.addWidget(first)
     first.show()
-    first.resize(720, 540)  # within the 800x600 offscreen screen
+    first.resize(780, 560)  # within the 800x600 offscreen screen
     first.show_pane("planner")
     first.close()
 
@@ -56,7 +58,7 @@ def test_geometry_and_last_pane_are_restored(qtbot, workspace, library) -> None:
     qtbot.addWidget(second)
     second.show()
     assert second.current_pane_name() == "planner"
-    assert (second.width(), second.height()) == (720, 540)
+    assert (second.width(), second.height()) == (780, 560)
 
 
 def test_new_workspace_switches_and_is_remembered(
@@ -188,3 +190,49 @@ def test_plan_audit_programme_action_opens_the_generator(window: MainWindow) -> 
     assert window.current_pane_name() == "planner"
     dialog = window.planner.findChild(ProgrammeDialog)
     assert dialog is not None and dialog.isVisible()
+
+
+def test_approval_from_the_editor_shows_a_valid_badge_everywhere(
+    window: MainWindow, qtbot, monkeypatch, tmp_path: Path
+) -> None:
+    from tests.services.approval_helpers import JONAS_PASS, with_people, with_policy
+    from workbench.services import approvals
+    from workbench.views.approve_dialog import ApproveDialog
+    from workbench.views.register_model import SIGNATURE_COLUMN
+
+    with_people(window.workspace)
+    artifact_id = with_policy(window.workspace)
+    window.register_view.clear_filter()
+    window.open_artifact(artifact_id)
+    assert window.current_artifact_id() == artifact_id
+    assert window.approval.request_action.isEnabled()
+    assert not window.approval.approve_action.isEnabled()
+
+    approvals.request_review(
+        window.workspace, actor="Mara", artifact_id=artifact_id, approvers=["Jonas Weber"]
+    )
+    window.apply_changes(ChangeSet(artifacts=frozenset({artifact_id})))
+    assert window.approval.approve_action.isEnabled()
+    dialog = window.approval.approve()
+    assert isinstance(dialog, ApproveDialog)
+    dialog.passphrase_edit.setText("wrong passphrase")
+    dialog.accept()
+    assert dialog.isVisible()  # a wrong passphrase records nothing and keeps the dialog open
+    dialog.passphrase_edit.setText(JONAS_PASS)
+    with qtbot.waitSignal(window.approval.changes_made):
+        dialog.accept()
+
+    assert window.documents.badge.text() == "✔ Signed v1"
+    assert window.documents.badge.isVisible()
+    assert "✔ Signed v1" in window.documents.history_model.index(0).data()
+    window.show_pane("register")
+    row = window.register_view.model.row_of(artifact_id)
+    cell = window.register_view.model.index(row, SIGNATURE_COLUMN)
+    assert cell.data() == "✔ Signed v1"
+    window.register_view.table.selectRow(row)
+    assert window.approval.publish_action.isEnabled()
+    monkeypatch.setattr(window.approval, "ask_publish_folder", lambda: str(tmp_path))
+    monkeypatch.setattr("workbench.views.approval_actions.QMessageBox.information", lambda *a: None)
+    result = window.approval.publish()
+    assert result is not None and {p.suffix for p in result.files} == {".docx", ".pdf"}
+    assert window.register_view.model.index(row, 5).data() == "published"

@@ -91,7 +91,7 @@ def save_document(args: argparse.Namespace) -> int:
         raise UsageError(f"cannot read {args.file}: {error.strerror}") from error
     workspace, artifact_id, title = _resolve(args)
     try:
-        _, info = versioning.save_version(
+        changes, info = versioning.save_version(
             workspace,
             artifact_id=artifact_id,
             content=content,
@@ -104,6 +104,8 @@ def save_document(args: argparse.Namespace) -> int:
     finally:
         workspace.close()
     print(f"{title}: saved version {info.number} ({info.short_hash})")
+    for notice in changes.notices:
+        print(notice)
     return EXIT_OK
 
 

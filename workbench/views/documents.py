@@ -5,6 +5,7 @@ crash. Saving writes an immutable version; restoring writes a new version with o
 
 Signals:
     autosaved(int): the unsaved text of this artifact was written to the draft buffer.
+    document_opened(): another document (or none) is now open.
 """
 
 from __future__ import annotations
@@ -28,12 +29,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.services import artifacts, drafts, versioning
+from workbench.services import approvals, artifacts, drafts, signing, versioning
 from workbench.services.artifacts import ArtifactDetails, ArtifactError
 from workbench.services.changes import ChangeSet
 from workbench.services.rendering import render_markdown
 from workbench.services.store import Workspace
 from workbench.services.versioning import UnchangedContent, VersionError, VersionInfo
+from workbench.views.badges import apply_badge, badge_label, signature_badge
 from workbench.views.diff_dialog import DiffDialog
 from workbench.views.empty_state import empty_state_label
 from workbench.views.history_model import HistoryModel
@@ -108,6 +110,7 @@ class DocumentEditor(Pane):
     title = "Documents"
 
     autosaved = Signal(int)
+    document_opened = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -227,12 +230,22 @@ class DocumentEditor(Pane):
         self.body.addWidget(self.empty)
         self.body.addWidget(self.splitter)
 
+        self.badge = badge_label(parent=self)
+        header_row = QHBoxLayout()
+        header_row.addWidget(self.header, 1)
+        header_row.addWidget(self.badge)
         layout = QVBoxLayout(self)
         layout.addWidget(self.toolbar)
-        layout.addWidget(self.header)
+        layout.addLayout(header_row)
         layout.addWidget(self.body, 1)
         layout.addWidget(self.message)
         self._update_state()
+
+    def add_artifact_actions(self, actions: list[QAction]) -> None:
+        """Approval and publishing actions, at the end of the toolbar."""
+        self.toolbar.addSeparator()
+        for action in actions:
+            self.toolbar.addAction(action)
 
     def _action(
         self, text: str, slot: object, shortcut: QKeySequence.StandardKey | None = None
@@ -308,6 +321,8 @@ class DocumentEditor(Pane):
         self.details, self.base = None, None
         self._set_text("")
         self.history_model.set_versions([])
+        apply_badge(self.badge, None)
+        self.document_opened.emit()
         self.preview.clear()
         self.show_draft()
         self._update_state()
@@ -360,12 +375,27 @@ class DocumentEditor(Pane):
                 drafts.discard_draft(self.workspace, artifact_id)
         self.render_preview()
         self._update_state()
+        self.document_opened.emit()
         return True
 
     def _load_history(self) -> None:
         if self.workspace is None or self.artifact_id is None:
             return
-        self.history_model.set_versions(versioning.history(self.workspace, self.artifact_id))
+        badges: dict[int, str] = {}
+        approved = approvals.approved_versions(self.workspace, self.artifact_id)
+        for number in approved:
+            badge = signature_badge(
+                signing.signature_status(self.workspace, self.artifact_id, number)
+            )
+            badges[number] = badge.text
+        self.history_model.set_versions(
+            versioning.history(self.workspace, self.artifact_id), badges
+        )
+        if approved:
+            status = signing.signature_status(self.workspace, self.artifact_id, max(approved))
+            apply_badge(self.badge, signature_badge(status))
+        else:
+            apply_badge(self.badge, None)
 
     # --- saving -----------------------------------------------------------------------------
 
@@ -419,7 +449,7 @@ class DocumentEditor(Pane):
             self.report_error("Save Version", error)
             return False
         self._after_new_version(changes, info, text)
-        self.message.setText(f"Saved version {info.number}.")
+        self.message.setText(" ".join([f"Saved version {info.number}.", *changes.notices]))
         return True
 
     def _after_new_version(self, changes: ChangeSet, info: VersionInfo, text: str) -> None:

@@ -30,6 +30,8 @@ from workbench.services.paths import WORKSPACE_SUFFIX
 from workbench.services.register import RegisterFilter, RegisterScope
 from workbench.services.store import Workspace, WorkspaceError, open_workspace
 from workbench.views.actions import ActionRouter
+from workbench.views.approval_actions import ApprovalActions
+from workbench.views.audit_trail import AuditTrailView
 from workbench.views.documents import DocumentEditor
 from workbench.views.isms_wizard import IsmsBuildWizard
 from workbench.views.pane import Pane
@@ -39,7 +41,7 @@ from workbench.views.questions import QuestionBrowser
 from workbench.views.register import RegisterView
 from workbench.views.settings import AppSettings
 
-PANE_NAMES = ("questions", "register", "documents", "planner")
+PANE_NAMES = ("questions", "register", "documents", "planner", "audit")
 WORKSPACE_FILTER = f"GRC Workbench workspaces (*{WORKSPACE_SUFFIX});;All files (*)"
 
 
@@ -59,13 +61,21 @@ class MainWindow(QMainWindow):
         self.register_view = RegisterView(self)
         self.documents = DocumentEditor(self)
         self.planner = PlannerView(self)
+        self.audit_trail = AuditTrailView(self)
         self.panes: dict[str, Pane] = dict(
             zip(
                 PANE_NAMES,
-                (self.questions, self.register_view, self.documents, self.planner),
+                (
+                    self.questions,
+                    self.register_view,
+                    self.documents,
+                    self.planner,
+                    self.audit_trail,
+                ),
                 strict=True,
             )
         )
+        self.approval = ApprovalActions(self, self.current_artifact_id)
 
         self.navigation = QListWidget(self)
         self.navigation.setObjectName("navigation")
@@ -124,6 +134,12 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         self._add_action(view_menu, "&Reload Question Cards", self.reload_cards)
 
+        approval_menu = self.menuBar().addMenu("&Approval")
+        approval_menu.addAction(self.approval.add_person_action)
+        approval_menu.addSeparator()
+        for action in self.approval.artifact_actions:
+            approval_menu.addAction(action)
+
         help_menu = self.menuBar().addMenu("&Help")
         self._add_action(help_menu, "&About GRC Workbench", self.show_about)
 
@@ -157,6 +173,13 @@ class MainWindow(QMainWindow):
         self.questions.artifact_requested.connect(self.open_artifact)
         self.questions.reload_requested.connect(self.reload_cards)
         self.register_view.artifact_open_requested.connect(self.open_artifact)
+        self.audit_trail.artifact_open_requested.connect(self.open_artifact)
+        self.approval.changes_made.connect(self.apply_changes)
+        self.approval.user_name = self.settings.user_name
+        self.register_view.add_artifact_actions(self.approval.artifact_actions)
+        self.documents.add_artifact_actions(self.approval.artifact_actions)
+        self.register_view.selection_changed.connect(self.approval.update_enabled)
+        self.documents.document_opened.connect(self.approval.update_enabled)
         self.planner.artifact_open_requested.connect(self.open_artifact)
         self.register_view.build_requested.connect(self.start_isms_build)
 
@@ -171,6 +194,16 @@ class MainWindow(QMainWindow):
     def _on_navigation_changed(self, row: int) -> None:
         if 0 <= row < len(PANE_NAMES):
             self.stack.setCurrentIndex(row)
+            self.approval.update_enabled()
+
+    def current_artifact_id(self) -> int | None:
+        """The artifact the user is looking at: the open document, or the register selection."""
+        pane = self.current_pane_name()
+        if pane == "documents":
+            return self.documents.artifact_id
+        if pane == "register":
+            return self.register_view.selected_id()
+        return None
 
     def show_register(self, register_filter: RegisterFilter) -> None:
         self.register_view.set_filter(register_filter)
@@ -215,6 +248,9 @@ class MainWindow(QMainWindow):
     def apply_changes(self, changes: ChangeSet) -> None:
         for pane in self.panes.values():
             pane.apply_changes(changes)
+        self.approval.update_enabled()
+        if changes.notices:
+            self.statusBar().showMessage(" ".join(changes.notices), 10000)
 
     def show_preferences(self) -> PreferencesDialog:
         dialog = PreferencesDialog(self.settings, self)
@@ -225,6 +261,7 @@ class MainWindow(QMainWindow):
     def _on_preferences_saved(self) -> None:
         for pane in self.panes.values():
             pane.user_name = self.settings.user_name
+        self.approval.user_name = self.settings.user_name
         self.reload_cards()
 
     def reload_cards(self) -> None:
@@ -245,8 +282,10 @@ class MainWindow(QMainWindow):
         self.workspace_label.setToolTip(location)
         self.setWindowTitle(f"{workspace.display_name} — GRC Workbench")
         self.settings.remember_workspace(location)
+        self.approval.workspace = workspace
         for pane in self.panes.values():
             pane.set_workspace(workspace)
+        self.approval.update_enabled()
 
     def switch_workspace(self, location: str | Path, *, create: bool = False) -> bool:
         """Open another workspace; on failure say why and keep the current one."""

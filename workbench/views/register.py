@@ -52,6 +52,7 @@ class RegisterView(Pane):
 
     artifact_open_requested = Signal(int)
     build_requested = Signal()
+    selection_changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -137,6 +138,8 @@ class RegisterView(Pane):
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._show_context_menu)
         self.table.selectionModel().selectionChanged.connect(self._update_actions)
+        self.table.selectionModel().selectionChanged.connect(self.selection_changed)
+        self._artifact_actions: list[QAction] = []
         self.model.modelReset.connect(self._on_model_reset)
 
         self.empty = empty_state_label(
@@ -180,6 +183,10 @@ class RegisterView(Pane):
         layout.addLayout(checks)
         layout.addWidget(splitter, 1)
         self._update_actions()
+
+    def add_artifact_actions(self, actions: list[QAction]) -> None:
+        """Approval and publishing actions, offered in the context menu."""
+        self._artifact_actions = actions
 
     def _action(self, text: str, slot: object, shortcut: object = None) -> QAction:
         action = QAction(text, self)
@@ -315,6 +322,10 @@ class RegisterView(Pane):
         for action in (self.open_action, self.edit_action, self.duplicate_action,
                        self.retire_action, self.export_action):  # fmt: skip
             menu.addAction(action)
+        if self._artifact_actions:
+            menu.addSeparator()
+            for action in self._artifact_actions:
+                menu.addAction(action)
         menu.popup(self.table.viewport().mapToGlobal(position))
 
     def new_artifact(self) -> None:

@@ -12,12 +12,15 @@ from PySide6.QtCore import (
     Qt,
 )
 
-from workbench.services import register
+from workbench.services import register, signing
 from workbench.services.register import COLUMN_TITLES, Column, RegisterFilter, RegisterRow
 from workbench.services.store import Workspace
+from workbench.views.badges import Badge, badge_data, signature_badge
 
 PAGE_SIZE = 200
 COLUMNS = list(Column)
+# After the stored columns: the approved version's signatures, checked when a row is shown.
+SIGNATURE_COLUMN = len(COLUMNS)
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 
@@ -27,6 +30,7 @@ class RegisterTableModel(QAbstractTableModel):
         self._workspace: Workspace | None = None
         self._ids: list[int] = []
         self._cache: dict[int, RegisterRow] = {}
+        self._badges: dict[tuple[int, int], Badge] = {}
         self._total = 0
         self.register_filter = RegisterFilter()
         self._sort = Column.ID
@@ -43,6 +47,7 @@ class RegisterTableModel(QAbstractTableModel):
     def refresh(self) -> None:
         self.beginResetModel()
         self._cache.clear()
+        self._badges.clear()
         if self._workspace is None:
             self._ids, self._total = [], 0
         else:
@@ -69,7 +74,7 @@ class RegisterTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._ids)
 
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
+        return 0 if parent.isValid() else len(COLUMNS) + 1
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -77,13 +82,17 @@ class RegisterTableModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             if 0 <= section < len(COLUMNS):
                 return COLUMN_TITLES[COLUMNS[section]]
+            if section == SIGNATURE_COLUMN:
+                return "Signature"
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or role not in (
-            Qt.ItemDataRole.DisplayRole,
-            Qt.ItemDataRole.ToolTipRole,
-        ):
+        if not index.isValid():
+            return None
+        if index.column() == SIGNATURE_COLUMN:
+            badge = self._badge(index.row())
+            return badge_data(badge, role) if badge is not None else None
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
         row = self._row(index.row())
         if row is None:
@@ -99,6 +108,16 @@ class RegisterTableModel(QAbstractTableModel):
         self._sort = COLUMNS[column]
         self._descending = order == Qt.SortOrder.DescendingOrder
         self.refresh()
+
+    def _badge(self, row_number: int) -> Badge | None:
+        row = self._row(row_number)
+        if row is None or row.approved_version is None or self._workspace is None:
+            return None
+        key = (row.id, row.approved_version)
+        if key not in self._badges:
+            status = signing.signature_status(self._workspace, row.id, row.approved_version)
+            self._badges[key] = signature_badge(status)
+        return self._badges[key]
 
     def _row(self, row: int) -> RegisterRow | None:
         if not 0 <= row < len(self._ids) or self._workspace is None:
