@@ -33,7 +33,7 @@ from workbench.models import ArtifactKind, ArtifactStatus
 from workbench.services import artifacts, exports, profile, templates
 from workbench.services.artifacts import ArtifactError
 from workbench.services.changes import ChangeSet
-from workbench.services.register import RegisterFilter, RegisterScope
+from workbench.services.register import Column, RegisterFilter, RegisterScope
 from workbench.services.store import Workspace
 from workbench.services.templates import TemplateRenderError
 from workbench.views.artifact_dialog import ArtifactDialog, kind_label, short_ref
@@ -41,7 +41,7 @@ from workbench.views.coverage_panel import CoveragePanel
 from workbench.views.empty_state import empty_state_label
 from workbench.views.pane import Pane
 from workbench.views.profile_dialog import ProfileDialog
-from workbench.views.register_model import RegisterTableModel
+from workbench.views.register_model import COLUMNS, SIGNATURE_COLUMN, RegisterTableModel
 
 ANY = ""
 FILTER_DEBOUNCE_MS = 200
@@ -134,6 +134,9 @@ class RegisterView(Pane):
         header.setStretchLastSection(True)
         for column, width in enumerate((44, 260, 120, 150, 110, 80, 60, 70, 90)):
             self.table.setColumnWidth(column, width)
+        # The signature badge reads best beside the status it vouches for.
+        header.moveSection(SIGNATURE_COLUMN, COLUMNS.index(Column.STATUS) + 1)
+        self.table.setColumnWidth(SIGNATURE_COLUMN, 130)
         self.table.doubleClicked.connect(self._on_double_clicked)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._show_context_menu)

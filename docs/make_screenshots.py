@@ -1,0 +1,120 @@
+"""Render the README's screenshots from a realistic engagement (Acme Logistics).
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python docs/make_screenshots.py [OUT_DIR]
+
+Builds a fresh workspace through the same services the app uses: the ISMS from templates,
+an edited and approved scope statement, an approver's key, audits on the calendar.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from datetime import date
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from workbench.app import apply_look  # noqa: E402
+from workbench.models import EventKind  # noqa: E402
+from workbench.services import (  # noqa: E402
+    approvals,
+    isms_build,
+    people,
+    planner,
+    programme,
+    versioning,
+)
+from workbench.services.card_library import load_library  # noqa: E402
+from workbench.services.planner import EventDraft, all_day_start  # noqa: E402
+from workbench.services.store import open_workspace  # noqa: E402
+
+ACME = {
+    "organisation_name": "Acme Logistics GmbH",
+    "isms_scope": "Warehouse management platform and Hamburg depot",
+    "isms_owner": "Jonas Weber",
+    "certification_target": date(2027, 6, 30),
+}
+PASSPHRASE = "correct horse battery staple"
+
+
+def build(path: Path) -> None:
+    workspace = open_workspace(path)
+    plan = isms_build.plan_build(workspace)
+    isms_build.build_isms(workspace, actor="Mara", items=plan.selected, profile_changes=ACME)
+    scope = versioning.get_version(workspace, 1).content
+    edited = scope.replace(
+        "## 2. Scope statement",
+        "## 2. Scope statement\n\n*Agreed in the kickoff meeting on 28 November 2026.*",
+    )
+    versioning.save_version(workspace, artifact_id=1, content=edited, author="Mara",
+                            comment="Scope agreed in kickoff")  # fmt: skip
+    people.add_person(workspace, actor="Mara", name="Jonas Weber", role="CISO",
+                      email="jonas.weber@acme.example", passphrase=PASSPHRASE)  # fmt: skip
+    approvals.request_review(workspace, actor="Mara", artifact_id=1, approvers=["Jonas Weber"])
+    approvals.approve(workspace, artifact_id=1, version=2, signer="Jonas Weber",
+                      passphrase=PASSPHRASE, comment="Agreed with the board")  # fmt: skip
+    approvals.request_review(workspace, actor="Mara", artifact_id=3, approvers=["Jonas Weber"])
+    programme.accept(workspace, programme.propose_for(workspace, date(2027, 6, 30)), actor="Mara")
+    for kind, title, start, rule in (
+        (
+            EventKind.INTERNAL_AUDIT,
+            "Quarterly internal audit",
+            date(2026, 12, 9),
+            "FREQ=MONTHLY;INTERVAL=3",
+        ),
+        (EventKind.MANAGEMENT_REVIEW, "Management review", date(2026, 12, 16), "FREQ=YEARLY"),
+        (EventKind.TRAINING, "Security awareness training", date(2026, 12, 3), None),
+    ):
+        draft = EventDraft(
+            kind=kind, title=title, start=all_day_start(start), all_day=True, rrule=rule
+        )
+        planner.create_event(workspace, draft, actor="Mara")
+    workspace.close()
+
+
+def main() -> None:
+    out = Path(sys.argv[1] if len(sys.argv) > 1 else Path(__file__).parent / "screenshots")
+    out.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix="workbench-shots-"))
+    os.environ["WORKBENCH_DATA_DIR"] = str(scratch / "data")
+    os.environ["WORKBENCH_CONFIG_DIR"] = str(scratch / "config")
+    build(scratch / "acme-isms.grcw")
+
+    from workbench.views.main_window import MainWindow
+    from workbench.views.settings import AppSettings
+
+    app = QApplication([])
+    apply_look(app)
+    window = MainWindow(
+        settings=AppSettings(), workspace=open_workspace(scratch / "acme-isms.grcw"),
+        library=load_library(),
+    )  # fmt: skip
+    window.resize(1400, 860)
+    window.show()
+
+    def shot(name: str) -> None:
+        app.processEvents()
+        window.grab().save(str(out / f"{name}.png"))
+
+    window.questions.open_card("Q012")
+    window.show_pane("questions")
+    shot("questions")
+    window.show_pane("register")
+    window.register_view.clear_filter()
+    shot("register")
+    window.open_artifact(1)
+    shot("documents")
+    window.show_pane("planner")
+    window.planner.show_day(date(2026, 12, 9))
+    shot("planner")
+    window.show_pane("audit")
+    shot("audit")
+    print(f"screenshots in {out}")
+
+
+if __name__ == "__main__":
+    main()
