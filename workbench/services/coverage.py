@@ -11,7 +11,7 @@ from sqlmodel import col
 
 from workbench.models import Artifact, ArtifactLink, ArtifactStatus
 from workbench.services.catalog import Catalog, CatalogEntry, default_catalog
-from workbench.services.store import Workspace
+from workbench.services.store import Workspace, plain_rows
 
 PACK = "ISO27001:2022"
 
@@ -51,8 +51,8 @@ def coverage(
     register of 100,000 records would otherwise name thousands per control).
     """
     catalog = catalog or default_catalog()
-    # Plain tuples on the Core connection, the status as stored (the enum member's name):
-    # ORM row loading and enum conversion would cost more than the rest of this function.
+    # Plain rows, the status as stored (the enum member's name): row objects and enum
+    # conversion would cost more than the rest of this function.
     statement = (
         sa_select(
             col(ArtifactLink.ref),
@@ -64,7 +64,7 @@ def coverage(
     )
     by_ref: dict[str, dict[int, ArtifactStatus]] = {}
     with workspace.read() as session:
-        for ref, artifact_id, stored in session.connection().execute(statement):
+        for ref, artifact_id, stored in plain_rows(session, statement):
             by_ref.setdefault(ref, {})[artifact_id] = ArtifactStatus[stored]
     linked_refs = sorted(by_ref)
 
