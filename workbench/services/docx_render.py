@@ -3,8 +3,9 @@ python-docx paragraphs, lists, tables and runs.
 
 Headings keep their level, bullet lists use Word's list styles, numbered lists carry their
 numbers as text (so they restart where the Markdown restarts), tables become grid tables with
-a bold header row, and bold, italic, code, strike-through and links keep their look. Anything
-else comes through as plain text: nothing of the document's wording is dropped.
+a bold header row, and bold, italic, code, strike-through and links keep their look. Web and
+mail links stay clickable (as Word HYPERLINK fields, so the text remains ordinary runs).
+Anything else comes through as plain text: nothing of the document's wording is dropped.
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ ALIGNMENTS = {
 MONOSPACE = "Consolas"
 LINK_BLUE = RGBColor(0x1A, 0x5F, 0xB4)
 _SPACES = re.compile(r"\s+")
+LINKED_SCHEMES = ("http:", "https:", "mailto:")
+Piece = tuple[str, frozenset[str], str | None]  # text, formats, link target
 
 
 def style_run(run: Run, formats: frozenset[str]) -> None:
@@ -59,7 +62,7 @@ def style_run(run: Run, formats: frozenset[str]) -> None:
 class _Cell:
     header: bool
     align: str | None
-    runs: list[tuple[str, frozenset[str]]] = field(default_factory=list)
+    runs: list[Piece] = field(default_factory=list)
 
 
 @dataclass
@@ -74,6 +77,7 @@ class _Walker(HTMLParser):
         self.document = document
         self.paragraph: Paragraph | None = None
         self.formats: list[str] = []
+        self.links: list[str | None] = []
         self.lists: list[_List] = []
         self.quote = 0
         self.pre = False
@@ -112,7 +116,7 @@ class _Walker(HTMLParser):
             self.pre = True
             self._new_paragraph("No Spacing")
         elif tag in INLINE:
-            self.formats.append(INLINE[tag])
+            self._start_format(tag, dict(attrs))
         elif tag == "br":
             self._line_break()
         elif tag == "hr":
@@ -158,11 +162,23 @@ class _Walker(HTMLParser):
         elif tag in INLINE:
             self._end_format(INLINE[tag])
 
+    def _start_format(self, tag: str, attrs: dict[str, str | None]) -> None:
+        self.formats.append(INLINE[tag])
+        if tag == "a":
+            href = attrs.get("href") or ""
+            self.links.append(href if href.lower().startswith(LINKED_SCHEMES) else None)
+
     def _end_format(self, name: str) -> None:
+        if name == "link" and self.links:
+            self.links.pop()
         for index in range(len(self.formats) - 1, -1, -1):
             if self.formats[index] == name:
                 del self.formats[index]
                 return
+
+    @property
+    def link(self) -> str | None:
+        return self.links[-1] if self.links else None
 
     # --- text -----------------------------------------------------------------------------
 
@@ -171,7 +187,7 @@ class _Walker(HTMLParser):
         formats = frozenset(self.formats) | ({"code"} if self.pre else frozenset())
         if self.rows is not None:
             if self.cell is not None and text:
-                self.cell.runs.append((text, formats))
+                self.cell.runs.append((text, formats, self.link))
             return
         if self.paragraph is None:
             if not text.strip():
@@ -188,7 +204,7 @@ class _Walker(HTMLParser):
                 style_run(self.paragraph.add_run(line), formats)
             return
         if text:
-            style_run(self.paragraph.add_run(text), formats)
+            add_text(self.paragraph, text, formats, self.link)
 
     # --- tables ---------------------------------------------------------------------------
 
@@ -202,9 +218,9 @@ class _Walker(HTMLParser):
             self.cell = _Cell(header=tag == "th", align=attrs.get("align"))
             self.rows[-1].append(self.cell)
         elif tag in INLINE:
-            self.formats.append(INLINE[tag])
+            self._start_format(tag, attrs)
         elif tag == "br" and self.cell is not None:
-            self.cell.runs.append(("\n", frozenset()))
+            self.cell.runs.append(("\n", frozenset(), None))
 
     def _table_end(self, tag: str) -> None:
         if tag in ("th", "td"):
@@ -229,17 +245,17 @@ class _Walker(HTMLParser):
                 if cell.align in ALIGNMENTS:
                     paragraph.alignment = ALIGNMENTS[cell.align]
                 runs = _trimmed(cell.runs)
-                for text, formats in runs:
-                    run = paragraph.add_run(text)
-                    style_run(run, formats | ({"bold"} if cell.header else frozenset()))
+                for text, formats, link in runs:
+                    bold = {"bold"} if cell.header else frozenset()
+                    add_text(paragraph, text, formats | bold, link)
         self.paragraph = None
 
 
-def _trimmed(runs: list[tuple[str, frozenset[str]]]) -> list[tuple[str, frozenset[str]]]:
+def _trimmed(runs: list[Piece]) -> list[Piece]:
     runs = list(runs)
     if runs:
-        runs[0] = (runs[0][0].lstrip(), runs[0][1])
-        runs[-1] = (runs[-1][0].rstrip(), runs[-1][1])
+        runs[0] = (runs[0][0].lstrip(), *runs[0][1:])
+        runs[-1] = (runs[-1][0].rstrip(), *runs[-1][1:])
     return [run for run in runs if run[0]]
 
 
@@ -269,12 +285,34 @@ def _field_char(kind: str) -> Any:
     return OxmlElement("w:fldChar", {qn("w:fldCharType"): kind})
 
 
+def _instruction(instruction: str) -> Any:
+    element = OxmlElement("w:instrText")
+    element.set(qn("xml:space"), "preserve")
+    element.text = f" {instruction} "
+    return element
+
+
+def add_text(paragraph: Paragraph, text: str, formats: frozenset[str], link: str | None) -> Run:
+    """A styled run; with ``link``, wrapped in a HYPERLINK field so Word opens it on a click."""
+    if link is None:
+        run = paragraph.add_run(text)
+        style_run(run, formats)
+        return run
+    target = link.replace("\\", "%5C").replace('"', "%22")
+    start = paragraph.add_run()
+    for element in (_field_char("begin"), _instruction(f'HYPERLINK "{target}"'),
+                    _field_char("separate")):  # fmt: skip
+        start._r.append(element)
+    run = paragraph.add_run(text)
+    style_run(run, formats | {"link"})
+    paragraph.add_run()._r.append(_field_char("end"))
+    return run
+
+
 def add_field(paragraph: Paragraph, instruction: str) -> Run:
     """A Word field such as ``PAGE`` or ``NUMPAGES``, which Word fills in as it lays out."""
     run = paragraph.add_run()
-    instruction_text = OxmlElement("w:instrText")
-    instruction_text.set(qn("xml:space"), "preserve")
-    instruction_text.text = f" {instruction} "
+    instruction_text = _instruction(instruction)
     shown = OxmlElement("w:t")
     shown.text = "1"
     for element in (_field_char("begin"), instruction_text, _field_char("separate"), shown,

@@ -295,8 +295,11 @@ def restore_version(
         ) from error
 
 
-def get_version(workspace: Workspace, artifact_id: int, number: int | None = None) -> VersionText:
-    """A version's text; the latest when ``number`` is None."""
+def get_version(
+    workspace: Workspace, artifact_id: int, number: int | None = None, *, use_cache: bool = True
+) -> VersionText:
+    """A version's text; the latest when ``number`` is None. ``use_cache=False`` rebuilds it
+    from the rows as they are now (for renderings that must show what the workspace holds)."""
     with workspace.read() as session:
         if number is None:
             version = _latest(session, artifact_id)
@@ -308,7 +311,7 @@ def get_version(workspace: Workspace, artifact_id: int, number: int | None = Non
             which = "any version" if number is None else f"version {number}"
             raise VersionError(f"artifact {artifact_id} has no {which}")
         try:
-            text = _text_of(session, version)
+            text = _text_of(session, version, use_cache=use_cache)
         except (zlib.error, ValueError, KeyError, UnicodeDecodeError) as error:
             raise VersionError(
                 f"version {version.number} of artifact {artifact_id} cannot be read: "

@@ -1,8 +1,11 @@
-"""PDF rendering of a published version: Qt's text layout, printed with QPdfWriter on A4.
+"""PDF rendering of any version of an artifact: Qt's text layout, printed with QPdfWriter.
 
-The page shows the approval block, then the version's text (the same sanitised HTML as the
-editor's preview), with a header (title, version) and a footer (content hash, page numbers) on
-every page. Ligatures are turned off so the PDF's text extracts and searches letter for letter.
+The page (A4 or Letter) shows the version's text (the same sanitised HTML as the editor's
+preview), after the approval block for an approved version or a notice for one that is not,
+with a header (title, version, status; register id on the right) and a footer (content hash,
+"Page X of Y") on every page. Ligatures are turned off so the PDF's text extracts and searches
+letter for letter. :func:`write_pdf` is the renderer that publishing, document export and the
+audit pack hand to the services.
 
 The command line has no window: :func:`ensure_gui_application` makes an offscreen
 application when none is running.
@@ -10,6 +13,7 @@ application when none is running.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QMarginsF, QRectF, QSizeF, Qt
@@ -17,6 +21,7 @@ from PySide6.QtGui import (
     QFont,
     QFontDatabase,
     QGuiApplication,
+    QPagedPaintDevice,
     QPageLayout,
     QPageSize,
     QPainter,
@@ -25,8 +30,10 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QApplication
 
+from workbench.services.approval_block import to_html as approval_block_html
+from workbench.services.doc_export import ExportDocument
 from workbench.services.exports import atomic_path
-from workbench.services.publish import PublishDocument, approval_block_html
+from workbench.services.rendering import escape
 from workbench.views.rich_text import for_qt
 
 RESOLUTION = 300
@@ -37,7 +44,9 @@ h1 { font-size: 18pt; } h2 { font-size: 14pt; } h3 { font-size: 12pt; }
 th { background-color: #eef1f5; }
 pre, code { font-family: monospace; }
 blockquote { color: #444; }
+.notice { font-weight: bold; }
 """
+PAGE_SIZES = {"A4": QPageSize.PageSizeId.A4, "Letter": QPageSize.PageSizeId.Letter}
 
 _application: QApplication | None = None
 
@@ -66,57 +75,89 @@ def _body_font() -> QFont:
     return font
 
 
-def document_html(document: PublishDocument) -> str:
-    return approval_block_html(document.block) + for_qt(document.body_html())
+def document_html(document: ExportDocument) -> str:
+    """The notice or approval block, then the version's text, as Qt rich text."""
+    lead = f"<p class='notice'>{escape(document.notice)}</p>" if document.notice else ""
+    if document.block is not None:
+        lead += approval_block_html(document.block)
+    return lead + for_qt(document.body_html())
 
 
-def write_pdf(document: PublishDocument, target: Path) -> None:
-    """Render to an A4 PDF, written whole or not at all."""
+def write_pdf(document: ExportDocument, target: Path) -> None:
+    """Render to a PDF on ``document.page_size`` paper, written whole or not at all."""
     ensure_gui_application()
     with atomic_path(target) as temporary:
-        _print(document, temporary)
+        writer = QPdfWriter(str(temporary))
+        writer.setTitle(f"{document.title}, version {document.version}")
+        writer.setCreator("GRC Workbench")
+        if hasattr(writer, "setAuthor"):  # Qt 6.8 and later
+            writer.setAuthor(document.author)
+        _print(document, writer)
 
 
-def _print(document: PublishDocument, path: Path) -> None:
-    writer = QPdfWriter(str(path))
-    writer.setResolution(RESOLUTION)
-    writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
-    writer.setPageMargins(MARGINS_MM, QPageLayout.Unit.Millimeter)
-    writer.setTitle(f"{document.block.title}, version {document.block.version}")
-    writer.setCreator("GRC Workbench")
-    page = writer.pageLayout().paintRectPixels(RESOLUTION)
-    band = BAND_MM / 25.4 * RESOLUTION
-    body_height = page.height() - 2 * band
+@dataclass(frozen=True)
+class _Layout:
+    """The text laid out in pages of the body's height, with the bands around it."""
 
+    text: QTextDocument
+    width: float
+    height: float
+    band: float
+    pages: int
+
+    @property
+    def body_height(self) -> float:
+        return self.height - 2 * self.band
+
+
+def _layout(document: ExportDocument, device: QPagedPaintDevice) -> _Layout:
+    device.setPageSize(QPageSize(PAGE_SIZES.get(document.page_size, QPageSize.PageSizeId.A4)))
+    device.setPageMargins(MARGINS_MM, QPageLayout.Unit.Millimeter)
+    resolution = device.logicalDpiY()
+    page = device.pageLayout().paintRectPixels(resolution)
+    band = BAND_MM / 25.4 * resolution
     text = QTextDocument()
-    text.documentLayout().setPaintDevice(writer)
-    font = _body_font()
-    text.setDefaultFont(font)
+    text.documentLayout().setPaintDevice(device)
+    text.setDefaultFont(_body_font())
     text.setDefaultStyleSheet(STYLE_SHEET)
     text.setHtml(document_html(document))
-    text.setPageSize(QSizeF(page.width(), body_height))
-    pages = text.pageCount()
+    text.setPageSize(QSizeF(page.width(), page.height() - 2 * band))
+    return _Layout(text, page.width(), page.height(), band, text.pageCount())
 
-    small = QFont(font)
+
+def paint_page(painter: QPainter, document: ExportDocument, layout: _Layout, number: int) -> None:
+    """Page ``number`` (from 0): the text's slice for that page, the header and the footer."""
+    body = layout.body_height
+    painter.save()
+    painter.translate(0, layout.band - number * body)
+    layout.text.drawContents(painter, QRectF(0, number * body, layout.width, body))
+    painter.restore()
+    small = QFont(layout.text.defaultFont())
     small.setPointSizeF(8)
+    painter.setFont(small)
+    painter.setPen(Qt.GlobalColor.darkGray)
+    top = Qt.AlignmentFlag.AlignTop
+    bottom = Qt.AlignmentFlag.AlignBottom
+    left, right = Qt.AlignmentFlag.AlignLeft, Qt.AlignmentFlag.AlignRight
+    header = QRectF(0, 0, layout.width, layout.band * 0.8)
+    metrics = painter.fontMetrics()
+    room = layout.width - metrics.horizontalAdvance(document.id_text) - layout.band
+    title = metrics.elidedText(document.header_text, Qt.TextElideMode.ElideMiddle, int(room))
+    painter.drawText(header, left | top, title)
+    painter.drawText(header, right | top, document.id_text)
+    footer = QRectF(0, layout.height - layout.band * 0.8, layout.width, layout.band * 0.8)
+    painter.drawText(footer, left | bottom, document.footer_text)
+    painter.drawText(footer, right | bottom, f"Page {number + 1} of {layout.pages}")
+
+
+def _print(document: ExportDocument, writer: QPdfWriter) -> None:
+    writer.setResolution(RESOLUTION)
+    layout = _layout(document, writer)
     painter = QPainter(writer)
     try:
-        for number in range(pages):
+        for number in range(layout.pages):
             if number:
                 writer.newPage()
-            painter.save()
-            painter.translate(0, band - number * body_height)
-            text.drawContents(painter, QRectF(0, number * body_height, page.width(), body_height))
-            painter.restore()
-            painter.setFont(small)
-            painter.setPen(Qt.GlobalColor.darkGray)
-            header = QRectF(0, 0, page.width(), band * 0.8)
-            painter.drawText(header, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
-                             document.header_text)  # fmt: skip
-            footer = QRectF(0, page.height() - band * 0.8, page.width(), band * 0.8)
-            painter.drawText(footer, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom,
-                             document.footer_text)  # fmt: skip
-            painter.drawText(footer, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom,
-                             f"Page {number + 1} of {pages}")  # fmt: skip
+            paint_page(painter, document, layout, number)
     finally:
         painter.end()
