@@ -50,6 +50,20 @@ def add_to(commands: Commands) -> None:
     restore.add_argument("number", type=int, metavar="N")
     restore.set_defaults(handler=restore_version)
 
+    export = doc.add_parser(
+        "export", help="write a version as Markdown, HTML, PDF or Word (default: the latest)"
+    )
+    export.add_argument("artifact", metavar="ARTIFACT")
+    export.add_argument(
+        "--format", metavar="md|html|pdf|docx", help="default: from the output file's suffix"
+    )
+    export.add_argument("--version", type=int, metavar="N")
+    export.add_argument("--page-size", default="A4", metavar="A4|Letter", help="PDF and DOCX")
+    export.add_argument(
+        "-o", "--output", type=Path, required=True, metavar="OUT", help="a file, or a folder"
+    )
+    export.set_defaults(handler=export_document)
+
 
 def _resolve(args: argparse.Namespace) -> tuple[Workspace, int, str]:
     from workbench.services import artifacts
@@ -170,4 +184,39 @@ def restore_version(args: argparse.Namespace) -> int:
     finally:
         workspace.close()
     print(f"{title}: version {args.number} restored as version {info.number}")
+    return EXIT_OK
+
+
+def export_document(args: argparse.Namespace) -> int:
+    from workbench.services import doc_export
+
+    output: Path = args.output
+    fmt = args.format or (None if output.is_dir() else doc_export.format_for(output))
+    if fmt is None:
+        raise UsageError(
+            f"say which format to write: --format {'|'.join(doc_export.EXPORT_FORMATS)}"
+        )
+    sizes = {size.lower(): size for size in doc_export.PAGE_SIZES}
+    page_size = sizes.get(args.page_size.lower(), args.page_size)
+    try:
+        doc_export.check_options(fmt, page_size)
+    except doc_export.ExportError as error:
+        raise UsageError(str(error)) from error
+    renderer: doc_export.Renderer | None = None
+    if fmt == "pdf":  # Qt loads only for PDF
+        from workbench.views.pdf_export import write_pdf as renderer
+    workspace, artifact_id, title = _resolve(args)
+    try:
+        if output.is_dir():  # a folder gets the file named after the document and version
+            stem = doc_export.prepare(workspace, artifact_id, args.version).file_stem
+            output = output / f"{stem}.{fmt}"
+        document = doc_export.export_document(
+            workspace, artifact_id, fmt=fmt, target=output, version=args.version,
+            page_size=page_size, pdf_renderer=renderer,
+        )  # fmt: skip
+    except doc_export.ExportError as error:
+        raise UsageError(str(error)) from error
+    finally:
+        workspace.close()
+    print(f"{title}: version {document.version} ({document.status}) written to {output}")
     return EXIT_OK

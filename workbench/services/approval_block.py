@@ -10,14 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-
-from docx.document import Document as DocxDocument
-from docx.shared import Pt
+from typing import TYPE_CHECKING
 
 from workbench.services import approvals, signing
 from workbench.services.rendering import escape
 from workbench.services.signing import ApprovalCheck, SignatureStatus
 from workbench.services.store import Workspace
+
+if TYPE_CHECKING:
+    from docx.document import Document as DocxDocument
 
 APPROVER_HEADER = ("Approver", "Role", "Decision", "Signed", "Key", "Signature")
 NO_WRAP = " style='white-space: nowrap'"  # times and key fingerprints read badly when broken
@@ -161,6 +162,8 @@ def to_html(block: ApprovalBlock) -> str:
 
 def add_to_docx(word: DocxDocument, block: ApprovalBlock) -> None:
     """The block as two Word tables under a "Document approval" heading."""
+    from docx.shared import Pt
+
     word.add_paragraph("Document approval", style="Heading 2")
     facts = word.add_table(rows=0, cols=2)
     facts.style = word.styles["Table Grid"]

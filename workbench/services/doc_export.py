@@ -24,21 +24,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from docx import Document
-from docx.document import Document as DocxDocument
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Mm, Pt
 from sqlmodel import func, select
 
 from workbench import __version__
 from workbench.models import Artifact, ArtifactKind, ArtifactStatus, Version
 from workbench.services import approval_block, approvals, artifacts, profile, signing, versioning
 from workbench.services.approval_block import ApprovalBlock
-from workbench.services.docx_render import add_field, add_markdown
 from workbench.services.exports import atomic_path
 from workbench.services.rendering import escape, render_markdown
 from workbench.services.store import Workspace
+
+if TYPE_CHECKING:
+    from docx.document import Document as DocxDocument
 
 EXPORT_FORMATS = ("md", "html", "pdf", "docx")
 FORMAT_TITLES = {"md": "Markdown", "html": "HTML", "pdf": "PDF", "docx": "Word (DOCX)"}
@@ -307,6 +306,13 @@ def write_html(document: ExportDocument, target: Path) -> None:
 
 def build_docx(document: ExportDocument) -> DocxDocument:
     """The version as a Word document: header, footer with page numbers, properties, text."""
+    # python-docx is imported on first use, not when the app starts.
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Mm, Pt
+
+    from workbench.services.docx_render import add_field, add_markdown
+
     word = Document()
     section = word.sections[0]
     width, height = PAGE_MM[document.page_size]
@@ -383,6 +389,8 @@ def export_document(
     if write is None:
         raise ExportError("PDF export needs the Qt renderer (workbench.views.pdf_export)")
     document = prepare(workspace, artifact_id, version, page_size=page_size)
+    if target.parent.exists() and not target.parent.is_dir():
+        raise ExportError(f"cannot write {target}: {target.parent} is not a folder")
     try:
         write(document, target)
     except OSError as error:
