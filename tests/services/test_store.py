@@ -157,3 +157,29 @@ def test_failed_write_rolls_back_everything(workspace) -> None:
         raise RuntimeError("crash in the middle of a write")
     with workspace.read() as session:
         assert list(session.exec(select(Person))) == []
+
+
+def test_revision_files_agree_with_alembic() -> None:
+    from alembic.script import ScriptDirectory
+
+    from workbench.services.store import known_revisions
+
+    script = ScriptDirectory.from_config(_alembic_config())
+    assert set(known_revisions()) == {r.revision for r in script.walk_revisions()}
+    assert head_revision() == script.get_current_head()
+
+
+def test_opening_a_current_workspace_does_not_load_alembic(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    open_workspace(tmp_path / "w.grcw").close()
+    code = (
+        "import sys; from workbench.services.store import open_workspace; "
+        f"open_workspace({str(tmp_path / 'w.grcw')!r}).close(); "
+        "print('alembic' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"

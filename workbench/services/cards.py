@@ -17,7 +17,7 @@ import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from workbench.services import actions
-from workbench.services.catalog import REFERENCE_PATTERN, Catalog
+from workbench.services.catalog import REFERENCE_PATTERN, SAFE_LOADER, Catalog
 
 CARD_ID_PATTERN = re.compile(r"^Q\d+$")
 # "Q091–Q100" (a range, en dash or hyphen) or a single "Q045"; not inside words like "FAQ12".
@@ -231,13 +231,9 @@ def _duplicate_keys(node: yaml.Node, path: Path, offset: int) -> Iterator[Proble
             yield from _duplicate_keys(item, path, offset)
 
 
-# libyaml when the wheel has it: the bank loads several times faster.
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def _compose_and_construct(front: str) -> tuple[yaml.Node | None, object]:
     """Parse once, keeping the node tree (for line numbers) and the constructed data."""
-    loader = _Loader(front)
+    loader = SAFE_LOADER(front)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None

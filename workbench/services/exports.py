@@ -10,10 +10,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-
 from workbench.services import register
 from workbench.services.register import COLUMN_TITLES, Column, RegisterFilter
 from workbench.services.store import Workspace
@@ -65,6 +61,11 @@ def export_register(
 
         _write_text(target, write)
     elif fmt == "xlsx":
+        # Imported here: openpyxl would add a tenth of a second to every start of the app.
+        from openpyxl import Workbook
+        from openpyxl.styles import Font
+        from openpyxl.utils import get_column_letter
+
         book = Workbook()
         sheet = book.active
         assert sheet is not None

@@ -12,15 +12,16 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from importlib.resources.abc import Traversable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
-from jinja2 import StrictUndefined, TemplateError, UndefinedError
-from jinja2.sandbox import SandboxedEnvironment
 
 from workbench.models import ArtifactKind, WorkspaceProfile
 from workbench.services.catalog import Catalog, default_catalog
 from workbench.services.paths import resource
+
+if TYPE_CHECKING:
+    from jinja2.sandbox import SandboxedEnvironment
 
 TEMPLATE_SUFFIX = ".md.j2"
 # Profile fields a template may need, with the words a user knows them by.
@@ -87,6 +88,10 @@ def get_template(key: str) -> Template:
 
 @cache
 def _environment() -> SandboxedEnvironment:
+    # Jinja2 is imported on first use, not when the app starts.
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+
     return SandboxedEnvironment(
         undefined=StrictUndefined, keep_trailing_newline=True, autoescape=False
     )
@@ -133,6 +138,8 @@ def template_context(
 
 
 def render(template: Template, context: Mapping[str, Any]) -> str:
+    from jinja2 import TemplateError, UndefinedError
+
     try:
         return _environment().from_string(template.body).render(**context)
     except UndefinedError as error:

@@ -11,22 +11,24 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
 from workbench.models import ArtifactStatus
-from workbench.services import approvals, artifacts, publish
+from workbench.services import approvals, artifacts
 from workbench.services.approvals import ApprovalError
 from workbench.services.artifacts import ArtifactError
-from workbench.services.publish import PublishError
 from workbench.services.store import Workspace
-from workbench.views.approve_dialog import ApproveDialog
 from workbench.views.pane import _sentence
-from workbench.views.pdf_export import write_pdf
-from workbench.views.person_dialog import PersonDialog
-from workbench.views.review_dialog import ReviewDialog
+
+if TYPE_CHECKING:
+    from workbench.services.publish import PublishResult
+    from workbench.views.approve_dialog import ApproveDialog
+    from workbench.views.person_dialog import PersonDialog
+    from workbench.views.review_dialog import ReviewDialog
 
 # Which artifact the actions apply to: the window asks the pane the user is looking at.
 CurrentArtifact = Callable[[], int | None]
@@ -83,6 +85,8 @@ class ApprovalActions(QObject):
         self.update_enabled()
 
     def add_person(self) -> PersonDialog | None:
+        from workbench.views.person_dialog import PersonDialog  # dialogs load on first use
+
         if self.workspace is None:
             return None
         dialog = PersonDialog(self.workspace, actor=self.user_name, parent=self.window)
@@ -91,6 +95,8 @@ class ApprovalActions(QObject):
         return dialog
 
     def request_review(self) -> ReviewDialog | None:
+        from workbench.views.review_dialog import ReviewDialog
+
         artifact_id = self.current_artifact()
         if self.workspace is None or artifact_id is None:
             return None
@@ -102,6 +108,8 @@ class ApprovalActions(QObject):
         return dialog
 
     def approve(self) -> ApproveDialog | None:
+        from workbench.views.approve_dialog import ApproveDialog
+
         artifact_id = self.current_artifact()
         if self.workspace is None or artifact_id is None:
             return None
@@ -140,7 +148,12 @@ class ApprovalActions(QObject):
     def ask_publish_folder(self) -> str:
         return QFileDialog.getExistingDirectory(self.window, "Publish to Folder", str(Path.home()))
 
-    def publish(self) -> publish.PublishResult | None:
+    def publish(self) -> PublishResult | None:
+        # Imported here: python-docx and the PDF writer are not needed to start the app.
+        from workbench.services import publish
+        from workbench.services.publish import PublishError
+        from workbench.views.pdf_export import write_pdf
+
         artifact_id = self.current_artifact()
         if self.workspace is None or artifact_id is None:
             return None

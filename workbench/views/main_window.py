@@ -7,6 +7,7 @@ does not reach into a pane's widgets.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -22,7 +23,6 @@ from PySide6.QtWidgets import (
 )
 
 from workbench import __version__
-from workbench.services import isms_build
 from workbench.services.actions import ActionType
 from workbench.services.card_library import CardLibrary, load_library
 from workbench.services.changes import ChangeSet
@@ -31,17 +31,26 @@ from workbench.services.register import RegisterFilter, RegisterScope
 from workbench.services.store import Workspace, WorkspaceError, open_workspace
 from workbench.views.actions import ActionRouter
 from workbench.views.approval_actions import ApprovalActions
-from workbench.views.audit_trail import AuditTrailView
 from workbench.views.documents import DocumentEditor
-from workbench.views.isms_wizard import IsmsBuildWizard
 from workbench.views.pane import Pane
-from workbench.views.planner import PlannerView
 from workbench.views.preferences_dialog import PreferencesDialog
 from workbench.views.questions import QuestionBrowser
 from workbench.views.register import RegisterView
 from workbench.views.settings import AppSettings
 
+if TYPE_CHECKING:
+    from workbench.views.audit_trail import AuditTrailView
+    from workbench.views.isms_wizard import IsmsBuildWizard
+    from workbench.views.planner import PlannerView
+
 PANE_NAMES = ("questions", "register", "documents", "planner", "audit")
+PANE_TITLES = {
+    "questions": "Questions",
+    "register": "Register",
+    "documents": "Documents",
+    "planner": "Planner",
+    "audit": "Audit Trail",
+}
 WORKSPACE_FILTER = f"GRC Workbench workspaces (*{WORKSPACE_SUFFIX});;All files (*)"
 
 
@@ -60,21 +69,12 @@ class MainWindow(QMainWindow):
         self.questions = QuestionBrowser(self)
         self.register_view = RegisterView(self)
         self.documents = DocumentEditor(self)
-        self.planner = PlannerView(self)
-        self.audit_trail = AuditTrailView(self)
-        self.panes: dict[str, Pane] = dict(
-            zip(
-                PANE_NAMES,
-                (
-                    self.questions,
-                    self.register_view,
-                    self.documents,
-                    self.planner,
-                    self.audit_trail,
-                ),
-                strict=True,
-            )
-        )
+        # The Planner and the Audit Trail are built when first shown: start-up stays quick.
+        self.panes: dict[str, Pane] = {
+            "questions": self.questions,
+            "register": self.register_view,
+            "documents": self.documents,
+        }
         self.approval = ApprovalActions(self, self.current_artifact_id)
 
         self.navigation = QListWidget(self)
@@ -82,9 +82,9 @@ class MainWindow(QMainWindow):
         self.navigation.setFixedWidth(150)
         self.stack = QStackedWidget(self)
         self.stack.setObjectName("paneStack")
-        for pane in self.panes.values():
-            self.navigation.addItem(pane.title)
-            self.stack.addWidget(pane)
+        for name in PANE_NAMES:
+            self.navigation.addItem(PANE_TITLES[name])
+            self.stack.addWidget(self.panes.get(name) or QWidget(self.stack))
         self.navigation.currentRowChanged.connect(self._on_navigation_changed)
 
         central = QWidget(self)
@@ -127,9 +127,9 @@ class MainWindow(QMainWindow):
         )
 
         view_menu = self.menuBar().addMenu("&View")
-        for number, (name, pane) in enumerate(self.panes.items(), start=1):
+        for number, name in enumerate(PANE_NAMES, start=1):
             self._add_action(
-                view_menu, pane.title, lambda n=name: self.show_pane(n), f"Ctrl+{number}"
+                view_menu, PANE_TITLES[name], lambda n=name: self.show_pane(n), f"Ctrl+{number}"
             )
         view_menu.addSeparator()
         self._add_action(view_menu, "&Reload Question Cards", self.reload_cards)
@@ -162,10 +162,13 @@ class MainWindow(QMainWindow):
         self.router.register(ActionType.START_WORKFLOW, self._start_workflow_action)
         self.router.register(ActionType.OPEN_PLANNER, self._open_planner_action)
 
+    def _wire_pane(self, pane: Pane) -> None:
+        pane.user_name = self.settings.user_name
+        pane.changes_made.connect(self.apply_changes)
+
     def _wire_panes(self) -> None:
         for pane in self.panes.values():
-            pane.user_name = self.settings.user_name
-            pane.changes_made.connect(self.apply_changes)
+            self._wire_pane(pane)
         self.questions.action_requested.connect(self.router.run)
         self.questions.register_requested.connect(
             lambda ref: self.show_register(RegisterFilter(refs=(ref,)))
@@ -173,14 +176,12 @@ class MainWindow(QMainWindow):
         self.questions.artifact_requested.connect(self.open_artifact)
         self.questions.reload_requested.connect(self.reload_cards)
         self.register_view.artifact_open_requested.connect(self.open_artifact)
-        self.audit_trail.artifact_open_requested.connect(self.open_artifact)
         self.approval.changes_made.connect(self.apply_changes)
         self.approval.user_name = self.settings.user_name
         self.register_view.add_artifact_actions(self.approval.artifact_actions)
         self.documents.add_artifact_actions(self.approval.artifact_actions)
         self.register_view.selection_changed.connect(self.approval.update_enabled)
         self.documents.document_opened.connect(self.approval.update_enabled)
-        self.planner.artifact_open_requested.connect(self.open_artifact)
         self.register_view.build_requested.connect(self.start_isms_build)
 
     # --- panes ------------------------------------------------------------------------------
@@ -188,11 +189,53 @@ class MainWindow(QMainWindow):
     def show_pane(self, name: str) -> None:
         self.navigation.setCurrentRow(PANE_NAMES.index(name))
 
+    @property
+    def planner(self) -> PlannerView:
+        from workbench.views import planner as planner_view
+
+        pane = self._pane("planner")
+        assert isinstance(pane, planner_view.PlannerView)
+        return pane
+
+    @property
+    def audit_trail(self) -> AuditTrailView:
+        from workbench.views import audit_trail as audit_view
+
+        pane = self._pane("audit")
+        assert isinstance(pane, audit_view.AuditTrailView)
+        return pane
+
+    def _pane(self, name: str) -> Pane:
+        """A pane, built on first use in place of its placeholder."""
+        if name not in self.panes:
+            pane: PlannerView | AuditTrailView
+            # Imported here, not at the top: these panes cost start-up time until first shown.
+            if name == "planner":
+                from workbench.views import planner as planner_view
+
+                pane = planner_view.PlannerView(self)
+            else:
+                from workbench.views import audit_trail as audit_view
+
+                pane = audit_view.AuditTrailView(self)
+            pane.artifact_open_requested.connect(self.open_artifact)
+            index = PANE_NAMES.index(name)
+            placeholder = self.stack.widget(index)
+            assert placeholder is not None
+            self.stack.insertWidget(index, pane)
+            self.stack.removeWidget(placeholder)
+            placeholder.deleteLater()
+            self.panes[name] = pane
+            self._wire_pane(pane)
+            pane.set_workspace(self.workspace)
+        return self.panes[name]
+
     def current_pane_name(self) -> str:
         return PANE_NAMES[self.stack.currentIndex()]
 
     def _on_navigation_changed(self, row: int) -> None:
         if 0 <= row < len(PANE_NAMES):
+            self._pane(PANE_NAMES[row])
             self.stack.setCurrentIndex(row)
             self.approval.update_enabled()
 
@@ -223,6 +266,9 @@ class MainWindow(QMainWindow):
 
     def start_isms_build(self) -> IsmsBuildWizard | None:
         """Open the Build ISMS Components wizard (returned for tests), or say nothing is missing."""
+        from workbench.services import isms_build
+        from workbench.views.isms_wizard import IsmsBuildWizard
+
         if not isms_build.plan_build(self.workspace).items:
             QMessageBox.information(
                 self,

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.models import EventKind, EventStatus
-from workbench.services import ics, planner, programme, recurrence, register
+from workbench.services import planner, programme, recurrence, register
 from workbench.services.changes import ChangeSet
 from workbench.services.planner import (
     AUDIT_KINDS,
@@ -676,6 +676,8 @@ class PlannerView(Pane):
         return dialog
 
     def export_calendar(self) -> None:
+        from workbench.services import ics  # iCalendar is loaded when first needed
+
         if self.workspace is None:
             return
         filters = self.ask_export_filter()
@@ -695,6 +697,8 @@ class PlannerView(Pane):
         self.inform("Export Calendar", f"Wrote {count} event(s) to {path}.")
 
     def import_calendar(self) -> None:
+        from workbench.services import ics
+
         if self.workspace is None:
             return
         chosen = self.ask_import_path()
