@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from workbench import __version__
-from workbench.commands import approvals, cards, documents, planner, register
+from workbench.commands import approvals, cards, documents, pack, planner, register
 from workbench.commands.base import (
     EXIT_BAD_INPUT,
     EXIT_INTERNAL,
@@ -23,7 +23,7 @@ from workbench.commands.base import (
 )
 
 VIEWS = ("questions", "register", "documents", "planner", "audit")
-COMMAND_MODULES = (cards, register, documents, approvals, planner)
+COMMAND_MODULES = (cards, register, documents, approvals, planner, pack)
 
 log = logging.getLogger("workbench")
 

@@ -245,15 +245,16 @@ footer.document { margin-top: 2em; border-top: 1px solid #c8ccd2; color: #666; f
 CONTENT_POLICY = "default-src 'none'; style-src 'unsafe-inline'"
 
 
-def page(title: str, body: str, *, page_size: str = "A4") -> str:
-    """A complete, self-contained HTML page around an already safe ``body``."""
+def page(title: str, body: str, *, page_size: str = "A4", style: str = "") -> str:
+    """A complete, self-contained HTML page around an already safe ``body``; ``style`` adds
+    rules to the print-friendly style sheet."""
     return (
         "<!DOCTYPE html>\n<html lang='en'>\n<head>\n<meta charset='utf-8'>\n"
         f"<meta http-equiv='Content-Security-Policy' content=\"{CONTENT_POLICY}\">\n"
         "<meta name='viewport' content='width=device-width, initial-scale=1'>\n"
         f"<meta name='generator' content='GRC Workbench {__version__}'>\n"
         f"<title>{escape(title)}</title>\n"
-        f"<style>{STYLE_SHEET.replace('PAGE_SIZE', page_size)}</style>\n</head>\n"
+        f"<style>{STYLE_SHEET.replace('PAGE_SIZE', page_size)}{style}</style>\n</head>\n"
         f"<body>\n{body}\n</body>\n</html>\n"
     )
 
