@@ -51,6 +51,7 @@ from workbench.services import (
     register,
     verify,
 )
+from workbench.services.changes import ChangeSet
 from workbench.services.doc_export import ExportDocument, ExportError, Renderer
 from workbench.services.pack_pages import (
     IndexFacts,
@@ -96,6 +97,11 @@ class PackResult:
     documents: int
     drafts: int
     skipped: tuple[Skipped, ...]
+
+    @property
+    def changes(self) -> ChangeSet:
+        """Writing the pack changed the workspace by its audit log entry only."""
+        return ChangeSet(audit_log=True)
 
     def summary(self) -> str:
         drafts = f" and {self.drafts} draft(s)" if self.drafts else ""

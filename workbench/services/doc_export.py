@@ -52,6 +52,15 @@ class ExportError(Exception):
     """An export that cannot be made; the message is for the user."""
 
 
+def slug(title: str) -> str:
+    """A title as a file name: letters, digits and dashes."""
+    return re.sub(r"[^A-Za-z0-9]+", "-", title).strip("-") or "document"
+
+
+def file_stem(title: str, version: int) -> str:
+    return f"{slug(title)}-v{version}"
+
+
 @dataclass(frozen=True)
 class ExportDocument:
     """One version of an artifact, with what its renderings show about it."""
@@ -73,11 +82,11 @@ class ExportDocument:
 
     @property
     def slug(self) -> str:
-        return re.sub(r"[^A-Za-z0-9]+", "-", self.title).strip("-") or "document"
+        return slug(self.title)
 
     @property
     def file_stem(self) -> str:
-        return f"{self.slug}-v{self.version}"
+        return file_stem(self.title, self.version)
 
     @property
     def content_fingerprint(self) -> str:
