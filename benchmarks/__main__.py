@@ -10,7 +10,7 @@ from pathlib import Path
 
 from benchmarks.common import Result
 
-ENTRIES = ["cold_start", "card_search", "register", "versions", "planner"]
+ENTRIES = ["cold_start", "card_search", "register", "versions", "planner", "audit_pack"]
 
 
 def main() -> int:

@@ -23,6 +23,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -116,7 +117,11 @@ class ExportDocument:
         return f"{self.status.upper()}: this version has not been approved."
 
     def body_html(self) -> str:
-        """The sanitised HTML of the version's text."""
+        """The sanitised HTML of the version's text (rendered once per document)."""
+        return self._body_html
+
+    @cached_property
+    def _body_html(self) -> str:
         return render_markdown(self.content)
 
 
@@ -321,7 +326,7 @@ def build_docx(document: ExportDocument) -> DocxDocument:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Mm, Pt
 
-    from workbench.services.docx_render import add_field, add_markdown
+    from workbench.services.docx_render import add_field, add_html
 
     word = Document()
     section = word.sections[0]
@@ -344,7 +349,7 @@ def build_docx(document: ExportDocument) -> DocxDocument:
         word.add_paragraph().add_run(document.notice).font.bold = True
     if document.block is not None:
         approval_block.add_to_docx(word, document.block)
-    add_markdown(word, document.content)
+    add_html(word, document.body_html())
     _set_properties(word, document)
     return word
 

@@ -45,12 +45,20 @@ Piece = tuple[str, frozenset[str], str | None]  # text, formats, link target
 
 
 def style_run(run: Run, formats: frozenset[str]) -> None:
+    """Set the formats a run has; a new run has none, so nothing else is written."""
+    if not formats:
+        return
     font = run.font
-    font.bold = "bold" in formats or None
-    font.italic = "italic" in formats or None
-    font.strike = "strike" in formats or None
-    font.subscript = "sub" in formats or None
-    font.superscript = "sup" in formats or None
+    if "bold" in formats:
+        font.bold = True
+    if "italic" in formats:
+        font.italic = True
+    if "strike" in formats:
+        font.strike = True
+    if "sub" in formats:
+        font.subscript = True
+    if "sup" in formats:
+        font.superscript = True
     if "code" in formats:
         font.name = MONOSPACE
     if "link" in formats:
@@ -83,6 +91,8 @@ class _Walker(HTMLParser):
         self.pre = False
         self.rows: list[list[_Cell]] | None = None
         self.cell: _Cell | None = None
+        self.style_ids: dict[str, str] = {}
+        self.has_text = False  # whether the current paragraph has text yet
 
     # --- blocks ---------------------------------------------------------------------------
 
@@ -92,8 +102,17 @@ class _Walker(HTMLParser):
                 style = "Quote"
             elif self.lists:
                 style = _continue_style(len(self.lists))
-        self.paragraph = self.document.add_paragraph(style=style)
+        self.paragraph = self.document.add_paragraph()
+        self.has_text = False
+        if style is not None:
+            # By id: python-docx looks a style up by name with a scan of every style, each time.
+            self.paragraph._p.style = self._style_id(style)
         return self.paragraph
+
+    def _style_id(self, name: str) -> str:
+        if name not in self.style_ids:
+            self.style_ids[name] = self.document.styles[name].style_id
+        return self.style_ids[name]
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if self.rows is not None:
@@ -102,7 +121,7 @@ class _Walker(HTMLParser):
         if tag in HEADINGS:
             self._new_paragraph(f"Heading {HEADINGS[tag]}")
         elif tag == "p":
-            if not (self.lists and self.paragraph is not None and not self.paragraph.text):
+            if not (self.lists and self.paragraph is not None and not self.has_text):
                 self._new_paragraph()
         elif tag in ("ul", "ol"):
             self.lists.append(_List(ordered=tag == "ol"))
@@ -134,6 +153,7 @@ class _Walker(HTMLParser):
             current.counter += 1
             paragraph = self._new_paragraph(f"List{suffix}")
             paragraph.add_run(f"{current.counter}.\t")
+            self.has_text = True
         else:
             self._new_paragraph(f"List Bullet{suffix}")
 
@@ -142,6 +162,7 @@ class _Walker(HTMLParser):
             self._new_paragraph()
         assert self.paragraph is not None
         self.paragraph.add_run().add_break()
+        self.has_text = True
 
     def handle_endtag(self, tag: str) -> None:
         if self.rows is not None:
@@ -194,10 +215,11 @@ class _Walker(HTMLParser):
                 return
             self._new_paragraph()
         assert self.paragraph is not None
-        if not self.paragraph.text:
+        if not self.has_text:  # the paragraph's own text, tracked: reading it back is slow
             text = text.lstrip("\n") if self.pre else text.lstrip()
         if self.pre:
             text = text.rstrip("\n")
+            self.has_text = self.has_text or bool(text)
             for number, line in enumerate(text.split("\n")):
                 if number:
                     self.paragraph.add_run().add_break()
@@ -205,6 +227,7 @@ class _Walker(HTMLParser):
             return
         if text:
             add_text(self.paragraph, text, formats, self.link)
+            self.has_text = True
 
     # --- tables ---------------------------------------------------------------------------
 
@@ -276,8 +299,13 @@ def _bottom_border(paragraph: Paragraph) -> None:
 
 def add_markdown(document: DocxDocument, markdown_text: str) -> None:
     """Append Markdown to a Word document as headings, paragraphs, lists and tables."""
+    add_html(document, render_markdown(markdown_text))
+
+
+def add_html(document: DocxDocument, html: str) -> None:
+    """Append the sanitised HTML of :func:`rendering.render_markdown` to a Word document."""
     walker = _Walker(document)
-    walker.feed(render_markdown(markdown_text))
+    walker.feed(html)
     walker.close()
 
 
