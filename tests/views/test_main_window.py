@@ -232,7 +232,42 @@ def test_approval_from_the_editor_shows_a_valid_badge_everywhere(
     window.register_view.table.selectRow(row)
     assert window.approval.publish_action.isEnabled()
     monkeypatch.setattr(window.approval, "ask_publish_folder", lambda: str(tmp_path))
-    monkeypatch.setattr("workbench.views.approval_actions.QMessageBox.information", lambda *a: None)
+    monkeypatch.setattr("workbench.views.document_actions.QMessageBox.information", lambda *a: None)
     result = window.approval.publish()
     assert result is not None and {p.suffix for p in result.files} == {".docx", ".pdf"}
     assert window.register_view.model.index(row, 5).data() == "published"
+
+
+def test_export_document_and_audit_pack_from_the_file_menu(
+    window: MainWindow, qtbot, tmp_path: Path
+) -> None:
+    import json
+    import zipfile
+
+    from tests.services.approval_helpers import with_people, with_policy
+
+    with_people(window.workspace)
+    artifact_id = with_policy(window.workspace)
+    window.register_view.clear_filter()
+    window.show_pane("register")
+    assert not window.approval.export_action.isEnabled()  # nothing selected
+    window.register_view.table.selectRow(window.register_view.model.row_of(artifact_id))
+    assert window.approval.export_action.isEnabled()
+    dialog = window.approval.export()
+    dialog.format_combo.setCurrentIndex(dialog.format_combo.findData("md"))
+    dialog.path_edit.setText(str(tmp_path / "policy.md"))
+    with qtbot.waitSignal(dialog.exported):
+        dialog.accept()
+    assert (
+        (tmp_path / "policy.md").read_text(encoding="utf-8").startswith("# Access Control Policy")
+    )
+
+    pack = window.write_audit_pack()
+    pack.path_edit.setText(str(tmp_path / "pack.zip"))
+    pack.drafts_check.setChecked(True)
+    with qtbot.waitSignal(pack.pack_written, timeout=60_000):
+        pack.start()
+    with zipfile.ZipFile(tmp_path / "pack.zip") as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+    assert manifest["verify"]["ok"] is True
+    assert window.audit_trail.model.rowCount() > 0

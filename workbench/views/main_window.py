@@ -30,7 +30,7 @@ from workbench.services.paths import WORKSPACE_SUFFIX
 from workbench.services.register import RegisterFilter, RegisterScope
 from workbench.services.store import Workspace, WorkspaceError, open_workspace
 from workbench.views.actions import ActionRouter
-from workbench.views.approval_actions import ApprovalActions
+from workbench.views.document_actions import DocumentActions
 from workbench.views.documents import DocumentEditor
 from workbench.views.pane import Pane
 from workbench.views.preferences_dialog import PreferencesDialog
@@ -41,6 +41,7 @@ from workbench.views.settings import AppSettings
 if TYPE_CHECKING:
     from workbench.views.audit_trail import AuditTrailView
     from workbench.views.isms_wizard import IsmsBuildWizard
+    from workbench.views.pack_dialog import PackDialog
     from workbench.views.planner import PlannerView
 
 PANE_NAMES = ("questions", "register", "documents", "planner", "audit")
@@ -75,7 +76,7 @@ class MainWindow(QMainWindow):
             "register": self.register_view,
             "documents": self.documents,
         }
-        self.approval = ApprovalActions(self, self.current_artifact_id)
+        self.approval = DocumentActions(self, self.current_artifact_id)
 
         self.navigation = QListWidget(self)
         self.navigation.setObjectName("navigation")
@@ -118,6 +119,9 @@ class MainWindow(QMainWindow):
         self.recent_menu.setObjectName("recentMenu")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         self._add_action(file_menu, "&Back Up Workspace…", self.back_up_workspace, "Ctrl+Shift+B")
+        file_menu.addSeparator()
+        file_menu.addAction(self.approval.export_action)
+        self._add_action(file_menu, "Write Audit &Pack…", self.write_audit_pack)
         file_menu.addSeparator()
         self._add_action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
 
@@ -434,6 +438,13 @@ class MainWindow(QMainWindow):
             QMessageBox.critical(self, "Back Up Workspace", f"The backup failed: {error}")
             return
         self.statusBar().showMessage(f"Backed up to {destination}", 8000)
+
+    def write_audit_pack(self) -> PackDialog:
+        from workbench.views.pack_dialog import open_pack_dialog
+
+        dialog = open_pack_dialog(self, self.workspace, self.settings.user_name)
+        dialog.changes_made.connect(self.apply_changes)
+        return dialog
 
     def show_about(self) -> None:
         location = self.workspace.path or self.workspace.display_name

@@ -1,7 +1,8 @@
-"""Approval and publishing on the current artifact, shared by the Register and Documents panes.
+"""Approval, publishing and export of the current artifact, shared by the Register and Documents.
 
-The window owns one instance; its QActions appear in the Approval menu, the register's context
-menu and the editor's toolbar, and act on whichever artifact the user is looking at.
+The window owns one instance; its QActions appear in the Approval and File menus, the
+register's context menu and the editor's toolbar, and act on whichever artifact the user is
+looking at.
 
 Signals:
     changes_made(ChangeSet): an approval, review, person or publication was written.
@@ -27,6 +28,7 @@ from workbench.views.pane import _sentence
 if TYPE_CHECKING:
     from workbench.services.publish import PublishResult
     from workbench.views.approve_dialog import ApproveDialog
+    from workbench.views.export_dialog import ExportDialog
     from workbench.views.person_dialog import PersonDialog
     from workbench.views.review_dialog import ReviewDialog
 
@@ -34,7 +36,7 @@ if TYPE_CHECKING:
 CurrentArtifact = Callable[[], int | None]
 
 
-class ApprovalActions(QObject):
+class DocumentActions(QObject):
     changes_made = Signal(object)
 
     def __init__(self, window: QWidget, current_artifact: CurrentArtifact) -> None:
@@ -48,6 +50,7 @@ class ApprovalActions(QObject):
         self.approve_action = self._action("&Approve or Reject…", self.approve, "Ctrl+Shift+A")
         self.withdraw_action = self._action("&Withdraw Review…", self.withdraw_review)
         self.publish_action = self._action("P&ublish…", self.publish, "Ctrl+Shift+P")
+        self.export_action = self._action("&Export Document…", self.export, "Ctrl+Shift+E")
         for action in (self.add_person_action, *self.artifact_actions):
             action.setEnabled(False)  # until the window has a workspace and an artifact
 
@@ -60,7 +63,13 @@ class ApprovalActions(QObject):
 
     @property
     def artifact_actions(self) -> list[QAction]:
-        return [self.request_action, self.approve_action, self.withdraw_action, self.publish_action]
+        return [
+            self.request_action,
+            self.approve_action,
+            self.withdraw_action,
+            self.publish_action,
+            self.export_action,
+        ]
 
     def update_enabled(self) -> None:
         """Enable what the current artifact's status allows."""
@@ -79,6 +88,7 @@ class ApprovalActions(QObject):
         self.approve_action.setEnabled(status is ArtifactStatus.IN_REVIEW)
         self.withdraw_action.setEnabled(status is ArtifactStatus.IN_REVIEW)
         self.publish_action.setEnabled(live and approved)
+        self.export_action.setEnabled(status is not None)
 
     def _emit(self, changes: object) -> None:
         self.changes_made.emit(changes)
@@ -177,3 +187,11 @@ class ApprovalActions(QObject):
             self.window, "Publish", f"Published version {result.version}: {names} in {folder}."
         )
         return result
+
+    def export(self) -> ExportDialog | None:
+        from workbench.views.export_dialog import open_export_dialog
+
+        artifact_id = self.current_artifact()
+        if self.workspace is None or artifact_id is None:
+            return None
+        return open_export_dialog(self.window, self.workspace, artifact_id, self.user_name)
