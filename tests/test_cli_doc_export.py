@@ -59,6 +59,10 @@ def test_each_format(capsys, workspace_file: Path, tmp_path: Path) -> None:
     assert "Document approval" in text and "Page 1 of 1" in text
     assert version_text(POLICY_TEXT) in text
 
+    code, stdout, _ = run(capsys, "-w", w, "doc", "export", "1", "--format", "md",
+                          "-o", f"{out / 'new'}/")  # fmt: skip
+    assert code == 0 and (out / "new" / "Access-Control-Policy-v2.md").is_file()
+
 
 @pytest.mark.parametrize(
     ("argv", "message"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -60,7 +61,7 @@ def add_to(commands: Commands) -> None:
     export.add_argument("--version", type=int, metavar="N")
     export.add_argument("--page-size", default="A4", metavar="A4|Letter", help="PDF and DOCX")
     export.add_argument(
-        "-o", "--output", type=Path, required=True, metavar="OUT", help="a file, or a folder"
+        "-o", "--output", required=True, metavar="OUT", help="a file, or a folder (ending in /)"
     )
     export.set_defaults(handler=export_document)
 
@@ -190,8 +191,9 @@ def restore_version(args: argparse.Namespace) -> int:
 def export_document(args: argparse.Namespace) -> int:
     from workbench.services import doc_export
 
-    output: Path = args.output
-    fmt = args.format or (None if output.is_dir() else doc_export.format_for(output))
+    output = Path(args.output)
+    into_folder = output.is_dir() or args.output.endswith(("/", os.sep))
+    fmt = args.format or (None if into_folder else doc_export.format_for(output))
     if fmt is None:
         raise UsageError(
             f"say which format to write: --format {'|'.join(doc_export.EXPORT_FORMATS)}"
@@ -207,7 +209,7 @@ def export_document(args: argparse.Namespace) -> int:
         from workbench.views.pdf_export import write_pdf as renderer
     workspace, artifact_id, title = _resolve(args)
     try:
-        if output.is_dir():  # a folder gets the file named after the document and version
+        if into_folder:  # a folder gets the file named after the document and version
             stem = doc_export.prepare(workspace, artifact_id, args.version).file_stem
             output = output / f"{stem}.{fmt}"
         document = doc_export.export_document(
