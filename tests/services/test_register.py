@@ -95,3 +95,17 @@ def test_coverage_counts_sub_clauses_and_ignores_retired(workspace) -> None:
     totals = coverage.summary(list(rows.values()))
     assert totals["control"] == (1, 93)
     assert totals["clause"][1] == 41
+
+
+def test_exported_files_follow_the_umask(workspace, tmp_path) -> None:
+    import os
+    import stat
+
+    previous = os.umask(0o022)
+    try:
+        exports.export_register(
+            workspace, tmp_path / "r.csv", register_filter=RegisterFilter(), fmt="csv"
+        )
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE((tmp_path / "r.csv").stat().st_mode) == 0o644

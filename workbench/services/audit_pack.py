@@ -274,7 +274,7 @@ class PackJob:
         )
         os.close(handle)
         self._partial = Path(name)
-        self._partial.chmod(0o644)  # a deliverable, not a secret: readable like any saved file
+        exports.make_shareable(self._partial)  # a deliverable, not a secret
         self._scratch = Path(tempfile.mkdtemp(prefix="workbench-pack-"))
         self._zip = zipfile.ZipFile(self._partial, "w", compression=zipfile.ZIP_DEFLATED)
 

@@ -17,6 +17,13 @@ from workbench.services.store import Workspace
 EXPORT_FORMATS = ("csv", "xlsx")
 
 
+def make_shareable(path: Path) -> None:
+    """Give a file the permissions a newly saved document gets (mkstemp makes it 0600)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    path.chmod(0o666 & ~mask)
+
+
 @contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
     """A temporary path beside ``target`` that replaces it only when the block succeeds."""
@@ -26,6 +33,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
     temporary = Path(name)
     try:
         yield temporary
+        make_shareable(temporary)
         temporary.replace(target)
     finally:
         temporary.unlink(missing_ok=True)
