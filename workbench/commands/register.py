@@ -175,6 +175,7 @@ def show_coverage(args: argparse.Namespace) -> int:
         rows = coverage.coverage(workspace)
     finally:
         workspace.close()
+    totals = coverage.summary(rows)
     if args.uncovered:
         rows = [row for row in rows if not row.covered]
     if args.json:
@@ -197,7 +198,6 @@ def show_coverage(args: argparse.Namespace) -> int:
     for row in rows:
         names = "; ".join(f"{a.title} ({a.status.value})" for a in row.artifacts) or "-"
         print(f"{row.local_id:<8} {row.title[:56]:<56} {names}")
-    totals = coverage.summary(rows)
     clause_covered, clause_total = totals["clause"]
     control_covered, control_total = totals["control"]
     print(
