@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import base64
 import stat
 from pathlib import Path
 
@@ -27,7 +28,10 @@ def test_signing_identity_keeps_the_private_key_outside_the_workspace(workspace)
     key_file = config_dir() / "keys" / f"{jonas.key_fingerprint}.pem"
     assert key_file.is_file()
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
-    assert key_file.read_bytes().startswith(b"-----BEGIN ENCRYPTED PRIVATE KEY-----")
+    stored = key_file.read_bytes()
+    assert stored.startswith(b"-----BEGIN OPENSSH PRIVATE KEY-----")
+    body = base64.b64decode(b"".join(stored.splitlines()[1:-1]))
+    assert b"bcrypt" in body and b"aes256-ctr" in body  # passphrase-derived, not plain
     assert not list(key_file.parent.glob("*.partial"))
 
     with workspace.read() as session:
@@ -118,3 +122,24 @@ def test_export_without_identity_is_refused(workspace, tmp_path: Path) -> None:
         people.export_public_key(workspace, "Priya Shah", tmp_path / "p.pem")
     with pytest.raises(PersonError, match="no person named 'Ghost'"):
         people.export_public_key(workspace, "Ghost", tmp_path / "p.pem")
+
+
+def test_keys_written_by_the_first_release_still_open(workspace) -> None:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from workbench.services import keystore
+
+    key = Ed25519PrivateKey.generate()
+    fingerprint = signing.fingerprint(signing.raw_public_key(key))
+    legacy = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.BestAvailableEncryption(b"old passphrase"),
+    )
+    keystore.key_path(fingerprint).parent.mkdir(parents=True, exist_ok=True)
+    keystore.key_path(fingerprint).write_bytes(legacy)
+    opened = keystore.load_private_key(fingerprint, "old passphrase", owner="Jonas")
+    assert signing.raw_public_key(opened) == signing.raw_public_key(key)
+    with pytest.raises(keystore.WrongPassphrase):
+        keystore.load_private_key(fingerprint, "wrong passphrase", owner="Jonas")
