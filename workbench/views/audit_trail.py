@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -35,6 +34,7 @@ from workbench.services.store import Workspace
 from workbench.views.audit_trail_model import AuditTrailModel
 from workbench.views.badges import INVALID_COLOUR, VALID_COLOUR
 from workbench.views.pane import Pane
+from workbench.views.record_table import configure_record_table
 
 ANY = ""
 FILTER_DEBOUNCE_MS = 200
@@ -92,17 +92,7 @@ class AuditTrailView(Pane):
         self.table = QTableView(self)
         self.table.setObjectName("auditTrailTable")
         self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(24)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for column, width in enumerate((50, 140, 120, 130, 220)):
-            self.table.setColumnWidth(column, width)
+        configure_record_table(self.table, (50, 140, 120, 130, 220))
         self.table.doubleClicked.connect(self._on_double_clicked)
         self.model.modelReset.connect(self._update_count)
 

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -41,6 +40,7 @@ from workbench.views.coverage_panel import CoveragePanel
 from workbench.views.empty_state import empty_state_label
 from workbench.views.pane import Pane
 from workbench.views.profile_dialog import ProfileDialog
+from workbench.views.record_table import configure_record_table
 from workbench.views.register_model import COLUMNS, SIGNATURE_COLUMN, RegisterTableModel
 
 ANY = ""
@@ -123,19 +123,11 @@ class RegisterView(Pane):
         self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(24)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for column, width in enumerate((44, 260, 120, 150, 110, 80, 60, 70, 90)):
-            self.table.setColumnWidth(column, width)
+        configure_record_table(self.table, (44, 260, 120, 150, 110, 80, 60, 70, 90))
         # The signature badge reads best beside the status it vouches for.
-        header.moveSection(SIGNATURE_COLUMN, COLUMNS.index(Column.STATUS) + 1)
+        self.table.horizontalHeader().moveSection(
+            SIGNATURE_COLUMN, COLUMNS.index(Column.STATUS) + 1
+        )
         self.table.setColumnWidth(SIGNATURE_COLUMN, 130)
         self.table.doubleClicked.connect(self._on_double_clicked)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
