@@ -34,7 +34,7 @@ from tests.services.test_doc_export import Page
 from tests.services.test_publish import docx_text, normalise, version_text
 from workbench import __version__
 from workbench.models import AuditLogEntry
-from workbench.services import audit_pack, planner, recurrence, register
+from workbench.services import audit_pack, exports, planner, recurrence, register
 from workbench.services.audit_pack import PackCancelled, PackError
 from workbench.services.register import COLUMN_TITLES, Column, RegisterFilter
 from workbench.views.pdf_export import write_pdf
@@ -149,11 +149,17 @@ def test_register_planner_and_audit_trail(workspace, acme, tmp_path: Path) -> No
         table = archive.read("planner.html").decode("utf-8")
         trail = list(csv.reader(io.StringIO(archive.read("audit-trail.csv").decode("utf-8"))))
     rows = register.export_rows(workspace, RegisterFilter())
-    expected = [[COLUMN_TITLES[column] for column in Column]] + [
-        [register.cell_text(row, column) for column in Column] for row in rows
+    expected = [[*(COLUMN_TITLES[column] for column in Column), "Signature"]] + [
+        [
+            *(register.cell_text(row, column) for column in Column),
+            exports.signature_text(workspace, row),
+        ]
+        for row in rows
     ]
     sheet = book["Register"]
-    assert [[cell or "" for cell in row] for row in sheet.iter_rows(values_only=True)] == expected
+    values = [[cell or "" for cell in row] for row in sheet.iter_rows(values_only=True)]
+    assert values == expected
+    assert any(row[-1].endswith(": valid (1 signature verified)") for row in values[1:])
     assert len(rows) == 4  # the retired artifact stays in the register
 
     summaries = sorted(str(event["SUMMARY"]) for event in calendar.walk("VEVENT"))

@@ -10,8 +10,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
-from workbench.services import register
-from workbench.services.register import COLUMN_TITLES, Column, RegisterFilter
+from workbench.services import register, signing
+from workbench.services.register import COLUMN_TITLES, Column, RegisterFilter, RegisterRow
 from workbench.services.store import Workspace
 
 EXPORT_FORMATS = ("csv", "xlsx")
@@ -44,14 +44,32 @@ def _write_text(target: Path, write: Callable[[IO[str]], None]) -> None:
         write(out)
 
 
+SIGNATURE_TITLE = "Signature"
+
+
+def signature_text(workspace: Workspace, row: RegisterRow) -> str:
+    """The approved version's signatures, checked now: what the table's badge says, in words."""
+    if row.approved_version is None:
+        return ""
+    status = signing.signature_status(workspace, row.id, row.approved_version)
+    return f"v{row.approved_version}: {status.describe()}"
+
+
 def register_table(
     workspace: Workspace, register_filter: RegisterFilter
 ) -> tuple[list[str], list[list[str]]]:
+    """The register as the table shows it: the stored columns, then the signature check."""
     columns = list(Column)
     rows = register.export_rows(workspace, register_filter)
     return (
-        [COLUMN_TITLES[column] for column in columns],
-        [[register.cell_text(row, column) for column in columns] for row in rows],
+        [*(COLUMN_TITLES[column] for column in columns), SIGNATURE_TITLE],
+        [
+            [
+                *(register.cell_text(row, column) for column in columns),
+                signature_text(workspace, row),
+            ]
+            for row in rows
+        ],
     )
 
 
