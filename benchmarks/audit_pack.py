@@ -17,16 +17,11 @@ from pathlib import Path
 
 from benchmarks.common import Result
 from workbench.models import ArtifactKind, EventKind
-from workbench.services import (
-    approvals,
-    artifacts,
-    audit_pack,
-    people,
-    planner,
-    profile,
-    publish,
-)
-from workbench.services.store import Workspace, open_workspace
+from workbench.services.approvals import decisions, people, reviews
+from workbench.services.exports import audit_pack, publishing
+from workbench.services.planner import drafts, events
+from workbench.services.register import artifacts, profile
+from workbench.services.store.workspace import Workspace, open_workspace
 
 ARTIFACTS = 100
 PASSPHRASE = "benchmark passphrase"
@@ -65,16 +60,16 @@ def build(scratch: Path) -> Workspace:
             workspace, actor="Mara", kind=kind, title=title, owner="Jonas Weber",
             content=document(number), today=date(2026, 1, 10),
         )  # fmt: skip
-        approvals.request_review(
+        reviews.request_review(
             workspace, actor="Mara", artifact_id=artifact_id, approvers=["Jonas Weber"]
         )
-        approvals.approve(workspace, artifact_id=artifact_id, version=1, signer="Jonas Weber",
+        decisions.approve(workspace, artifact_id=artifact_id, version=1, signer="Jonas Weber",
                           passphrase=PASSPHRASE, today=date(2026, 11, 28))  # fmt: skip
-        publish.publish(workspace, actor="Mara", artifact_id=artifact_id,
+        publishing.publish(workspace, actor="Mara", artifact_id=artifact_id,
                         out_dir=scratch / "published")  # fmt: skip
-    planner.create_event(
+    events.create_event(
         workspace,
-        planner.EventDraft(
+        drafts.EventDraft(
             kind=EventKind.INTERNAL_AUDIT, title="Internal audit",
             start=datetime(2027, 3, 10, 9, tzinfo=UTC), end=datetime(2027, 3, 10, 17, tzinfo=UTC),
             rrule="FREQ=MONTHLY;INTERVAL=3",

@@ -8,10 +8,10 @@ import time
 from pathlib import Path
 
 from benchmarks.common import Result, percentile, timings_ms
-from workbench.services.card_search import CardFilter, CardIndex
-from workbench.services.cards import Card, CardAction, CardFields, CardUI, load_cards
-from workbench.services.catalog import default_catalog
-from workbench.services.paths import seeds_dir
+from workbench.services.cards.loader import Card, CardAction, CardFields, CardUI, load_cards
+from workbench.services.cards.search import CardFilter, CardIndex
+from workbench.services.catalog.standards import default_catalog
+from workbench.services.common.paths import seeds_dir
 
 CARDS = 10_000
 QUERIES = [

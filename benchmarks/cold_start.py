@@ -25,9 +25,9 @@ from workbench.models import (
     PlannerEvent,
     Version,
 )
-from workbench.services import audit_log
-from workbench.services.catalog import default_catalog
-from workbench.services.store import open_workspace
+from workbench.services.catalog.standards import default_catalog
+from workbench.services.store import audit_log
+from workbench.services.store.workspace import open_workspace
 
 ARTIFACTS = 300
 VERSIONS_PER_ARTIFACT = 8

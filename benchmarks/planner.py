@@ -36,8 +36,9 @@ DAYS = 3 * 365
 
 def build_workspace(path: Path) -> None:
     from workbench.models import Artifact, ArtifactKind, EventKind
-    from workbench.services.planner import EventDraft, add_event, all_day_start, validate_draft
-    from workbench.services.store import open_workspace
+    from workbench.services.planner.drafts import EventDraft, all_day_start, validate_draft
+    from workbench.services.planner.events import add_event
+    from workbench.services.store.workspace import open_workspace
 
     rng = random.Random(27001)
     kinds = list(EventKind)
@@ -81,7 +82,7 @@ def build_workspace(path: Path) -> None:
 def _add_exceptions(session: Any, event: Any) -> None:
     """Cancel the second occurrence of a series and move the third by two days."""
     from workbench.models import EventException
-    from workbench.services import recurrence
+    from workbench.services.planner import recurrence
 
     later = recurrence.starts_between(
         event.rrule,
@@ -101,7 +102,7 @@ def _add_exceptions(session: Any, event: Any) -> None:
 def run(scratch: Path) -> list[Result]:
     from PySide6.QtWidgets import QApplication
 
-    from workbench.services.store import open_workspace
+    from workbench.services.store.workspace import open_workspace
     from workbench.views.planner import AgendaRange, PlannerView
     from workbench.views.planner_calendar import to_qdate
 

@@ -21,9 +21,9 @@ from sqlalchemy import insert
 
 from benchmarks.common import Result
 from workbench.models import Artifact, ArtifactKind, ArtifactLink, ArtifactStatus, Version
-from workbench.services.catalog import default_catalog
-from workbench.services.register import RegisterFilter
-from workbench.services.store import Workspace, open_workspace
+from workbench.services.catalog.standards import default_catalog
+from workbench.services.register.listing import RegisterFilter
+from workbench.services.store.workspace import Workspace, open_workspace
 
 ARTIFACTS = 100_000
 BATCH = 10_000

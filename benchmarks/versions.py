@@ -13,8 +13,9 @@ from pathlib import Path
 
 from benchmarks.common import Result, percentile, timings_ms
 from workbench.models import ArtifactKind
-from workbench.services import artifacts, diffing, versioning
-from workbench.services.store import open_workspace
+from workbench.services.documents import diffing, editing
+from workbench.services.register import artifacts, versioning
+from workbench.services.store.workspace import open_workspace
 
 VERSIONS = 1_000
 TARGET_BYTES = 100_000
@@ -51,7 +52,7 @@ def run(scratch: Path) -> list[Result]:
         row = rng.randrange(2, len(lines))
         status = rng.choice(["Implemented", "Partial", "Planned"])
         lines[row] = lines[row].rsplit("|", 2)[0] + f"| {status} (review {next(edits)}) |\n"
-        versioning.save_version(
+        editing.save_version(
             workspace,
             artifact_id=artifact_id,
             content="".join(lines),

@@ -20,17 +20,13 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from workbench.app import apply_look  # noqa: E402
 from workbench.models import EventKind  # noqa: E402
-from workbench.services import (  # noqa: E402
-    approvals,
-    isms_build,
-    people,
-    planner,
-    programme,
-    versioning,
-)
-from workbench.services.card_library import load_library  # noqa: E402
-from workbench.services.planner import EventDraft, all_day_start  # noqa: E402
-from workbench.services.store import open_workspace  # noqa: E402
+from workbench.services.approvals import decisions, people, reviews
+from workbench.services.cards.library import load_library
+from workbench.services.documents import editing
+from workbench.services.planner import events, programme
+from workbench.services.planner.drafts import EventDraft, all_day_start
+from workbench.services.register import isms_build, versioning
+from workbench.services.store.workspace import open_workspace
 
 ACME = {
     "organisation_name": "Acme Logistics GmbH",
@@ -50,14 +46,14 @@ def build(path: Path) -> None:
         "## 2. Scope statement",
         "## 2. Scope statement\n\n*Agreed in the kickoff meeting on 28 November 2026.*",
     )
-    versioning.save_version(workspace, artifact_id=1, content=edited, author="Mara",
+    editing.save_version(workspace, artifact_id=1, content=edited, author="Mara",
                             comment="Scope agreed in kickoff")  # fmt: skip
     people.add_person(workspace, actor="Mara", name="Jonas Weber", role="CISO",
                       email="jonas.weber@acme.example", passphrase=PASSPHRASE)  # fmt: skip
-    approvals.request_review(workspace, actor="Mara", artifact_id=1, approvers=["Jonas Weber"])
-    approvals.approve(workspace, artifact_id=1, version=2, signer="Jonas Weber",
+    reviews.request_review(workspace, actor="Mara", artifact_id=1, approvers=["Jonas Weber"])
+    decisions.approve(workspace, artifact_id=1, version=2, signer="Jonas Weber",
                       passphrase=PASSPHRASE, comment="Agreed with the board")  # fmt: skip
-    approvals.request_review(workspace, actor="Mara", artifact_id=3, approvers=["Jonas Weber"])
+    reviews.request_review(workspace, actor="Mara", artifact_id=3, approvers=["Jonas Weber"])
     programme.accept(workspace, programme.propose_for(workspace, date(2027, 6, 30)), actor="Mara")
     for kind, title, start, rule in (
         (
@@ -72,7 +68,7 @@ def build(path: Path) -> None:
         draft = EventDraft(
             kind=kind, title=title, start=all_day_start(start), all_day=True, rrule=rule
         )
-        planner.create_event(workspace, draft, actor="Mara")
+        events.create_event(workspace, draft, actor="Mara")
     workspace.close()
 
 

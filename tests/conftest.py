@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from workbench.services.card_library import CardLibrary, load_library
-from workbench.services.store import Workspace, open_workspace
+from workbench.services.cards.library import CardLibrary, load_library
+from workbench.services.store.workspace import Workspace, open_workspace
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -36,8 +36,8 @@ def ws(capsys, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     source = tmp_path / "policy.md"
     source.write_text(POLICY_TEXT, encoding="utf-8")
     from workbench.models import ArtifactKind
-    from workbench.services import artifacts
-    from workbench.services.store import open_workspace
+    from workbench.services.register import artifacts
+    from workbench.services.store.workspace import open_workspace
 
     workspace = open_workspace(path)
     artifacts.create_artifact(workspace, actor="Mara", kind=ArtifactKind.POLICY,

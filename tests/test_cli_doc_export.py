@@ -12,8 +12,8 @@ from tests.services.approval_helpers import POLICY_TEXT, approved_by_both, with_
 from tests.services.test_doc_export import read_page
 from tests.services.test_publish import docx_text, normalise, version_text
 from tests.test_cli_documents import run
-from workbench.services import versioning
-from workbench.services.store import open_workspace
+from workbench.services.documents import editing
+from workbench.services.store.workspace import open_workspace
 
 
 @pytest.fixture
@@ -23,7 +23,7 @@ def workspace_file(tmp_path: Path) -> Path:
     with_people(workspace)
     artifact_id = with_policy(workspace)
     approved_by_both(workspace, artifact_id)
-    versioning.save_version(workspace, artifact_id=artifact_id, content="# Policy\n\nDraft two.\n",
+    editing.save_version(workspace, artifact_id=artifact_id, content="# Policy\n\nDraft two.\n",
                             author="Lena", comment="two")  # fmt: skip
     workspace.close()
     return path

@@ -8,8 +8,8 @@ import pytest
 
 from workbench.cli import main
 from workbench.models import ArtifactKind
-from workbench.services import artifacts
-from workbench.services.store import open_workspace
+from workbench.services.register import artifacts
+from workbench.services.store.workspace import open_workspace
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

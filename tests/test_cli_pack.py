@@ -11,7 +11,7 @@ import pytest
 from tests.services.approval_helpers import tamper
 from tests.services.pack_helpers import check_manifest, engagement
 from tests.test_cli_documents import run
-from workbench.services.store import open_workspace
+from workbench.services.store.workspace import open_workspace
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 
 from workbench.cli import main
 from workbench.models import Artifact, ArtifactKind
-from workbench.services.store import open_workspace
+from workbench.services.store.workspace import open_workspace
 
 DATA = Path(__file__).resolve().parent / "data"
 

@@ -8,7 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 from workbench.cli import main
-from workbench.services.templates import load_templates
+from workbench.services.register.templates import load_templates
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

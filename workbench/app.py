@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from workbench import __version__
-from workbench.services.paths import default_workspace_path
+from workbench.services.common.paths import default_workspace_path
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
@@ -20,7 +20,7 @@ def apply_look(app: QApplication) -> None:
     """The shipped style sheet and window icon."""
     from PySide6.QtGui import QIcon, QPixmap
 
-    from workbench.services.paths import resource
+    from workbench.services.common.paths import resource
 
     app.setStyleSheet(resource("style.qss").read_text(encoding="utf-8"))
     pixmap = QPixmap()
@@ -42,8 +42,8 @@ def run_gui(
 
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    from workbench.services.card_library import load_library
-    from workbench.services.store import WorkspaceError, open_workspace
+    from workbench.services.cards.library import load_library
+    from workbench.services.store.workspace import WorkspaceError, open_workspace
     from workbench.views.main_window import MainWindow
     from workbench.views.settings import AppSettings
 

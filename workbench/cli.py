@@ -63,7 +63,7 @@ def _open_gui(args: argparse.Namespace) -> int:
 
 
 def _configure_logging() -> None:
-    from workbench.services.paths import data_dir
+    from workbench.services.common.paths import data_dir
 
     try:
         directory = data_dir()
@@ -90,7 +90,7 @@ def _silence_stdout() -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     _configure_logging()
-    from workbench.services.store import WorkspaceError
+    from workbench.services.store.workspace import WorkspaceError
 
     handler: Handler = getattr(args, "handler", _open_gui)
     try:

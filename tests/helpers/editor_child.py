@@ -14,7 +14,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from workbench.services.store import open_workspace  # noqa: E402
+from workbench.services.store.workspace import open_workspace
 from workbench.views.documents import DocumentEditor  # noqa: E402
 
 

@@ -8,8 +8,9 @@ from datetime import date
 from typing import NamedTuple
 
 from workbench.models import ArtifactKind
-from workbench.services import approvals, artifacts, people
-from workbench.services.store import Workspace
+from workbench.services.approvals import decisions, people, reviews
+from workbench.services.register import artifacts
+from workbench.services.store.workspace import Workspace
 
 JONAS_PASS = "correct horse battery"
 PRIYA_PASS = "staple lamp orbit"
@@ -51,14 +52,14 @@ def with_policy(workspace: Workspace) -> int:
 
 
 def approved_by_both(workspace: Workspace, artifact_id: int, version: int = 1) -> None:
-    approvals.request_review(
+    reviews.request_review(
         workspace, actor="Mara", artifact_id=artifact_id, approvers=["Jonas Weber", "Priya Shah"]
     )
     for signer, passphrase, comment in (
         ("Jonas Weber", JONAS_PASS, "Fine"),
         ("Priya Shah", PRIYA_PASS, "Agreed"),
     ):
-        approvals.approve(
+        decisions.approve(
             workspace, artifact_id=artifact_id, version=version, signer=signer,
             passphrase=passphrase, comment=comment, today=date(2026, 11, 28),
         )  # fmt: skip

@@ -17,8 +17,12 @@ from tests.services.approval_helpers import (
     with_policy,
 )
 from workbench.models import ArtifactKind, EventKind
-from workbench.services import approvals, artifacts, planner, profile, publish, versioning
-from workbench.services.store import Workspace
+from workbench.services.approvals import decisions, reviews
+from workbench.services.documents import editing
+from workbench.services.exports import publishing
+from workbench.services.planner import drafts, events
+from workbench.services.register import artifacts, profile
+from workbench.services.store.workspace import Workspace
 
 SOA_TEXT = """# Statement of Applicability
 
@@ -45,21 +49,21 @@ def engagement(workspace: Workspace, tmp_path: Path) -> Engagement:
     policy = with_policy(workspace)
     approved_by_both(workspace, policy)
     published = tmp_path / "published"
-    publish.publish(workspace, actor="Mara", artifact_id=policy, out_dir=published)
-    versioning.save_version(workspace, artifact_id=policy, content=DRAFT_POLICY, author="Lena",
+    publishing.publish(workspace, actor="Mara", artifact_id=policy, out_dir=published)
+    editing.save_version(workspace, artifact_id=policy, content=DRAFT_POLICY, author="Lena",
                             comment="monthly reviews")  # fmt: skip
     soa = _approved(workspace, ArtifactKind.SOA, "Statement of Applicability", SOA_TEXT)
-    publish.publish(workspace, actor="Mara", artifact_id=soa, out_dir=published)
+    publishing.publish(workspace, actor="Mara", artifact_id=soa, out_dir=published)
     _, procedure = artifacts.create_artifact(
         workspace, actor="Mara", kind=ArtifactKind.PROCEDURE, title="Backup Procedure",
         content=PROCEDURE_TEXT, today=date(2026, 1, 10),
     )  # fmt: skip
     retired = _approved(workspace, ArtifactKind.RECORD, "Old Visitor Log", "# Visitors\n")
-    publish.publish(workspace, actor="Mara", artifact_id=retired, out_dir=published)
+    publishing.publish(workspace, actor="Mara", artifact_id=retired, out_dir=published)
     artifacts.retire(workspace, actor="Mara", artifact_id=retired, reason="replaced")
-    planner.create_event(
+    events.create_event(
         workspace,
-        planner.EventDraft(
+        drafts.EventDraft(
             kind=EventKind.INTERNAL_AUDIT, title="Internal audit: access control",
             start=datetime(2027, 3, 10, 9, tzinfo=UTC), end=datetime(2027, 3, 10, 17, tzinfo=UTC),
             rrule="FREQ=YEARLY", location="Hamburg",
@@ -74,10 +78,10 @@ def _approved(workspace: Workspace, kind: ArtifactKind, title: str, text: str) -
         workspace, actor="Mara", kind=kind, title=title, owner="Jonas Weber", content=text,
         today=date(2026, 1, 10),
     )  # fmt: skip
-    approvals.request_review(
+    reviews.request_review(
         workspace, actor="Mara", artifact_id=artifact_id, approvers=["Jonas Weber"]
     )
-    approvals.approve(workspace, artifact_id=artifact_id, version=1, signer="Jonas Weber",
+    decisions.approve(workspace, artifact_id=artifact_id, version=1, signer="Jonas Weber",
                       passphrase=JONAS_PASS, today=date(2026, 11, 28))  # fmt: skip
     return artifact_id
 

@@ -9,9 +9,10 @@ from pathlib import Path
 from alembic import command
 from sqlalchemy import create_engine
 
-from workbench.services import approvals, artifacts, people, register
-from workbench.services.register import RegisterFilter
-from workbench.services.store import APPLICATION_ID, _alembic_config, open_workspace
+from workbench.services.approvals import people, reviews
+from workbench.services.register import artifacts, listing
+from workbench.services.register.listing import RegisterFilter
+from workbench.services.store.workspace import APPLICATION_ID, _alembic_config, open_workspace
 
 
 def test_a_0003_workspace_with_an_artifact_upgrades(tmp_path: Path) -> None:
@@ -32,13 +33,13 @@ def test_a_0003_workspace_with_an_artifact_upgrades(tmp_path: Path) -> None:
         db.commit()
     workspace = open_workspace(path)
     try:
-        (row,) = register.export_rows(workspace, RegisterFilter())
+        (row,) = listing.export_rows(workspace, RegisterFilter())
         assert (row.title, row.approved_version, row.published_version) == (
             "Backup policy",
             None,
             None,
         )
-        assert approvals.review_rounds(workspace, 1) == []
+        assert reviews.review_rounds(workspace, 1) == []
         assert artifacts.get_details(workspace, 1).title == "Backup policy"
         assert people.list_people(workspace) == []
     finally:

@@ -20,10 +20,12 @@ from workbench.models import (
     ReviewRequest,
     ReviewStatus,
 )
-from workbench.services import approvals, artifacts, people, register, signing, versioning
-from workbench.services.approvals import ApprovalError, WrongPassphrase
-from workbench.services.register import RegisterFilter
-from workbench.services.signing import SignatureState
+from workbench.services.approvals import decisions, people, reviews, signing
+from workbench.services.approvals.reviews import ApprovalError, WrongPassphrase
+from workbench.services.approvals.signing import SignatureState
+from workbench.services.documents import editing
+from workbench.services.register import artifacts, listing, versioning
+from workbench.services.register.listing import RegisterFilter
 
 
 @pytest.fixture
@@ -32,13 +34,13 @@ def policy(workspace) -> int:
     return with_policy(workspace)
 
 
-def _row(workspace, artifact_id: int) -> register.RegisterRow:
-    return register.fetch_rows(workspace, [artifact_id])[artifact_id]
+def _row(workspace, artifact_id: int) -> listing.RegisterRow:
+    return listing.fetch_rows(workspace, [artifact_id])[artifact_id]
 
 
 def test_sign_and_verify_round_trip(workspace, policy: int) -> None:
-    approvals.request_review(workspace, actor="Mara", artifact_id=policy, approvers=["Jonas Weber"])
-    changes, outcome = approvals.approve(
+    reviews.request_review(workspace, actor="Mara", artifact_id=policy, approvers=["Jonas Weber"])
+    changes, outcome = decisions.approve(
         workspace, artifact_id=policy, version=1, signer="jonas weber", passphrase=JONAS_PASS,
         comment="Reviewed with the IT team", today=date(2026, 11, 28),
     )  # fmt: skip
@@ -74,11 +76,11 @@ def test_sign_and_verify_round_trip(workspace, policy: int) -> None:
 
 
 def test_wrong_passphrase_records_nothing(workspace, policy: int) -> None:
-    approvals.request_review(workspace, actor="Mara", artifact_id=policy, approvers=["Jonas Weber"])
+    reviews.request_review(workspace, actor="Mara", artifact_id=policy, approvers=["Jonas Weber"])
     with workspace.read() as session:
         log_before = len(list(session.exec(select(AuditLogEntry))))
     with pytest.raises(WrongPassphrase, match="passphrase for Jonas Weber's signing key is wrong"):
-        approvals.approve(workspace, artifact_id=policy, version=1, signer="Jonas Weber",
+        decisions.approve(workspace, artifact_id=policy, version=1, signer="Jonas Weber",
                           passphrase=PRIYA_PASS)  # fmt: skip
     with workspace.read() as session:
         assert list(session.exec(select(Approval))) == []
@@ -89,22 +91,22 @@ def test_wrong_passphrase_records_nothing(workspace, policy: int) -> None:
 
 
 def test_two_approvers_are_both_required(workspace, policy: int) -> None:
-    _, review = approvals.request_review(
+    _, review = reviews.request_review(
         workspace, actor="Mara", artifact_id=policy, approvers=["Jonas Weber", "Priya Shah"]
     )
     assert review.pending == ("Jonas Weber", "Priya Shah") and review.version == 1
-    assert register.query_ids(workspace, RegisterFilter(awaiting_approval=True)) == [policy]
-    _, first = approvals.approve(workspace, artifact_id=policy, version=1, signer="Jonas Weber",
+    assert listing.query_ids(workspace, RegisterFilter(awaiting_approval=True)) == [policy]
+    _, first = decisions.approve(workspace, artifact_id=policy, version=1, signer="Jonas Weber",
                                  passphrase=JONAS_PASS)  # fmt: skip
     assert first.status is ArtifactStatus.IN_REVIEW and first.waiting_for == ("Priya Shah",)
     assert "still waiting for Priya Shah" in first.message
     assert _row(workspace, policy).approved_version is None  # one approval is not enough
-    assert approvals.approved_version(workspace, policy) is None
+    assert reviews.approved_version(workspace, policy) is None
     with pytest.raises(ApprovalError, match="Jonas Weber is not asked to approve"):
-        approvals.approve(workspace, artifact_id=policy, version=1, signer="Jonas Weber",
+        decisions.approve(workspace, artifact_id=policy, version=1, signer="Jonas Weber",
                           passphrase=JONAS_PASS)  # fmt: skip
 
-    _, second = approvals.approve(workspace, artifact_id=policy, version=1, signer="Priya Shah",
+    _, second = decisions.approve(workspace, artifact_id=policy, version=1, signer="Priya Shah",
                                   passphrase=PRIYA_PASS)  # fmt: skip
     assert second.status is ArtifactStatus.APPROVED
     assert _row(workspace, policy).approved_version == 1
@@ -114,18 +116,18 @@ def test_two_approvers_are_both_required(workspace, policy: int) -> None:
 
 
 def test_rejection_returns_to_draft_with_the_reason(workspace, policy: int) -> None:
-    approvals.request_review(
+    reviews.request_review(
         workspace, actor="Mara", artifact_id=policy, approvers=["Jonas Weber", "Priya Shah"]
     )
     with pytest.raises(ApprovalError, match="rejection needs a reason"):
-        approvals.approve(workspace, artifact_id=policy, version=1, signer="Priya Shah",
+        decisions.approve(workspace, artifact_id=policy, version=1, signer="Priya Shah",
                           passphrase=PRIYA_PASS, decision=Decision.REJECTED)  # fmt: skip
-    _, outcome = approvals.approve(
+    _, outcome = decisions.approve(
         workspace, artifact_id=policy, version=1, signer="Priya Shah", passphrase=PRIYA_PASS,
         decision=Decision.REJECTED, comment="Quarterly reviews are too rare for admins",
     )  # fmt: skip
     assert outcome.status is ArtifactStatus.DRAFT
-    review = approvals.current_round(workspace, policy)
+    review = reviews.current_round(workspace, policy)
     assert review is not None and review.rejection is not None
     assert review.rejection.reason == "Quarterly reviews are too rare for admins"
     statuses = {r.approver: r.status for r in review.requests}
@@ -133,19 +135,19 @@ def test_rejection_returns_to_draft_with_the_reason(workspace, policy: int) -> N
     assert signing.signature_status(workspace, policy, 1).state is SignatureState.VALID
     assert _row(workspace, policy).approved_version is None
     # the same text may go round again, to other approvers
-    _, again = approvals.request_review(
+    _, again = reviews.request_review(
         workspace, actor="Mara", artifact_id=policy, approvers=["Jonas Weber"]
     )
     assert again.number == 2 and again.version == 1
 
 
 def test_new_version_during_review_cancels_it_with_a_message(workspace, policy: int) -> None:
-    approvals.request_review(
+    reviews.request_review(
         workspace, actor="Mara", artifact_id=policy, approvers=["Jonas Weber", "Priya Shah"]
     )
-    approvals.approve(workspace, artifact_id=policy, version=1, signer="Jonas Weber",
+    decisions.approve(workspace, artifact_id=policy, version=1, signer="Jonas Weber",
                       passphrase=JONAS_PASS)  # fmt: skip
-    changes, info = versioning.save_version(
+    changes, info = editing.save_version(
         workspace, artifact_id=policy, content="# Access Control Policy\n\nRevised.\n",
         author="Mara", comment="Tightened",
     )  # fmt: skip
@@ -156,7 +158,7 @@ def test_new_version_during_review_cancels_it_with_a_message(workspace, policy: 
     )
     assert artifacts.get_details(workspace, policy).status is ArtifactStatus.DRAFT
     with pytest.raises(ApprovalError, match="is not in review"):
-        approvals.approve(workspace, artifact_id=policy, version=1, signer="Priya Shah",
+        decisions.approve(workspace, artifact_id=policy, version=1, signer="Priya Shah",
                           passphrase=PRIYA_PASS)  # fmt: skip
     with workspace.read() as session:
         entry = session.exec(
@@ -164,7 +166,7 @@ def test_new_version_during_review_cancels_it_with_a_message(workspace, policy: 
         ).one()
     assert '"review_cancelled":{"approvers":["Priya Shah"],"version":1}' in entry.summary
     # an ordinary save says nothing
-    changes, _ = versioning.save_version(
+    changes, _ = editing.save_version(
         workspace, artifact_id=policy, content="# v3\n", author="Mara", comment=""
     )
     assert changes.notices == ()
@@ -172,65 +174,61 @@ def test_new_version_during_review_cancels_it_with_a_message(workspace, policy: 
 
 def test_edit_after_approval_keeps_the_approved_version(workspace, policy: int) -> None:
     approved_by_both(workspace, policy)
-    versioning.save_version(workspace, artifact_id=policy, content="# Draft 2\n", author="Mara",
+    editing.save_version(workspace, artifact_id=policy, content="# Draft 2\n", author="Mara",
                             comment="Next revision")  # fmt: skip
     row = _row(workspace, policy)
     assert (row.version, row.approved_version) == (2, 1)
     assert row.status is ArtifactStatus.APPROVED
-    approvals.request_review(workspace, actor="Mara", artifact_id=policy, approvers=["Jonas Weber"])
+    reviews.request_review(workspace, actor="Mara", artifact_id=policy, approvers=["Jonas Weber"])
     row = _row(workspace, policy)
     assert (row.status, row.version, row.approved_version) == (ArtifactStatus.IN_REVIEW, 2, 1)
-    approvals.approve(workspace, artifact_id=policy, version=2, signer="Jonas Weber",
+    decisions.approve(workspace, artifact_id=policy, version=2, signer="Jonas Weber",
                       passphrase=JONAS_PASS)  # fmt: skip
-    assert approvals.approved_versions(workspace, policy) == [1, 2]
+    assert reviews.approved_versions(workspace, policy) == [1, 2]
     assert _row(workspace, policy).approved_version == 2
 
 
 def test_request_review_refusals(workspace, policy: int) -> None:
     people.add_person(workspace, actor="Mara", name="Lena Ott", role="Auditor")
     with pytest.raises(ApprovalError, match="Lena Ott has no signing identity yet"):
-        approvals.request_review(
-            workspace, actor="Mara", artifact_id=policy, approvers=["Lena Ott"]
-        )
+        reviews.request_review(workspace, actor="Mara", artifact_id=policy, approvers=["Lena Ott"])
     with pytest.raises(ApprovalError, match="no person named 'Ghost'"):
-        approvals.request_review(workspace, actor="Mara", artifact_id=policy, approvers=["Ghost"])
+        reviews.request_review(workspace, actor="Mara", artifact_id=policy, approvers=["Ghost"])
     with pytest.raises(ApprovalError, match="at least one approver"):
-        approvals.request_review(workspace, actor="Mara", artifact_id=policy, approvers=[])
-    approvals.request_review(workspace, actor="Mara", artifact_id=policy, approvers=["Jonas Weber"])
+        reviews.request_review(workspace, actor="Mara", artifact_id=policy, approvers=[])
+    reviews.request_review(workspace, actor="Mara", artifact_id=policy, approvers=["Jonas Weber"])
     with pytest.raises(ApprovalError, match=r"already in review \(waiting for Jonas Weber\)"):
-        approvals.request_review(
+        reviews.request_review(
             workspace, actor="Mara", artifact_id=policy, approvers=["Priya Shah"]
         )
     with pytest.raises(ApprovalError, match="is for version 1, not version 2"):
-        approvals.approve(workspace, artifact_id=policy, version=2, signer="Jonas Weber",
+        decisions.approve(workspace, artifact_id=policy, version=2, signer="Jonas Weber",
                           passphrase=JONAS_PASS)  # fmt: skip
-    approvals.approve(workspace, artifact_id=policy, version=1, signer="Jonas Weber",
+    decisions.approve(workspace, artifact_id=policy, version=1, signer="Jonas Weber",
                       passphrase=JONAS_PASS)  # fmt: skip
     with pytest.raises(ApprovalError, match="version 1 of 'Access Control Policy' is already"):
-        approvals.request_review(
+        reviews.request_review(
             workspace, actor="Mara", artifact_id=policy, approvers=["Priya Shah"]
         )
 
 
 def test_withdraw_and_awaiting(workspace, policy: int) -> None:
-    approvals.request_review(workspace, actor="Mara", artifact_id=policy, approvers=["Priya Shah"])
-    assert [a.title for a in approvals.awaiting(workspace, "priya shah")] == [
-        "Access Control Policy"
-    ]
-    assert approvals.awaiting(workspace, "Jonas Weber") == []
-    approvals.withdraw_review(workspace, actor="Mara", artifact_id=policy, reason="Wrong approver")
-    assert approvals.awaiting(workspace, "Priya Shah") == []
+    reviews.request_review(workspace, actor="Mara", artifact_id=policy, approvers=["Priya Shah"])
+    assert [a.title for a in reviews.awaiting(workspace, "priya shah")] == ["Access Control Policy"]
+    assert reviews.awaiting(workspace, "Jonas Weber") == []
+    reviews.withdraw_review(workspace, actor="Mara", artifact_id=policy, reason="Wrong approver")
+    assert reviews.awaiting(workspace, "Priya Shah") == []
     assert artifacts.get_details(workspace, policy).status is ArtifactStatus.DRAFT
     with pytest.raises(ApprovalError, match="is not in review"):
-        approvals.withdraw_review(workspace, actor="Mara", artifact_id=policy)
+        reviews.withdraw_review(workspace, actor="Mara", artifact_id=policy)
 
 
 def test_key_missing_on_this_computer(workspace, policy: int, tmp_path) -> None:
-    from workbench.services import keystore
+    from workbench.services.approvals import keystore
 
-    approvals.request_review(workspace, actor="Mara", artifact_id=policy, approvers=["Jonas Weber"])
+    reviews.request_review(workspace, actor="Mara", artifact_id=policy, approvers=["Jonas Weber"])
     jonas = people.get_person(workspace, "Jonas Weber")
     keystore.key_path(jonas.key_fingerprint or "").rename(tmp_path / "elsewhere.pem")
     with pytest.raises(ApprovalError, match="private signing key is not on this computer"):
-        approvals.approve(workspace, artifact_id=policy, version=1, signer="Jonas Weber",
+        decisions.approve(workspace, artifact_id=policy, version=1, signer="Jonas Weber",
                           passphrase=JONAS_PASS)  # fmt: skip

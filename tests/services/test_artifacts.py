@@ -6,9 +6,11 @@ import pytest
 from sqlmodel import select
 
 from workbench.models import Artifact, ArtifactKind, ArtifactStatus, AuditLogEntry, Version
-from workbench.services import artifacts, audit_log, profile, versioning
-from workbench.services.artifacts import ArtifactError
-from workbench.services.templates import TemplateRenderError
+from workbench.services.documents import editing
+from workbench.services.register import artifacts, profile, versioning
+from workbench.services.register.artifacts import ArtifactError
+from workbench.services.register.templates import TemplateRenderError
+from workbench.services.store import audit_log
 
 
 def acme(workspace) -> None:
@@ -96,7 +98,7 @@ def test_duplicate_copies_current_text_as_a_new_draft(workspace) -> None:
     _, original = artifacts.create_artifact(
         workspace, actor="Mara", kind=ArtifactKind.POLICY, title="Policy", content="# v1\n"
     )
-    versioning.save_version(
+    editing.save_version(
         workspace, artifact_id=original, content="# v2\n", author="Mara", comment="edit"
     )
     _, copy = artifacts.duplicate(workspace, actor="Mara", artifact_id=original)

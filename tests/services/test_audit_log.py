@@ -3,7 +3,8 @@ from __future__ import annotations
 import sqlite3
 from contextlib import closing
 
-from workbench.services import audit_log, profile
+from workbench.services.register import profile
+from workbench.services.store import audit_log
 
 
 def test_every_write_extends_a_valid_chain(workspace) -> None:

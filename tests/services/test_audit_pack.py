@@ -34,9 +34,11 @@ from tests.services.test_doc_export import Page
 from tests.services.test_publish import docx_text, normalise, version_text
 from workbench import __version__
 from workbench.models import AuditLogEntry
-from workbench.services import audit_pack, exports, planner, recurrence, register
-from workbench.services.audit_pack import PackCancelled, PackError
-from workbench.services.register import COLUMN_TITLES, Column, RegisterFilter
+from workbench.services.exports import audit_pack, register_export
+from workbench.services.exports.audit_pack import PackCancelled, PackError
+from workbench.services.planner import recurrence, schedule
+from workbench.services.register import listing
+from workbench.services.register.listing import COLUMN_TITLES, Column, RegisterFilter
 from workbench.views.pdf_export import write_pdf
 
 pytestmark = pytest.mark.usefixtures("qapp")  # PDF pages are laid out by Qt
@@ -148,11 +150,11 @@ def test_register_planner_and_audit_trail(workspace, acme, tmp_path: Path) -> No
         calendar = icalendar.Calendar.from_ical(archive.read("planner.ics"))
         table = archive.read("planner.html").decode("utf-8")
         trail = list(csv.reader(io.StringIO(archive.read("audit-trail.csv").decode("utf-8"))))
-    rows = register.export_rows(workspace, RegisterFilter())
+    rows = listing.export_rows(workspace, RegisterFilter())
     expected = [[*(COLUMN_TITLES[column] for column in Column), "Signature"]] + [
         [
-            *(register.cell_text(row, column) for column in Column),
-            exports.signature_text(workspace, row),
+            *(listing.cell_text(row, column) for column in Column),
+            register_export.signature_text(workspace, row),
         ]
         for row in rows
     ]
@@ -176,7 +178,7 @@ def test_register_planner_and_audit_trail(workspace, acme, tmp_path: Path) -> No
                              pdf_renderer=write_pdf, now=PACK_TIME)  # fmt: skip
     first, last = job.planner_range()
     assert (first.isoformat(), last.isoformat()) == ("2025-11-30", "2029-11-30")
-    found = planner.occurrences(workspace, first, last, zone=zone)
+    found = schedule.occurrences(workspace, first, last, zone=zone)
     assert table.count("<td class='nowrap'>") == 2 * len(found)
     assert table.count("Internal audit: access control") == 3  # 2027, 2028, 2029
     assert "Hamburg" in table

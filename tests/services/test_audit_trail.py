@@ -5,13 +5,14 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from tests.services.approval_helpers import approved_by_both, with_people, with_policy
-from workbench.services import artifacts, audit_trail
-from workbench.services.audit_trail import AuditFilter
+from workbench.services.audit import trail
+from workbench.services.audit.trail import AuditFilter
+from workbench.services.register import artifacts
 
 
 def actions_of(workspace, audit_filter: AuditFilter) -> list[str]:
-    ids = audit_trail.query_ids(workspace, audit_filter, newest_first=False)
-    rows = audit_trail.fetch_rows(workspace, ids)
+    ids = trail.query_ids(workspace, audit_filter, newest_first=False)
+    rows = trail.fetch_rows(workspace, ids)
     return [rows[i].action for i in ids]
 
 
@@ -24,7 +25,7 @@ def test_filters_by_text_action_actor_and_date(workspace) -> None:
         "workspace.create", "person.add", "person.add", "artifact.create", "review.request",
         "approval.approve", "approval.approve",
     ]  # fmt: skip
-    assert audit_trail.query_ids(workspace, AuditFilter())[0] == 7  # newest first by default
+    assert trail.query_ids(workspace, AuditFilter())[0] == 7  # newest first by default
     assert actions_of(workspace, AuditFilter(action="person.add")) == ["person.add"] * 2
     assert actions_of(workspace, AuditFilter(actor="Priya Shah")) == ["approval.approve"]
     assert actions_of(workspace, AuditFilter(text="access control")) == ["artifact.create"]
@@ -32,8 +33,8 @@ def test_filters_by_text_action_actor_and_date(workspace) -> None:
     assert len(actions_of(workspace, AuditFilter(since=today, until=today))) == 7
     assert actions_of(workspace, AuditFilter(until=today - timedelta(days=1))) == []
     assert actions_of(workspace, AuditFilter(since=today + timedelta(days=1))) == []
-    assert "approval.approve" in audit_trail.actions(workspace)
-    assert audit_trail.actors(workspace) == ["Jonas Weber", "Mara", "Mara Tester", "Priya Shah"]
+    assert "approval.approve" in trail.actions(workspace)
+    assert trail.actors(workspace) == ["Jonas Weber", "Mara", "Mara Tester", "Priya Shah"]
     assert (
         AuditFilter(action="x", actor="Mara", since=today)
         .describe()
@@ -47,8 +48,8 @@ def test_rows_name_their_subject_and_summarise_before_and_after(workspace) -> No
     artifacts.update_properties(
         workspace, actor="Mara", artifact_id=artifact_id, title="Access Policy", owner="Priya"
     )
-    ids = audit_trail.query_ids(workspace, AuditFilter())
-    rows = audit_trail.fetch_rows(workspace, ids)
+    ids = trail.query_ids(workspace, AuditFilter())
+    rows = trail.fetch_rows(workspace, ids)
     update = rows[ids[0]]
     assert update.subject == "artifact 1 Access Policy"
     assert (
@@ -66,11 +67,11 @@ def test_rows_name_their_subject_and_summarise_before_and_after(workspace) -> No
 def test_csv_export_is_complete_and_atomic(workspace, tmp_path: Path) -> None:
     with_people(workspace)
     target = tmp_path / "trail.csv"
-    assert audit_trail.export_csv(workspace, target, AuditFilter()) == 3
+    assert trail.export_csv(workspace, target, AuditFilter()) == 3
     with target.open(newline="", encoding="utf-8") as handle:
         rows = list(csv.reader(handle))
-    assert rows[0] == list(audit_trail.CSV_HEADER)
+    assert rows[0] == list(trail.CSV_HEADER)
     assert [row[3] for row in rows[1:]] == ["workspace.create", "person.add", "person.add"]
     assert rows[2][10] != rows[3][10] and rows[3][9] == rows[2][10]  # the hash chain links
-    assert audit_trail.export_csv(workspace, target, AuditFilter(action="person.add")) == 2
+    assert trail.export_csv(workspace, target, AuditFilter(action="person.add")) == 2
     assert not list(tmp_path.glob("*.partial"))

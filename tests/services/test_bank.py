@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from workbench.services.card_library import CardLibrary
-from workbench.services.catalog import default_catalog
+from workbench.services.cards.library import CardLibrary
+from workbench.services.catalog.standards import default_catalog
 
 CORE_CLAUSES = [
     "4.1", "4.2", "4.3", "4.4", "5.1", "5.2", "5.3", "6.1", "6.1.1", "6.1.2", "6.1.3", "6.2",

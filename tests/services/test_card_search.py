@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from workbench.services.card_search import CardFilter, CardIndex, match_expression
+from workbench.services.cards.search import CardFilter, CardIndex, match_expression
 
 
 def test_software_finds_q012_first(library) -> None:
@@ -51,7 +51,7 @@ def test_related_cards_share_a_primary_id(library) -> None:
 
 
 def test_many_matches_rank_head_matches_first(library, monkeypatch) -> None:
-    import workbench.services.card_search as card_search
+    import workbench.services.cards.search as card_search
 
     full = library.index.search("risk")
     monkeypatch.setattr(card_search, "RANK_ALL_LIMIT", 3)

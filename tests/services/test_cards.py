@@ -6,15 +6,15 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workbench.services.cards import (
+from workbench.services.cards.loader import (
     Severity,
     check_card_links,
     find_cross_references,
     load_cards,
     parse_card,
 )
-from workbench.services.catalog import default_catalog
-from workbench.services.paths import seeds_dir
+from workbench.services.catalog.standards import default_catalog
+from workbench.services.common.paths import seeds_dir
 
 # The user's own card, byte for byte as they wrote it.
 Q012_SHA256 = "2c6b85a65e1c98c0d6bc75647fd534189b13e1d4921f03561c6f05a9367aef65"

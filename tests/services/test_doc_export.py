@@ -16,8 +16,11 @@ from tests.services.approval_helpers import (
     with_policy,
 )
 from tests.services.test_publish import docx_text, normalise, version_text
-from workbench.services import approvals, artifacts, doc_export, publish, versioning
-from workbench.services.doc_export import ExportError
+from workbench.services.approvals import decisions, reviews
+from workbench.services.documents import editing
+from workbench.services.exports import document_export, publishing
+from workbench.services.exports.document_export import ExportError
+from workbench.services.register import artifacts, versioning
 
 DRAFT_TEXT = "# Access Control Policy\n\nDraft: access is *reviewed* monthly.\n"
 
@@ -73,7 +76,7 @@ def policy(workspace) -> int:
 
 
 def export(workspace, artifact_id: int, fmt: str, target: Path, **options) -> Path:
-    doc_export.export_document(workspace, artifact_id, fmt=fmt, target=target, **options)
+    document_export.export_document(workspace, artifact_id, fmt=fmt, target=target, **options)
     assert not list(target.parent.glob("*.partial"))
     return target
 
@@ -110,7 +113,7 @@ def test_html_of_an_approved_version(workspace, policy: int, tmp_path: Path) -> 
 
 
 def test_html_of_a_draft_has_no_approval_block(workspace, policy: int, tmp_path: Path) -> None:
-    versioning.save_version(workspace, artifact_id=policy, content=DRAFT_TEXT, author="Lena",
+    editing.save_version(workspace, artifact_id=policy, content=DRAFT_TEXT, author="Lena",
                             comment="monthly")  # fmt: skip
     page = read_page(export(workspace, policy, "html", tmp_path / "draft.html"))
     assert page.text("main") == version_text(DRAFT_TEXT)
@@ -158,7 +161,7 @@ def test_docx_structure_properties_and_block(workspace, policy: int, tmp_path: P
     header = [p.text for p in word.sections[0].header.paragraphs]
     assert header == ["Access Control Policy · version 1 · approved", "Register id 1"]
     footer = word.sections[0].footer.paragraphs[0].text
-    assert footer == f"{doc_export.prepare(workspace, policy).footer_text} · page 1 of 1"
+    assert footer == f"{document_export.prepare(workspace, policy).footer_text} · page 1 of 1"
     assert footer.startswith(f"Content SHA-256 {digest[:4].upper()} {digest[4:8].upper()} ")
     section = word.sections[0]
     assert (round(section.page_width.mm, 1), round(section.page_height.mm, 1)) == (215.9, 279.4)
@@ -170,7 +173,7 @@ def test_docx_structure_properties_and_block(workspace, policy: int, tmp_path: P
 
 
 def test_docx_of_a_draft(workspace, policy: int, tmp_path: Path) -> None:
-    versioning.save_version(workspace, artifact_id=policy, content=DRAFT_TEXT, author="Lena",
+    editing.save_version(workspace, artifact_id=policy, content=DRAFT_TEXT, author="Lena",
                             comment="monthly")  # fmt: skip
     target = export(workspace, policy, "docx", tmp_path / "draft.docx")
     text = docx_text(target)
@@ -208,25 +211,25 @@ def test_status_of_each_version(workspace, tmp_path: Path) -> None:
     artifact_id = with_policy(workspace)
 
     def status(version: int | None = None) -> str:
-        return doc_export.prepare(workspace, artifact_id, version).status
+        return document_export.prepare(workspace, artifact_id, version).status
 
     assert status() == "draft"
-    approvals.request_review(workspace, actor="Mara", artifact_id=artifact_id,
+    reviews.request_review(workspace, actor="Mara", artifact_id=artifact_id,
                              approvers=["Jonas Weber"])  # fmt: skip
     assert status() == "in review"
-    approvals.approve(workspace, artifact_id=artifact_id, version=1, signer="Jonas Weber",
+    decisions.approve(workspace, artifact_id=artifact_id, version=1, signer="Jonas Weber",
                       passphrase=JONAS_PASS)  # fmt: skip
     assert status() == "approved"
-    publish.publish(workspace, actor="Mara", artifact_id=artifact_id, out_dir=tmp_path)
+    publishing.publish(workspace, actor="Mara", artifact_id=artifact_id, out_dir=tmp_path)
     assert status() == "published"
-    versioning.save_version(workspace, artifact_id=artifact_id, content=DRAFT_TEXT, author="Mara",
+    editing.save_version(workspace, artifact_id=artifact_id, content=DRAFT_TEXT, author="Mara",
                             comment="next")  # fmt: skip
     assert (status(1), status(2)) == ("published", "draft")
-    versioning.save_version(workspace, artifact_id=artifact_id, content=DRAFT_TEXT + "More.\n",
+    editing.save_version(workspace, artifact_id=artifact_id, content=DRAFT_TEXT + "More.\n",
                             author="Mara", comment="again")  # fmt: skip
     assert status(2) == "superseded"
     artifacts.retire(workspace, actor="Mara", artifact_id=artifact_id)
-    document = doc_export.prepare(workspace, artifact_id, 1)
+    document = document_export.prepare(workspace, artifact_id, 1)
     assert document.status == "retired" and document.block is not None
     assert document.notice == "RETIRED: this document is no longer in force."
 
@@ -242,7 +245,7 @@ def test_status_of_each_version(workspace, tmp_path: Path) -> None:
 )
 def test_bad_requests(workspace, policy: int, tmp_path: Path, options, message) -> None:
     with pytest.raises(ExportError, match=message.replace("(", r"\(").replace(")", r"\)")):
-        doc_export.export_document(workspace, policy, target=tmp_path / "out" / "x", **options)
+        document_export.export_document(workspace, policy, target=tmp_path / "out" / "x", **options)
     assert not (tmp_path / "out").exists()
 
 
@@ -259,6 +262,7 @@ def test_unwritable_target_leaves_nothing(workspace, policy: int, tmp_path: Path
 
 
 def test_format_from_suffix() -> None:
-    assert [doc_export.format_for(Path(n)) for n in ("a.PDF", "b.htm", "c.markdown", "d.txt")] == [
+    names = ("a.PDF", "b.htm", "c.markdown", "d.txt")
+    assert [document_export.format_for(Path(n)) for n in names] == [
         "pdf", "html", "md", None,
     ]  # fmt: skip

@@ -9,11 +9,18 @@ import pytest
 from sqlmodel import select
 
 from workbench.models import AuditLogEntry, EventKind, EventStatus, PlannerEvent
-from workbench.services import findings, ics, planner
-from workbench.services.findings import FindingDraft
-from workbench.services.ics import IcsError
-from workbench.services.planner import EventDraft, OccurrenceChange, all_day_start
-from workbench.services.store import open_workspace
+from workbench.services.planner import (
+    events,
+    findings,
+    ics_export,
+    ics_format,
+    ics_import,
+    schedule,
+)
+from workbench.services.planner.drafts import EventDraft, OccurrenceChange, all_day_start
+from workbench.services.planner.findings import FindingDraft
+from workbench.services.planner.ics_format import IcsError
+from workbench.services.store.workspace import open_workspace
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 ACTOR = "Mara Tester"
@@ -25,7 +32,7 @@ YEARS = (date(2026, 1, 1), date(2030, 12, 31))
 def _create(workspace, **fields) -> int:
     values = {"kind": EventKind.INTERNAL_AUDIT, "title": "Internal audit"}
     values.update(fields)
-    (event_id,) = planner.create_event(workspace, EventDraft(**values), actor=ACTOR).events
+    (event_id,) = events.create_event(workspace, EventDraft(**values), actor=ACTOR).events
     return event_id
 
 
@@ -46,7 +53,7 @@ def planned(workspace):
         reminder_minutes=30,
         refs=("ISO27001:2022/9.3",),
     )
-    planner.update_occurrence(
+    events.update_occurrence(
         workspace,
         series,
         datetime(2027, 4, 12, 8, tzinfo=UTC),
@@ -57,7 +64,7 @@ def planned(workspace):
         ),
         actor=ACTOR,
     )
-    planner.cancel_occurrence(workspace, series, datetime(2027, 7, 12, 8, tzinfo=UTC), actor=ACTOR)
+    events.cancel_occurrence(workspace, series, datetime(2027, 7, 12, 8, tzinfo=UTC), actor=ACTOR)
     _create(
         workspace,
         kind=EventKind.STAGE_2,
@@ -75,7 +82,7 @@ def planned(workspace):
 def _occurrence_view(workspace) -> list[tuple[object, ...]]:
     return [
         (o.uid, o.kind, o.title, o.start, o.end, o.all_day, o.status, o.location)
-        for o in planner.occurrences(workspace, *YEARS, include_reviews=False)
+        for o in schedule.occurrences(workspace, *YEARS, include_reviews=False)
     ]
 
 
@@ -84,10 +91,10 @@ def _occurrence_view(workspace) -> list[tuple[object, ...]]:
 
 def test_export_parses_back_with_the_same_events(planned, tmp_path: Path) -> None:
     out = tmp_path / "plan.ics"
-    assert ics.export_ics(planned, out) == 3
+    assert ics_export.export_ics(planned, out) == 3
     calendar = icalendar.Calendar.from_ical(out.read_bytes())
     assert str(calendar["VERSION"]) == "2.0"
-    assert str(calendar["PRODID"]) == ics.PRODID
+    assert str(calendar["PRODID"]) == ics_format.PRODID
     events = calendar.walk("VEVENT")
     masters = [e for e in events if "RECURRENCE-ID" not in e]
     assert len(masters) == 3 and len(events) == 4
@@ -113,7 +120,7 @@ def test_export_parses_back_with_the_same_events(planned, tmp_path: Path) -> Non
     stage_2 = next(e for e in masters if str(e["SUMMARY"]) == "Stage 2 audit")
     assert stage_2.decoded("DTSTART") == date(2027, 10, 18)  # a DATE, not a DATE-TIME
     assert stage_2.decoded("DTEND") == date(2027, 10, 20)
-    assert str(stage_2[ics.X_STATUS]) == "done"
+    assert str(stage_2[ics_format.X_STATUS]) == "done"
 
     one_off = next(e for e in masters if str(e["SUMMARY"]) == "Internal audit")
     assert one_off.decoded("DTSTART") == datetime(2027, 9, 6, 8, 30, tzinfo=UTC)
@@ -121,16 +128,18 @@ def test_export_parses_back_with_the_same_events(planned, tmp_path: Path) -> Non
 
 
 def test_export_filters_by_range_and_kind(planned) -> None:
-    calendar, count = ics.build_calendar(planned, first=date(2027, 9, 1), last=date(2027, 9, 30))
+    calendar, count = ics_export.build_calendar(
+        planned, first=date(2027, 9, 1), last=date(2027, 9, 30)
+    )
     assert count == 1
     assert [str(e["SUMMARY"]) for e in calendar.walk("VEVENT")] == ["Internal audit"]
-    calendar, count = ics.build_calendar(planned, kinds={EventKind.MANAGEMENT_REVIEW})
+    calendar, count = ics_export.build_calendar(planned, kinds={EventKind.MANAGEMENT_REVIEW})
     assert count == 1 and len(calendar.walk("VEVENT")) == 2
 
 
 def test_export_to_an_unwritable_place_is_reported(planned, tmp_path: Path) -> None:
     with pytest.raises(IcsError, match="Cannot write"):
-        ics.export_ics(planned, tmp_path / "missing" / "plan.ics")
+        ics_export.export_ics(planned, tmp_path / "missing" / "plan.ics")
 
 
 # --- round trip -----------------------------------------------------------------------------
@@ -138,16 +147,16 @@ def test_export_to_an_unwritable_place_is_reported(planned, tmp_path: Path) -> N
 
 def test_round_trip_into_another_workspace_gives_the_same_calendar(planned, tmp_path) -> None:
     out = tmp_path / "plan.ics"
-    ics.export_ics(planned, out)
+    ics_export.export_ics(planned, out)
     other = open_workspace(tmp_path / "other.grcw")
     try:
-        result = ics.import_ics(other, out, actor=ACTOR)
+        result = ics_import.import_ics(other, out, actor=ACTOR)
         assert (result.created, result.updated, result.warnings) == (3, 0, ())
         assert _occurrence_view(other) == _occurrence_view(planned)
-        imported = planner.get_event(other, next(iter(result.changes.events)))
+        imported = events.get_event(other, next(iter(result.changes.events)))
         assert imported.draft.uid.endswith("@grc-workbench")
         by_title = {
-            planner.get_event(other, i).draft.title: planner.get_event(other, i).draft
+            events.get_event(other, i).draft.title: events.get_event(other, i).draft
             for i in result.changes.events
         }
         review = by_title["Management review"]
@@ -164,17 +173,17 @@ def test_round_trip_into_another_workspace_gives_the_same_calendar(planned, tmp_
 
 def test_reimport_updates_by_uid_instead_of_duplicating(planned, tmp_path) -> None:
     out = tmp_path / "plan.ics"
-    ics.export_ics(planned, out)
+    ics_export.export_ics(planned, out)
     before = _occurrence_view(planned)
     audit = next(
         o.event_id
-        for o in planner.occurrences(planned, *YEARS)
+        for o in schedule.occurrences(planned, *YEARS)
         if o.title == "Internal audit" and o.event_id
     )
     findings.add_finding(planned, audit, FindingDraft(text="Logs not reviewed"), actor=ACTOR)
 
     edited = out.read_bytes().replace(b"SUMMARY:Internal audit", b"SUMMARY:Internal audit (IT)")
-    result = ics.import_ics_data(planned, edited, name="plan.ics", actor=ACTOR)
+    result = ics_import.import_ics_data(planned, edited, name="plan.ics", actor=ACTOR)
     assert (result.created, result.updated) == (0, 3)
     with planned.read() as session:
         assert len(session.exec(select(PlannerEvent)).all()) == 3
@@ -183,16 +192,16 @@ def test_reimport_updates_by_uid_instead_of_duplicating(planned, tmp_path) -> No
     assert [row[2] for row in after if row[1] is EventKind.INTERNAL_AUDIT] == [
         "Internal audit (IT)"
     ]
-    assert planner.get_event(planned, audit).open_findings == 1  # kept across the update
+    assert events.get_event(planned, audit).open_findings == 1  # kept across the update
 
 
 # --- calendars written by other programs ------------------------------------------------
 
 
 def test_import_google_calendar_export(workspace) -> None:
-    result = ics.import_ics(workspace, DATA / "google_calendar.ics", actor=ACTOR)
+    result = ics_import.import_ics(workspace, DATA / "google_calendar.ics", actor=ACTOR)
     assert (result.created, result.updated) == (3, 0)
-    found = planner.occurrences(workspace, *YEARS, include_reviews=False)
+    found = schedule.occurrences(workspace, *YEARS, include_reviews=False)
     group = [o for o in found if o.uid.startswith("4k2n1f6v")]
     # Monthly on the 1st, 09:30 London time, March to August, May cancelled, June moved.
     assert [o.start.astimezone(LONDON) for o in group] == [
@@ -205,7 +214,7 @@ def test_import_google_calendar_export(workspace) -> None:
     assert group[0].start == datetime(2027, 3, 1, 9, 30, tzinfo=UTC)  # GMT
     assert group[1].start == datetime(2027, 4, 1, 8, 30, tzinfo=UTC)  # BST
     assert group[2].title == "ISMS working group (moved)" and group[2].location == "Online"
-    series = planner.get_event(workspace, group[0].event_id).draft
+    series = events.get_event(workspace, group[0].event_id).draft
     assert series.location == "Meeting room Thames, 2nd floor"
     assert series.notes.startswith("Monthly ISMS working group: risk register, actions")
     assert (series.tzid, series.reminder_minutes) == ("Europe/London", 10)
@@ -218,9 +227,9 @@ def test_import_google_calendar_export(workspace) -> None:
 
 
 def test_import_outlook_export_with_windows_time_zone(workspace) -> None:
-    result = ics.import_ics(workspace, DATA / "outlook_calendar.ics", actor=ACTOR)
+    result = ics_import.import_ics(workspace, DATA / "outlook_calendar.ics", actor=ACTOR)
     assert result.created == 2
-    found = planner.occurrences(workspace, *YEARS, include_reviews=False)
+    found = schedule.occurrences(workspace, *YEARS, include_reviews=False)
     reviews = [o for o in found if o.kind is EventKind.MANAGEMENT_REVIEW]
     assert [o.start.astimezone(BERLIN).strftime("%Y-%m-%d %a %H:%M") for o in reviews] == [
         "2027-01-12 Tue 10:00",
@@ -233,12 +242,12 @@ def test_import_outlook_export_with_windows_time_zone(workspace) -> None:
         "2028-10-10 Tue 10:00",
     ]
     assert reviews[0].end - reviews[0].start == timedelta(minutes=90)
-    details = planner.get_event(workspace, reviews[0].event_id).draft
+    details = events.get_event(workspace, reviews[0].event_id).draft
     assert (details.tzid, details.reminder_minutes) == ("Europe/Berlin", 15)
     assert details.uid.startswith("040000008200E00074C5B7101A82E008")
     (stage_2,) = [o for o in found if o.kind is EventKind.STAGE_2]
     assert (stage_2.all_day, stage_2.days(UTC)) == (True, (date(2027, 10, 18), date(2027, 10, 19)))
-    assert ics.import_ics(workspace, DATA / "outlook_calendar.ics", actor=ACTOR).updated == 2
+    assert ics_import.import_ics(workspace, DATA / "outlook_calendar.ics", actor=ACTOR).updated == 2
 
 
 def test_floating_times_are_read_as_local_time(workspace, monkeypatch) -> None:
@@ -248,8 +257,8 @@ def test_floating_times_are_read_as_local_time(workspace, monkeypatch) -> None:
         b"UID:f1@test\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20270105T090000\r\n"
         b"SUMMARY:Training\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
     )
-    ics.import_ics_data(workspace, data, name="f.ics", actor=ACTOR)
-    (found,) = planner.occurrences(workspace, *YEARS)
+    ics_import.import_ics_data(workspace, data, name="f.ics", actor=ACTOR)
+    (found,) = schedule.occurrences(workspace, *YEARS)
     assert found.start == datetime(2027, 1, 5, 14, tzinfo=UTC)
 
 
@@ -309,7 +318,7 @@ def test_malformed_file_is_reported_and_nothing_is_imported(workspace, data, mes
     with workspace.read() as session:
         log_before = len(session.exec(select(AuditLogEntry)).all())
     with pytest.raises(IcsError, match=message):
-        ics.import_ics_data(workspace, data, name="bad.ics", actor=ACTOR)
+        ics_import.import_ics_data(workspace, data, name="bad.ics", actor=ACTOR)
     with workspace.read() as session:
         assert session.exec(select(PlannerEvent)).all() == []
         assert len(session.exec(select(AuditLogEntry)).all()) == log_before
@@ -317,7 +326,7 @@ def test_malformed_file_is_reported_and_nothing_is_imported(workspace, data, mes
 
 def test_a_database_failure_midway_leaves_nothing_behind(workspace, monkeypatch) -> None:
     data = (DATA / "google_calendar.ics").read_bytes()
-    original = ics.add_event
+    original = events.add_event
     calls = {"n": 0}
 
     def failing(session, draft, **kwargs):
@@ -326,16 +335,16 @@ def test_a_database_failure_midway_leaves_nothing_behind(workspace, monkeypatch)
             raise RuntimeError("disk full")
         return original(session, draft, **kwargs)
 
-    monkeypatch.setattr(ics, "add_event", failing)
+    monkeypatch.setattr(ics_import, "add_event", failing)
     with pytest.raises(RuntimeError):
-        ics.import_ics_data(workspace, data, name="g.ics", actor=ACTOR)
+        ics_import.import_ics_data(workspace, data, name="g.ics", actor=ACTOR)
     with workspace.read() as session:
         assert session.exec(select(PlannerEvent)).all() == []
 
 
 def test_missing_file_is_reported(workspace, tmp_path: Path) -> None:
     with pytest.raises(IcsError, match="Cannot read"):
-        ics.import_ics(workspace, tmp_path / "nope.ics", actor=ACTOR)
+        ics_import.import_ics(workspace, tmp_path / "nope.ics", actor=ACTOR)
 
 
 def test_damaged_files_only_ever_raise_ics_error() -> None:
@@ -358,7 +367,7 @@ def test_damaged_files_only_ever_raise_ics_error() -> None:
             rng.shuffle(lines)
             damaged = bytearray(b"\r\n".join(lines))
         try:
-            ics.parse_ics(bytes(damaged), name="damaged.ics")
+            ics_import.parse_ics(bytes(damaged), name="damaged.ics")
         except IcsError as error:
             assert str(error).startswith(("damaged.ics", "event")), error
 
@@ -369,23 +378,26 @@ def test_review_due_dates_are_exported_and_not_imported_back(workspace, tmp_path
     import icalendar as ical
 
     from workbench.models import ArtifactKind
-    from workbench.services import artifacts, ics
+    from workbench.services.planner import ics_export, ics_import
+    from workbench.services.register import artifacts
 
     _, artifact_id = artifacts.create_artifact(
         workspace, actor="Mara", kind=ArtifactKind.SCOPE, title="ISMS Scope Statement",
         review_interval_months=12, today=day(2026, 11, 28),
     )  # fmt: skip
     target = tmp_path / "acme.ics"
-    ics.export_ics(workspace, target)
+    ics_export.export_ics(workspace, target)
     parsed = ical.Calendar.from_ical(target.read_bytes())
-    (review,) = [e for e in parsed.walk("VEVENT") if str(e["UID"]) == ics.review_uid(artifact_id)]
+    (review,) = [
+        e for e in parsed.walk("VEVENT") if str(e["UID"]) == ics_export.review_uid(artifact_id)
+    ]
     assert review.decoded("DTSTART") == day(2027, 11, 28)
     assert "ISMS Scope Statement" in str(review["SUMMARY"])
     without = ical.Calendar.from_ical(
-        ics.build_calendar(workspace, include_reviews=False)[0].to_ical()
+        ics_export.build_calendar(workspace, include_reviews=False)[0].to_ical()
     )
     assert not [e for e in without.walk("VEVENT") if "review" in str(e["UID"])]
-    result = ics.import_ics(workspace, target, actor="Mara")
+    result = ics_import.import_ics(workspace, target, actor="Mara")
     assert any("review dates come from the artifacts" in w for w in result.warnings)
-    again = ical.Calendar.from_ical(ics.build_calendar(workspace)[0].to_ical())
+    again = ical.Calendar.from_ical(ics_export.build_calendar(workspace)[0].to_ical())
     assert len([e for e in again.walk("VEVENT") if "review" in str(e["UID"])]) == 1

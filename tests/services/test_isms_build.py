@@ -6,8 +6,8 @@ import pytest
 from sqlmodel import select
 
 from workbench.models import Artifact, ArtifactLink, ArtifactStatus, Version
-from workbench.services import artifacts, isms_build, profile
-from workbench.services.templates import TemplateRenderError, load_templates
+from workbench.services.register import artifacts, isms_build, profile
+from workbench.services.register.templates import TemplateRenderError, load_templates
 
 ACME = {
     "organisation_name": "Acme Logistics",

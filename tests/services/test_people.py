@@ -8,10 +8,10 @@ import pytest
 from sqlmodel import select
 
 from workbench.models import AuditLogEntry, Person
-from workbench.services import keystore, people, signing
-from workbench.services.keystore import KeyStoreError
-from workbench.services.paths import config_dir
-from workbench.services.people import PersonError
+from workbench.services.approvals import keystore, people, signing
+from workbench.services.approvals.keystore import KeyStoreError
+from workbench.services.approvals.people import PersonError
+from workbench.services.common.paths import config_dir
 
 
 def test_signing_identity_keeps_the_private_key_outside_the_workspace(workspace) -> None:
@@ -72,7 +72,7 @@ def test_identity_for_an_existing_person(workspace) -> None:
 
 
 def test_export_then_import_on_another_workspace(workspace, tmp_path: Path) -> None:
-    from workbench.services.store import open_workspace
+    from workbench.services.store.workspace import open_workspace
 
     _, jonas = people.add_person(
         workspace, actor="Mara", name="Jonas Weber", role="CISO", passphrase="correct horse"
@@ -128,7 +128,7 @@ def test_keys_written_by_the_first_release_still_open(workspace) -> None:
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    from workbench.services import keystore
+    from workbench.services.approvals import keystore
 
     key = Ed25519PrivateKey.generate()
     fingerprint = signing.fingerprint(signing.raw_public_key(key))

@@ -20,17 +20,28 @@ from workbench.models import (
     FindingStatus,
     PlannerEvent,
 )
-from workbench.services import findings, planner, profile, programme, recurrence
-from workbench.services.findings import FindingDraft
 from workbench.services.planner import (
+    drafts,
+    due_reviews,
+    events,
+    findings,
+    programme,
+    recurrence,
+    rescheduling,
+    schedule,
+    upcoming,
+)
+from workbench.services.planner.drafts import (
     EventDraft,
-    ItemKind,
     OccurrenceChange,
     PlannerError,
-    Scope,
-    Source,
     all_day_start,
 )
+from workbench.services.planner.findings import FindingDraft
+from workbench.services.planner.rescheduling import Scope
+from workbench.services.planner.schedule import Source
+from workbench.services.planner.upcoming import ItemKind
+from workbench.services.register import profile
 
 BERLIN = ZoneInfo("Europe/Berlin")
 ACTOR = "Mara Tester"
@@ -43,7 +54,7 @@ def _create(workspace, **fields) -> int:
         "start": datetime(2027, 1, 15, 9, tzinfo=UTC),
     }
     values.update(fields)
-    changes = planner.create_event(workspace, EventDraft(**values), actor=ACTOR)
+    changes = events.create_event(workspace, EventDraft(**values), actor=ACTOR)
     (event_id,) = changes.events
     return event_id
 
@@ -64,7 +75,7 @@ def _actions(workspace) -> list[str]:
 
 
 def _starts(workspace, first: date, last: date, **kwargs) -> list[datetime]:
-    return [o.start for o in planner.occurrences(workspace, first, last, **kwargs)]
+    return [o.start for o in schedule.occurrences(workspace, first, last, **kwargs)]
 
 
 # --- recurrence ---------------------------------------------------------------------------
@@ -148,8 +159,8 @@ def test_bad_rules_are_refused_with_a_clear_message(workspace, rule, message) ->
 def test_until_is_normalised_for_timed_and_all_day_series(workspace) -> None:
     timed = _create(workspace, rrule="RRULE:freq=monthly;until=20270401")
     all_day = _create(workspace, all_day=True, rrule="FREQ=MONTHLY;UNTIL=20270401T000000Z")
-    assert planner.get_event(workspace, timed).draft.rrule == "FREQ=MONTHLY;UNTIL=20270401T235959Z"
-    assert planner.get_event(workspace, all_day).draft.rrule == "FREQ=MONTHLY;UNTIL=20270401"
+    assert events.get_event(workspace, timed).draft.rrule == "FREQ=MONTHLY;UNTIL=20270401T235959Z"
+    assert events.get_event(workspace, all_day).draft.rrule == "FREQ=MONTHLY;UNTIL=20270401"
     with workspace.read() as session:
         event = session.get(PlannerEvent, timed)
         assert event.recurrence_end == datetime(2027, 3, 15, 9, tzinfo=UTC)
@@ -168,7 +179,7 @@ def test_create_writes_event_links_and_one_audit_entry(workspace) -> None:
         artifact_ids=(artifact,),
         reminder_minutes=60,
     )
-    details = planner.get_event(workspace, event_id)
+    details = events.get_event(workspace, event_id)
     assert details.draft.refs == ("ISO27001:2022/9.2",)
     assert details.artifact_titles == {artifact: "Access control policy"}
     assert details.draft.uid.endswith("@grc-workbench")
@@ -188,9 +199,9 @@ def test_bad_input_is_refused(workspace) -> None:
     with pytest.raises(PlannerError, match="no artifact 42"):
         _create(workspace, artifact_ids=(42,))
     with pytest.raises(PlannerError, match="Unknown event kind 'party'"):
-        planner.parse_kind("party")
-    assert planner.parse_kind("Management review") is EventKind.MANAGEMENT_REVIEW
-    assert planner.parse_kind("stage-1") is EventKind.STAGE_1
+        drafts.parse_kind("party")
+    assert drafts.parse_kind("Management review") is EventKind.MANAGEMENT_REVIEW
+    assert drafts.parse_kind("stage-1") is EventKind.STAGE_1
 
 
 def test_all_day_events_are_stored_at_midnight_utc_and_shown_on_their_dates(workspace) -> None:
@@ -209,21 +220,21 @@ def test_all_day_events_are_stored_at_midnight_utc_and_shown_on_their_dates(work
     )
     new_york = ZoneInfo("America/New_York")
     for zone in (UTC, BERLIN, new_york):
-        (found,) = planner.occurrences(workspace, date(2027, 5, 1), date(2027, 5, 31), zone=zone)
+        (found,) = schedule.occurrences(workspace, date(2027, 5, 1), date(2027, 5, 31), zone=zone)
         assert found.days(zone) == (date(2027, 5, 3), date(2027, 5, 4))
-        assert planner.occurrences(workspace, date(2027, 5, 2), date(2027, 5, 2), zone=zone) == []
+        assert schedule.occurrences(workspace, date(2027, 5, 2), date(2027, 5, 2), zone=zone) == []
 
 
 def test_timed_event_appears_on_its_local_day(workspace) -> None:
     _create(workspace, start=datetime(2027, 6, 30, 23, 30, tzinfo=UTC))
-    assert planner.occurrences(workspace, date(2027, 7, 1), date(2027, 7, 1), zone=BERLIN)
-    assert not planner.occurrences(workspace, date(2027, 7, 1), date(2027, 7, 1), zone=UTC)
+    assert schedule.occurrences(workspace, date(2027, 7, 1), date(2027, 7, 1), zone=BERLIN)
+    assert not schedule.occurrences(workspace, date(2027, 7, 1), date(2027, 7, 1), zone=UTC)
 
 
 def test_kind_filter(workspace) -> None:
     _create(workspace)
     _create(workspace, kind=EventKind.TRAINING, title="Awareness")
-    found = planner.occurrences(
+    found = schedule.occurrences(
         workspace, date(2027, 1, 1), date(2027, 1, 31), kinds={EventKind.TRAINING}
     )
     assert [o.title for o in found] == ["Awareness"]
@@ -246,7 +257,7 @@ def series(workspace) -> int:
 
 def test_editing_one_occurrence_leaves_the_others(workspace, series) -> None:
     march = datetime(2027, 3, 15, 9, tzinfo=UTC)
-    planner.update_occurrence(
+    events.update_occurrence(
         workspace,
         series,
         march,
@@ -258,7 +269,7 @@ def test_editing_one_occurrence_leaves_the_others(workspace, series) -> None:
         ),
         actor=ACTOR,
     )
-    found = planner.occurrences(workspace, date(2027, 1, 1), date(2027, 12, 31))
+    found = schedule.occurrences(workspace, date(2027, 1, 1), date(2027, 12, 31))
     assert [o.start.date() for o in found] == [
         date(2027, 1, 15),
         date(2027, 2, 15),
@@ -276,32 +287,32 @@ def test_editing_one_occurrence_leaves_the_others(workspace, series) -> None:
     )
     assert moved.end - moved.start == timedelta(hours=1)
     assert all(o.title == "Steering meeting" for o in found if o is not moved)
-    assert planner.find_occurrence(workspace, series, march) == moved
+    assert schedule.find_occurrence(workspace, series, march) == moved
 
 
 def test_cancelling_one_occurrence(workspace, series) -> None:
-    planner.cancel_occurrence(workspace, series, datetime(2027, 2, 15, 9, tzinfo=UTC), actor=ACTOR)
+    events.cancel_occurrence(workspace, series, datetime(2027, 2, 15, 9, tzinfo=UTC), actor=ACTOR)
     starts = _starts(workspace, date(2027, 1, 1), date(2027, 12, 31))
     assert date(2027, 2, 15) not in {s.date() for s in starts}
     assert len(starts) == 5
-    assert planner.find_occurrence(workspace, series, datetime(2027, 2, 15, 9, tzinfo=UTC)) is None
+    assert schedule.find_occurrence(workspace, series, datetime(2027, 2, 15, 9, tzinfo=UTC)) is None
     with pytest.raises(PlannerError, match="no occurrence"):
-        planner.cancel_occurrence(
+        events.cancel_occurrence(
             workspace, series, datetime(2027, 2, 16, 9, tzinfo=UTC), actor=ACTOR
         )
 
 
 def test_editing_the_series_keeps_changed_occurrences(workspace, series) -> None:
-    planner.update_occurrence(
+    events.update_occurrence(
         workspace,
         series,
         datetime(2027, 3, 15, 9, tzinfo=UTC),
         OccurrenceChange(title="Budget review"),
         actor=ACTOR,
     )
-    planner.cancel_occurrence(workspace, series, datetime(2027, 4, 15, 9, tzinfo=UTC), actor=ACTOR)
-    draft = planner.get_event(workspace, series).draft
-    planner.update_event(
+    events.cancel_occurrence(workspace, series, datetime(2027, 4, 15, 9, tzinfo=UTC), actor=ACTOR)
+    draft = events.get_event(workspace, series).draft
+    events.update_event(
         workspace,
         series,
         EventDraft(
@@ -313,7 +324,7 @@ def test_editing_the_series_keeps_changed_occurrences(workspace, series) -> None
         ),
         actor=ACTOR,
     )
-    found = planner.occurrences(workspace, date(2027, 1, 1), date(2027, 12, 31))
+    found = schedule.occurrences(workspace, date(2027, 1, 1), date(2027, 12, 31))
     assert [(o.start.day, o.start.hour, o.title) for o in found] == [
         (18, 10, "ISMS steering"),
         (18, 10, "ISMS steering"),
@@ -325,9 +336,9 @@ def test_editing_the_series_keeps_changed_occurrences(workspace, series) -> None
 
 
 def test_changing_the_rule_drops_exceptions_it_no_longer_has(workspace, series) -> None:
-    planner.cancel_occurrence(workspace, series, datetime(2027, 2, 15, 9, tzinfo=UTC), actor=ACTOR)
-    draft = planner.get_event(workspace, series).draft
-    planner.update_event(
+    events.cancel_occurrence(workspace, series, datetime(2027, 2, 15, 9, tzinfo=UTC), actor=ACTOR)
+    draft = events.get_event(workspace, series).draft
+    events.update_event(
         workspace, series, EventDraft(**{**vars(draft), "rrule": "FREQ=YEARLY"}), actor=ACTOR
     )
     with workspace.read() as session:
@@ -335,14 +346,14 @@ def test_changing_the_rule_drops_exceptions_it_no_longer_has(workspace, series) 
 
 
 def test_rescheduling_by_drag_moves_one_occurrence_or_the_series(workspace, series) -> None:
-    found = planner.occurrences(workspace, date(2027, 2, 1), date(2027, 2, 28))
-    planner.reschedule(workspace, found[0], date(2027, 2, 19), actor=ACTOR)
+    found = schedule.occurrences(workspace, date(2027, 2, 1), date(2027, 2, 28))
+    rescheduling.reschedule(workspace, found[0], date(2027, 2, 19), actor=ACTOR)
     starts = _starts(workspace, date(2027, 1, 1), date(2027, 6, 30))
     assert datetime(2027, 2, 19, 9, tzinfo=UTC) in starts
     assert datetime(2027, 2, 15, 9, tzinfo=UTC) not in starts
 
-    (april,) = planner.occurrences(workspace, date(2027, 4, 1), date(2027, 4, 30))
-    planner.reschedule(workspace, april, date(2027, 4, 16), scope=Scope.SERIES, actor=ACTOR)
+    (april,) = schedule.occurrences(workspace, date(2027, 4, 1), date(2027, 4, 30))
+    rescheduling.reschedule(workspace, april, date(2027, 4, 16), scope=Scope.SERIES, actor=ACTOR)
     assert [s.date() for s in _starts(workspace, date(2027, 1, 1), date(2027, 6, 30))] == [
         date(2027, 1, 16),
         date(2027, 2, 19),
@@ -355,18 +366,18 @@ def test_rescheduling_by_drag_moves_one_occurrence_or_the_series(workspace, seri
 
 def test_rescheduling_keeps_local_time_of_day(workspace) -> None:
     event_id = _create(workspace, start=datetime(2027, 3, 26, 9, tzinfo=BERLIN))
-    (found,) = planner.occurrences(workspace, date(2027, 3, 26), date(2027, 3, 26), zone=BERLIN)
-    planner.reschedule(workspace, found, date(2027, 4, 2), zone=BERLIN, actor=ACTOR)
-    start = planner.get_event(workspace, event_id).draft.start
+    (found,) = schedule.occurrences(workspace, date(2027, 3, 26), date(2027, 3, 26), zone=BERLIN)
+    rescheduling.reschedule(workspace, found, date(2027, 4, 2), zone=BERLIN, actor=ACTOR)
+    start = events.get_event(workspace, event_id).draft.start
     assert start.astimezone(BERLIN) == datetime(2027, 4, 2, 9, tzinfo=BERLIN)
 
 
 def test_delete_removes_series_with_exceptions_links_and_findings(workspace, series) -> None:
-    planner.cancel_occurrence(workspace, series, datetime(2027, 2, 15, 9, tzinfo=UTC), actor=ACTOR)
+    events.cancel_occurrence(workspace, series, datetime(2027, 2, 15, 9, tzinfo=UTC), actor=ACTOR)
     audit = _create(workspace, refs=("ISO27001:2022/9.2",))
     findings.add_finding(workspace, audit, FindingDraft(text="No records"), actor=ACTOR)
-    planner.delete_event(workspace, series, actor=ACTOR)
-    planner.delete_event(workspace, audit, actor=ACTOR)
+    events.delete_event(workspace, series, actor=ACTOR)
+    events.delete_event(workspace, audit, actor=ACTOR)
     with workspace.read() as session:
         for table in (PlannerEvent, EventException, EventLink):
             assert session.exec(select(table)).all() == []
@@ -382,12 +393,12 @@ def test_review_due_dates_are_derived_from_the_register(workspace) -> None:
         workspace, "Retired policy", next_review=date(2027, 4, 13), status=ArtifactStatus.RETIRED
     )
     _artifact(workspace, "No date")
-    found = planner.occurrences(workspace, date(2027, 4, 1), date(2027, 4, 30))
+    found = schedule.occurrences(workspace, date(2027, 4, 1), date(2027, 4, 30))
     assert [(o.source, o.title, o.artifact_id, o.all_day) for o in found] == [
         (Source.REVIEW, "Review due: Access control policy", due, True)
     ]
     assert (
-        planner.occurrences(workspace, date(2027, 4, 1), date(2027, 4, 30), include_reviews=False)
+        schedule.occurrences(workspace, date(2027, 4, 1), date(2027, 4, 30), include_reviews=False)
         == []
     )
     with workspace.read() as session:
@@ -396,7 +407,9 @@ def test_review_due_dates_are_derived_from_the_register(workspace) -> None:
 
 def test_marking_a_review_done_moves_next_review_by_its_interval(workspace) -> None:
     artifact = _artifact(workspace, next_review=date(2027, 4, 12), review_interval_months=6)
-    changes = planner.mark_review_done(workspace, artifact, actor=ACTOR, done_on=date(2027, 4, 10))
+    changes = due_reviews.mark_review_done(
+        workspace, artifact, actor=ACTOR, done_on=date(2027, 4, 10)
+    )
     assert changes.artifacts == {artifact} and len(changes.events) == 1
     with workspace.read() as session:
         assert session.get(Artifact, artifact).next_review == date(2027, 10, 12)
@@ -411,7 +424,7 @@ def test_marking_a_review_done_moves_next_review_by_its_interval(workspace) -> N
 
 
 def test_reviews_done_far_from_their_due_date_count_from_the_day_done() -> None:
-    after = planner.next_review_after
+    after = due_reviews.next_review_after
     assert after(date(2025, 1, 10), 12, date(2027, 3, 1)) == date(2028, 3, 1)  # two years late
     assert after(date(2027, 11, 28), 12, date(2026, 11, 28)) == date(2027, 11, 28)  # a year early
     assert after(None, 12, date(2027, 3, 1)) == date(2028, 3, 1)
@@ -421,8 +434,8 @@ def test_reviews_done_far_from_their_due_date_count_from_the_day_done() -> None:
 
 def test_dragging_a_review_moves_the_due_date(workspace) -> None:
     artifact = _artifact(workspace, next_review=date(2027, 4, 12))
-    (review,) = planner.occurrences(workspace, date(2027, 4, 1), date(2027, 4, 30))
-    changes = planner.reschedule(workspace, review, date(2027, 4, 20), actor=ACTOR)
+    (review,) = schedule.occurrences(workspace, date(2027, 4, 1), date(2027, 4, 30))
+    changes = rescheduling.reschedule(workspace, review, date(2027, 4, 20), actor=ACTOR)
     assert changes.artifacts == {artifact}
     with workspace.read() as session:
         assert session.get(Artifact, artifact).next_review == date(2027, 4, 20)
@@ -454,9 +467,9 @@ def test_findings_belong_to_audits_and_open_ones_are_listed(workspace) -> None:
     findings.add_finding(workspace, audit, improve, actor=ACTOR)
     rows = findings.list_findings(workspace, audit)
     assert [row.draft.text for row in rows] == ["Access reviews not done", "Improve onboarding"]
-    assert planner.get_event(workspace, audit).open_findings == 2
+    assert events.get_event(workspace, audit).open_findings == 2
 
-    items = planner.upcoming_and_overdue(workspace, today=date(2027, 3, 10))
+    items = upcoming.upcoming_and_overdue(workspace, today=date(2027, 3, 10))
     finding_items = [i for i in items if i.item is ItemKind.FINDING]
     assert [(i.title, i.overdue) for i in finding_items] == [
         ("Finding: Access reviews not done", True),
@@ -466,7 +479,7 @@ def test_findings_belong_to_audits_and_open_ones_are_listed(workspace) -> None:
 
     findings.close_finding(workspace, rows[0].id, actor=ACTOR)
     assert findings.get_finding(workspace, rows[0].id).draft.status is FindingStatus.CLOSED
-    items = planner.upcoming_and_overdue(workspace, today=date(2027, 3, 10))
+    items = upcoming.upcoming_and_overdue(workspace, today=date(2027, 3, 10))
     assert [i.title for i in items if i.item is ItemKind.FINDING] == ["Finding: Improve onboarding"]
     assert _actions(workspace)[-1] == "planner.finding.update"
 
@@ -483,7 +496,7 @@ def test_upcoming_and_overdue(workspace, series) -> None:
     _create(workspace, title="Far audit", start=datetime(2027, 9, 20, 9, tzinfo=UTC))
     _artifact(workspace, "Old policy", next_review=date(2025, 1, 1))
     _artifact(workspace, "Soon policy", next_review=date(2027, 3, 25))
-    items = planner.upcoming_and_overdue(workspace, today=date(2027, 3, 10), horizon_days=30)
+    items = upcoming.upcoming_and_overdue(workspace, today=date(2027, 3, 10), horizon_days=30)
     assert [(i.title, i.overdue, i.day) for i in items] == [
         ("Review due: Old policy", True, date(2025, 1, 1)),
         ("Missed audit", True, date(2027, 2, 20)),
@@ -502,8 +515,8 @@ def test_markers_by_day_cover_every_day_of_a_long_event(workspace) -> None:
         all_day=True,
     )
     _create(workspace, start=datetime(2027, 5, 4, 9, tzinfo=UTC))
-    found = planner.occurrences(workspace, date(2027, 5, 1), date(2027, 5, 31))
-    markers = planner.markers_by_day(found, UTC, date(2027, 5, 1), date(2027, 5, 31))
+    found = schedule.occurrences(workspace, date(2027, 5, 1), date(2027, 5, 31))
+    markers = schedule.markers_by_day(found, UTC, date(2027, 5, 1), date(2027, 5, 31))
     assert markers == {
         date(2027, 5, 3): [EventKind.STAGE_2],
         date(2027, 5, 4): [EventKind.STAGE_2, EventKind.INTERNAL_AUDIT],
@@ -553,7 +566,7 @@ def test_accepting_a_programme_is_one_transaction_and_one_audit_entry(workspace)
     assert _actions(workspace)[before:] == ["planner.programme.accept"]
     stage_2 = next(
         o
-        for o in planner.occurrences(workspace, date(2027, 6, 1), date(2027, 6, 30))
+        for o in schedule.occurrences(workspace, date(2027, 6, 1), date(2027, 6, 30))
         if o.kind is EventKind.STAGE_2
     )
     assert stage_2.days(UTC) == (date(2027, 6, 15), date(2027, 6, 16))
@@ -577,7 +590,7 @@ def test_a_failing_programme_item_writes_nothing(workspace) -> None:
 def test_accept_rolls_back_when_the_database_refuses_midway(workspace, monkeypatch) -> None:
     items = programme.propose(date(2027, 6, 15))
     calls = {"n": 0}
-    original = planner.add_event
+    original = events.add_event
 
     def failing(session, draft, **kwargs):
         calls["n"] += 1

@@ -13,8 +13,8 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine
 from sqlmodel import SQLModel
 
-from workbench.services import planner
-from workbench.services.store import APPLICATION_ID, _alembic_config, open_workspace
+from workbench.services.planner import events, schedule
+from workbench.services.store.workspace import APPLICATION_ID, _alembic_config, open_workspace
 
 
 def test_migrations_match_the_models(workspace) -> None:
@@ -42,9 +42,9 @@ def test_a_0002_workspace_with_events_upgrades(tmp_path: Path) -> None:
         db.commit()
     workspace = open_workspace(path)
     try:
-        (found,) = planner.occurrences(workspace, date(2028, 1, 1), date(2028, 12, 31))
+        (found,) = schedule.occurrences(workspace, date(2028, 1, 1), date(2028, 12, 31))
         assert found.start == datetime(2028, 3, 1, 9, tzinfo=UTC)
-        planner.cancel_occurrence(workspace, found.event_id, found.start, actor="Mara")
-        assert planner.occurrences(workspace, date(2028, 1, 1), date(2028, 12, 31)) == []
+        events.cancel_occurrence(workspace, found.event_id, found.start, actor="Mara")
+        assert schedule.occurrences(workspace, date(2028, 1, 1), date(2028, 12, 31)) == []
     finally:
         workspace.close()

@@ -18,9 +18,12 @@ from tests.services.approval_helpers import (
     with_policy,
 )
 from workbench.models import ArtifactStatus, AuditLogEntry
-from workbench.services import approvals, artifacts, docx_render, publish, register, versioning
-from workbench.services.publish import PublishError
-from workbench.services.rendering import render_markdown
+from workbench.services.approvals import decisions, reviews
+from workbench.services.common.markup import render_markdown
+from workbench.services.documents import editing
+from workbench.services.exports import docx_render, publishing
+from workbench.services.exports.publishing import PublishError
+from workbench.services.register import artifacts, listing, versioning
 
 
 class _Text(HTMLParser):
@@ -66,7 +69,7 @@ def approved(workspace) -> int:
 def test_docx_holds_the_approval_block_and_the_version_text(
     workspace, approved: int, tmp_path: Path
 ) -> None:
-    changes, result = publish.publish(
+    changes, result = publishing.publish(
         workspace, actor="Mara", artifact_id=approved, out_dir=tmp_path / "out"
     )
     assert changes.artifacts == {approved}
@@ -103,25 +106,23 @@ def test_docx_holds_the_approval_block_and_the_version_text(
 def test_edit_after_publishing_keeps_the_published_version(
     workspace, approved: int, tmp_path: Path
 ) -> None:
-    publish.publish(workspace, actor="Mara", artifact_id=approved, out_dir=tmp_path)
-    versioning.save_version(workspace, artifact_id=approved, content="# Draft 2\n\nNew rules.\n",
+    publishing.publish(workspace, actor="Mara", artifact_id=approved, out_dir=tmp_path)
+    editing.save_version(workspace, artifact_id=approved, content="# Draft 2\n\nNew rules.\n",
                             author="Mara", comment="Revision")  # fmt: skip
-    approvals.request_review(
-        workspace, actor="Mara", artifact_id=approved, approvers=["Jonas Weber"]
-    )
-    row = register.fetch_rows(workspace, [approved])[approved]
+    reviews.request_review(workspace, actor="Mara", artifact_id=approved, approvers=["Jonas Weber"])
+    row = listing.fetch_rows(workspace, [approved])[approved]
     assert (row.status, row.version, row.approved_version, row.published_version) == (
         ArtifactStatus.IN_REVIEW, 2, 1, 1,
     )  # fmt: skip
-    assert register.row_json(row)["published_version"] == 1
+    assert listing.row_json(row)["published_version"] == 1
     # the version in force is still the approved text
-    document = publish.prepare(workspace, approved)
+    document = publishing.prepare(workspace, approved)
     assert document.block.version == 1 and document.content == POLICY_TEXT
-    approvals.approve(workspace, artifact_id=approved, version=2, signer="Jonas Weber",
+    decisions.approve(workspace, artifact_id=approved, version=2, signer="Jonas Weber",
                       passphrase=JONAS_PASS)  # fmt: skip
-    _, result = publish.publish(workspace, actor="Mara", artifact_id=approved, out_dir=tmp_path)
+    _, result = publishing.publish(workspace, actor="Mara", artifact_id=approved, out_dir=tmp_path)
     assert result.version == 2
-    row = register.fetch_rows(workspace, [approved])[approved]
+    row = listing.fetch_rows(workspace, [approved])[approved]
     assert (row.status, row.approved_version, row.published_version) == (
         ArtifactStatus.PUBLISHED, 2, 2,
     )  # fmt: skip
@@ -131,14 +132,14 @@ def test_nothing_approved_is_not_published(workspace, tmp_path: Path) -> None:
     with_people(workspace)
     artifact_id = with_policy(workspace)
     with pytest.raises(PublishError, match="has no approved version to publish"):
-        publish.publish(workspace, actor="Mara", artifact_id=artifact_id, out_dir=tmp_path)
+        publishing.publish(workspace, actor="Mara", artifact_id=artifact_id, out_dir=tmp_path)
     approved_by_both(workspace, artifact_id)
     with pytest.raises(PublishError, match="version 2 of 'Access Control Policy' is not approved"):
-        publish.prepare(workspace, artifact_id, 2)
+        publishing.prepare(workspace, artifact_id, 2)
     assert not list(tmp_path.glob("*.docx"))
     artifacts.retire(workspace, actor="Mara", artifact_id=artifact_id)
     with pytest.raises(PublishError, match="is retired; it is no longer published"):
-        publish.publish(workspace, actor="Mara", artifact_id=artifact_id, out_dir=tmp_path)
+        publishing.publish(workspace, actor="Mara", artifact_id=artifact_id, out_dir=tmp_path)
     assert not list(tmp_path.glob("*.docx"))
 
 
@@ -147,7 +148,7 @@ def test_invalid_signatures_are_not_published(workspace, approved: int, tmp_path
     with pytest.raises(
         PublishError, match="its signatures do not verify .*approval row was changed"
     ):
-        publish.publish(workspace, actor="Mara", artifact_id=approved, out_dir=tmp_path / "out")
+        publishing.publish(workspace, actor="Mara", artifact_id=approved, out_dir=tmp_path / "out")
     assert not (tmp_path / "out").exists()
     assert artifacts.get_details(workspace, approved).status is ArtifactStatus.APPROVED
 

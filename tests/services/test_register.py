@@ -6,8 +6,10 @@ from datetime import date
 from openpyxl import load_workbook
 
 from workbench.models import ArtifactKind, ArtifactStatus
-from workbench.services import artifacts, coverage, exports, register, versioning
-from workbench.services.register import COLUMN_TITLES, Column, RegisterFilter, RegisterScope
+from workbench.services.documents import editing
+from workbench.services.exports import register_export
+from workbench.services.register import artifacts, coverage, listing
+from workbench.services.register.listing import COLUMN_TITLES, Column, RegisterFilter, RegisterScope
 
 
 def populate(workspace) -> dict[str, int]:
@@ -23,14 +25,14 @@ def populate(workspace) -> dict[str, int]:
             review_interval_months=interval, today=date(2026, 1, 10),
         )  # fmt: skip
     artifacts.retire(workspace, actor="Mara", artifact_id=ids["Old backup note"])
-    versioning.save_version(
+    editing.save_version(
         workspace, artifact_id=ids["Risk methodology"], content="# v2", author="Mara", comment="c"
     )
     return ids
 
 
 def titles(workspace, register_filter: RegisterFilter, **kwargs) -> list[str]:
-    rows = register.export_rows(workspace, register_filter, **kwargs)
+    rows = listing.export_rows(workspace, register_filter, **kwargs)
     return [row.title for row in rows]
 
 
@@ -53,29 +55,34 @@ def test_sort_by_any_column(workspace) -> None:
     populate(workspace)
     by_title = titles(workspace, RegisterFilter(), sort=Column.TITLE)
     assert by_title == sorted(by_title, key=str.lower)
-    by_version = register.export_rows(
+    by_version = listing.export_rows(
         workspace, RegisterFilter(), sort=Column.VERSION, descending=True
     )
     assert by_version[0].title == "Risk methodology" and by_version[0].version == 2
     for column in Column:
-        assert len(register.query_ids(workspace, RegisterFilter(), sort=column)) == 4
+        assert len(listing.query_ids(workspace, RegisterFilter(), sort=column)) == 4
 
 
 def test_csv_and_xlsx_exports_match_the_register(workspace, tmp_path) -> None:
     populate(workspace)
     live = RegisterFilter(scope=RegisterScope.ISMS_ARTIFACTS)
-    expected_rows = register.export_rows(workspace, live)
+    expected_rows = listing.export_rows(workspace, live)
     header = [*(COLUMN_TITLES[column] for column in Column), "Signature"]
     # nothing here is approved, so the signature column is empty
-    expected = [[*(register.cell_text(row, c) for c in Column), ""] for row in expected_rows]
+    expected = [[*(listing.cell_text(row, c) for c in Column), ""] for row in expected_rows]
 
     assert (
-        exports.export_register(workspace, tmp_path / "r.csv", register_filter=live, fmt="csv") == 3
+        register_export.export_register(
+            workspace, tmp_path / "r.csv", register_filter=live, fmt="csv"
+        )
+        == 3
     )
     with (tmp_path / "r.csv").open(newline="", encoding="utf-8") as handle:
         assert list(csv.reader(handle)) == [header, *expected]
 
-    exports.export_register(workspace, tmp_path / "r.xlsx", register_filter=live, fmt="xlsx")
+    register_export.export_register(
+        workspace, tmp_path / "r.xlsx", register_filter=live, fmt="xlsx"
+    )
     sheet = load_workbook(tmp_path / "r.xlsx").active
     values = [
         [cell if cell is not None else "" for cell in row]
@@ -104,7 +111,7 @@ def test_exported_files_follow_the_umask(workspace, tmp_path) -> None:
 
     previous = os.umask(0o022)
     try:
-        exports.export_register(
+        register_export.export_register(
             workspace, tmp_path / "r.csv", register_filter=RegisterFilter(), fmt="csv"
         )
     finally:

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
-from workbench.services.rendering import link_cross_references, render_markdown
+from workbench.services.cards.cross_references import link_cross_references
+from workbench.services.common.markup import render_markdown
 
 
 class _TagCollector(HTMLParser):

@@ -9,8 +9,8 @@ from alembic import command
 from sqlmodel import select
 
 from workbench.models import AuditLogEntry, Person, WorkspaceProfile
-from workbench.services import profile
-from workbench.services.store import (
+from workbench.services.register import profile
+from workbench.services.store.workspace import (
     APPLICATION_ID,
     NewerWorkspaceError,
     NotAWorkspaceError,
@@ -162,7 +162,7 @@ def test_failed_write_rolls_back_everything(workspace) -> None:
 def test_revision_files_agree_with_alembic() -> None:
     from alembic.script import ScriptDirectory
 
-    from workbench.services.store import known_revisions
+    from workbench.services.store.workspace import known_revisions
 
     script = ScriptDirectory.from_config(_alembic_config())
     assert set(known_revisions()) == {r.revision for r in script.walk_revisions()}
@@ -175,7 +175,7 @@ def test_opening_a_current_workspace_does_not_load_alembic(tmp_path: Path) -> No
 
     open_workspace(tmp_path / "w.grcw").close()
     code = (
-        "import sys; from workbench.services.store import open_workspace; "
+        "import sys; from workbench.services.store.workspace import open_workspace; "
         f"open_workspace({str(tmp_path / 'w.grcw')!r}).close(); "
         "print('alembic' in sys.modules)"
     )

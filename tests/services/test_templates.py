@@ -5,8 +5,8 @@ from datetime import date
 import pytest
 
 from workbench.models import ArtifactKind, WorkspaceProfile
-from workbench.services.catalog import default_catalog
-from workbench.services.templates import (
+from workbench.services.catalog.standards import default_catalog
+from workbench.services.register.templates import (
     Template,
     TemplateRenderError,
     load_templates,

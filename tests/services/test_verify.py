@@ -14,9 +14,10 @@ from tests.services.approval_helpers import (
     with_people,
     with_policy,
 )
-from workbench.services import approvals, people, signing, verify
-from workbench.services.signing import SignatureState
-from workbench.services.store import open_workspace
+from workbench.services.approvals import decisions, people, reviews, signing
+from workbench.services.approvals.signing import SignatureState
+from workbench.services.audit import verify
+from workbench.services.store.workspace import open_workspace
 
 POLICY = "artifact 1 'Access Control Policy'"
 
@@ -62,12 +63,12 @@ def test_changed_version_content(workspace, approved: int) -> None:
 def test_tampered_text_is_not_signed(workspace) -> None:
     with_people(workspace)
     artifact_id = with_policy(workspace)
-    approvals.request_review(
+    reviews.request_review(
         workspace, actor="Mara", artifact_id=artifact_id, approvers=["Jonas Weber"]
     )
     tamper(workspace, "UPDATE version SET content_z = ? WHERE id = 1", zlib.compress(b"# Forged"))
-    with pytest.raises(approvals.ApprovalError, match="does not match its recorded hash"):
-        approvals.approve(workspace, artifact_id=artifact_id, version=1, signer="Jonas Weber",
+    with pytest.raises(reviews.ApprovalError, match="does not match its recorded hash"):
+        decisions.approve(workspace, artifact_id=artifact_id, version=1, signer="Jonas Weber",
                           passphrase=JONAS_PASS)  # fmt: skip
 
 
@@ -146,13 +147,13 @@ def test_deleted_approval_and_hand_made_approval(workspace, approved: int) -> No
 def test_request_marked_approved_by_hand(workspace) -> None:
     with_people(workspace)
     artifact_id = with_policy(workspace)
-    approvals.request_review(
+    reviews.request_review(
         workspace, actor="Mara", artifact_id=artifact_id, approvers=["Jonas Weber", "Priya Shah"]
     )
-    approvals.approve(workspace, artifact_id=artifact_id, version=1, signer="Jonas Weber",
+    decisions.approve(workspace, artifact_id=artifact_id, version=1, signer="Jonas Weber",
                       passphrase=JONAS_PASS)  # fmt: skip
     tamper(workspace, "UPDATE review_request SET status = 'APPROVED' WHERE id = 2")
-    assert approvals.approved_version(workspace, artifact_id) == 1  # the register is fooled...
+    assert reviews.approved_version(workspace, artifact_id) == 1  # the register is fooled...
     assert problems(workspace) == [  # ...verify is not
         f"review request 2 (Priya Shah) of {POLICY} version 1: marked approved without a "
         "matching signed decision by Priya Shah"
@@ -184,17 +185,17 @@ def test_imported_public_key_verifies(tmp_path: Path, monkeypatch: pytest.Monkey
     people.import_public_key(workspace, actor="Mara", name="Jonas Weber", role="CISO",
                              key_data=(tmp_path / "jonas.pem").read_bytes())  # fmt: skip
     artifact_id = with_policy(workspace)
-    approvals.request_review(
+    reviews.request_review(
         workspace, actor="Mara", artifact_id=artifact_id, approvers=["Jonas Weber"]
     )
-    with pytest.raises(approvals.ApprovalError, match="not on this computer"):
-        approvals.approve(workspace, artifact_id=artifact_id, version=1, signer="Jonas Weber",
+    with pytest.raises(reviews.ApprovalError, match="not on this computer"):
+        decisions.approve(workspace, artifact_id=artifact_id, version=1, signer="Jonas Weber",
                           passphrase=JONAS_PASS)  # fmt: skip
     workspace.close()
 
     monkeypatch.setenv("WORKBENCH_CONFIG_DIR", str(jonas_home))  # the file travels to Jonas
     on_his_laptop = open_workspace(client)
-    approvals.approve(on_his_laptop, artifact_id=artifact_id, version=1, signer="Jonas Weber",
+    decisions.approve(on_his_laptop, artifact_id=artifact_id, version=1, signer="Jonas Weber",
                       passphrase=JONAS_PASS, comment="Signed at home")  # fmt: skip
     on_his_laptop.close()
 

@@ -8,8 +8,9 @@ import pytest
 from sqlmodel import select
 
 from workbench.models import ArtifactKind, Version
-from workbench.services import artifacts, versioning
-from workbench.services.versioning import FULL_EVERY, UnchangedContent, VersionError
+from workbench.services.documents import editing
+from workbench.services.register import artifacts, versioning
+from workbench.services.register.versioning import FULL_EVERY, UnchangedContent, VersionError
 
 
 @pytest.fixture
@@ -21,7 +22,7 @@ def policy(workspace) -> int:
 
 
 def save(workspace, artifact_id: int, text: str, comment: str = "edit") -> int:
-    _, info = versioning.save_version(
+    _, info = editing.save_version(
         workspace, artifact_id=artifact_id, content=text, author="Mara", comment=comment
     )
     return info.number
@@ -42,12 +43,12 @@ def test_save_history_and_unchanged_text(workspace, policy: int) -> None:
 def test_restore_writes_a_new_version(workspace, policy: int) -> None:
     save(workspace, policy, "second wording\n")
     save(workspace, policy, "third wording\n")
-    _, info = versioning.restore_version(workspace, artifact_id=policy, number=2, author="Mara")
+    _, info = editing.restore_version(workspace, artifact_id=policy, number=2, author="Mara")
     assert (info.number, info.comment) == (4, "Restored from version 2")
     assert versioning.get_version(workspace, policy).content == "second wording\n"
     assert versioning.get_version(workspace, policy, 3).content == "third wording\n"
     with pytest.raises(UnchangedContent, match="version 4"):
-        versioning.restore_version(workspace, artifact_id=policy, number=4, author="Mara")
+        editing.restore_version(workspace, artifact_id=policy, number=4, author="Mara")
 
 
 def test_unknown_versions_are_named(workspace, policy: int) -> None:

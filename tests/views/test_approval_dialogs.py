@@ -7,7 +7,8 @@ from sqlmodel import select
 
 from tests.services.approval_helpers import JONAS_PASS, PRIYA_PASS, with_people, with_policy
 from workbench.models import Approval, ArtifactStatus
-from workbench.services import approvals, artifacts, people, versioning
+from workbench.services.approvals import people, reviews
+from workbench.services.register import artifacts, versioning
 from workbench.views.approve_dialog import ApproveDialog
 from workbench.views.person_dialog import PersonDialog
 from workbench.views.review_dialog import ReviewDialog
@@ -94,7 +95,7 @@ def test_review_dialog_requests_from_the_ticked_approvers(qtbot, workspace, poli
 
 
 def test_approve_dialog_wrong_passphrase_stays_open(qtbot, workspace, policy: int) -> None:
-    approvals.request_review(
+    reviews.request_review(
         workspace, actor="Mara", artifact_id=policy, approvers=["Jonas Weber", "Priya Shah"]
     )
     dialog = shown(qtbot, ApproveDialog(workspace, artifact_id=policy, signer="priya shah"))
@@ -130,9 +131,9 @@ def test_approve_dialog_wrong_passphrase_stays_open(qtbot, workspace, policy: in
 
 
 def test_approve_dialog_signs_and_marks_foreign_keys(qtbot, workspace, policy: int) -> None:
-    from workbench.services import keystore
+    from workbench.services.approvals import keystore
 
-    approvals.request_review(
+    reviews.request_review(
         workspace, actor="Mara", artifact_id=policy, approvers=["Jonas Weber", "Priya Shah"]
     )
     priya = people.get_person(workspace, "Priya Shah")

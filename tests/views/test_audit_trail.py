@@ -8,8 +8,9 @@ import pytest
 from PySide6.QtCore import QDate, Qt
 
 from tests.services.approval_helpers import approved_by_both, tamper, with_people, with_policy
-from workbench.services import artifacts, signing
-from workbench.services.changes import ChangeSet
+from workbench.services.approvals import signing
+from workbench.services.register import artifacts
+from workbench.services.store.changes import ChangeSet
 from workbench.views.audit_trail import AuditTrailView
 from workbench.views.audit_trail_model import AuditTrailModel
 from workbench.views.badges import (
@@ -54,9 +55,9 @@ def test_rows_are_fetched_lazily(populated, monkeypatch) -> None:
 
     monkeypatch.setattr(module, "PAGE_SIZE", 3)
     fetched: list[int] = []
-    real = module.audit_trail.fetch_rows
+    real = module.trail.fetch_rows
     monkeypatch.setattr(
-        module.audit_trail, "fetch_rows", lambda ws, ids: fetched.append(len(ids)) or real(ws, ids)
+        module.trail, "fetch_rows", lambda ws, ids: fetched.append(len(ids)) or real(ws, ids)
     )
     model = AuditTrailModel()
     model.set_workspace(populated)

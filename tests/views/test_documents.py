@@ -11,7 +11,8 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 
 from workbench.models import ArtifactKind
-from workbench.services import artifacts, drafts, versioning
+from workbench.services.documents import drafts
+from workbench.services.register import artifacts, versioning
 from workbench.views.documents import DocumentEditor
 
 REPO = Path(__file__).resolve().parents[2]

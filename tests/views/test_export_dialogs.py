@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from tests.services.approval_helpers import POLICY_TEXT, tamper
 from tests.services.pack_helpers import DRAFT_POLICY, Engagement, check_manifest, engagement
 from tests.services.test_publish import docx_text, version_text
-from workbench.services import audit_trail
+from workbench.services.audit import trail
 from workbench.views.export_dialog import ExportDialog, open_export_dialog
 from workbench.views.pack_dialog import PackDialog, open_pack_dialog
 from workbench.views.pdf_export import write_pdf
@@ -138,8 +138,8 @@ def test_pack_dialog_writes_the_pack(qtbot, workspace, acme, tmp_path: Path) -> 
         f"Wrote {result.target}: 2 published document(s) and 1 draft(s), 14 files."
     )
     assert dialog.cancel_button.text() == "Close" and dialog.start_button.isEnabled()
-    actions = [row.action for row in audit_trail.fetch_rows(workspace, audit_trail.query_ids(
-        workspace, audit_trail.AuditFilter(action="pack.export"))).values()]  # fmt: skip
+    actions = [row.action for row in trail.fetch_rows(workspace, trail.query_ids(
+        workspace, trail.AuditFilter(action="pack.export"))).values()]  # fmt: skip
     assert actions == ["pack.export"]
 
 

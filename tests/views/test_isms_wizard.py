@@ -5,8 +5,8 @@ from PySide6.QtWidgets import QWizard
 from sqlmodel import select
 
 from workbench.models import Artifact
-from workbench.services import profile
-from workbench.services.templates import load_templates
+from workbench.services.register import profile
+from workbench.services.register.templates import load_templates
 from workbench.views.isms_wizard import CREATE, OWNER, IsmsBuildWizard
 
 

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from workbench.services import profile
-from workbench.services.card_library import CardLibrary
-from workbench.services.changes import ChangeSet
-from workbench.services.store import open_workspace
+from workbench.services.cards.library import CardLibrary
+from workbench.services.register import profile
+from workbench.services.store.changes import ChangeSet
+from workbench.services.store.workspace import open_workspace
 from workbench.views.main_window import PANE_NAMES, MainWindow
 from workbench.views.settings import AppSettings
 
@@ -196,7 +196,7 @@ def test_approval_from_the_editor_shows_a_valid_badge_everywhere(
     window: MainWindow, qtbot, monkeypatch, tmp_path: Path
 ) -> None:
     from tests.services.approval_helpers import JONAS_PASS, with_people, with_policy
-    from workbench.services import approvals
+    from workbench.services.approvals import reviews
     from workbench.views.approve_dialog import ApproveDialog
     from workbench.views.register_model import SIGNATURE_COLUMN
 
@@ -208,7 +208,7 @@ def test_approval_from_the_editor_shows_a_valid_badge_everywhere(
     assert window.approval.request_action.isEnabled()
     assert not window.approval.approve_action.isEnabled()
 
-    approvals.request_review(
+    reviews.request_review(
         window.workspace, actor="Mara", artifact_id=artifact_id, approvers=["Jonas Weber"]
     )
     window.apply_changes(ChangeSet(artifacts=frozenset({artifact_id})))

@@ -11,7 +11,8 @@ from tests.services.approval_helpers import POLICY_TEXT, approved_by_both, with_
 from tests.services.test_doc_export import DRAFT_TEXT
 from tests.services.test_publish import normalise, version_text
 from tests.views.test_pdf_export import pdf_text
-from workbench.services import doc_export, versioning
+from workbench.services.documents import editing
+from workbench.services.exports import document_export
 from workbench.views import pdf_export
 
 POINTS = {"A4": (595, 842), "Letter": (612, 792)}
@@ -26,7 +27,7 @@ def policy(workspace) -> int:
 
 
 def export_pdf(workspace, artifact_id: int, target: Path, **options) -> Path:
-    doc_export.export_document(
+    document_export.export_document(
         workspace, artifact_id, fmt="pdf", target=target, pdf_renderer=pdf_export.write_pdf,
         **options,
     )  # fmt: skip
@@ -55,7 +56,7 @@ def test_approved_version(qapp, workspace, policy: int, tmp_path: Path, page_siz
 
 
 def test_draft_has_a_notice_and_no_block(qapp, workspace, policy: int, tmp_path: Path) -> None:
-    versioning.save_version(workspace, artifact_id=policy, content=DRAFT_TEXT, author="Lena",
+    editing.save_version(workspace, artifact_id=policy, content=DRAFT_TEXT, author="Lena",
                             comment="monthly")  # fmt: skip
     _, text = pdf_text(export_pdf(workspace, policy, tmp_path / "draft.pdf"))
     assert version_text(DRAFT_TEXT) in text
@@ -66,7 +67,7 @@ def test_draft_has_a_notice_and_no_block(qapp, workspace, policy: int, tmp_path:
 
 def test_every_page_numbered(qapp, workspace, policy: int, tmp_path: Path) -> None:
     body = "\n\n".join(f"Clause {n}: the organisation shall keep records." for n in range(150))
-    versioning.save_version(workspace, artifact_id=policy, content=f"# Long\n\n{body}\n",
+    editing.save_version(workspace, artifact_id=policy, content=f"# Long\n\n{body}\n",
                             author="Mara", comment="long")  # fmt: skip
     target = export_pdf(workspace, policy, tmp_path / "long.pdf", page_size="Letter")
     reader = pypdf.PdfReader(target)

@@ -10,7 +10,9 @@ import pytest
 
 from tests.services.approval_helpers import POLICY_TEXT, approved_by_both, with_people, with_policy
 from tests.services.test_publish import normalise, version_text
-from workbench.services import publish, versioning
+from workbench.services.documents import editing
+from workbench.services.exports import publishing
+from workbench.services.register import versioning
 from workbench.views import pdf_export
 
 
@@ -30,7 +32,7 @@ def pdf_text(path: Path) -> tuple[int, str]:
 def test_pdf_holds_the_approval_block_and_the_version_text(
     qapp, workspace, approved: int, tmp_path: Path
 ) -> None:
-    _, result = publish.publish(
+    _, result = publishing.publish(
         workspace, actor="Mara", artifact_id=approved, out_dir=tmp_path,
         renderers={"pdf": pdf_export.write_pdf},
     )  # fmt: skip
@@ -58,11 +60,11 @@ def test_long_documents_get_numbered_pages(qapp, workspace, tmp_path: Path) -> N
     with_people(workspace)
     paragraphs = "\n\n".join(f"Paragraph {n} of the long procedure." for n in range(1, 200))
     artifact_id = with_policy(workspace)
-    versioning.save_version(workspace, artifact_id=artifact_id, content=f"# Long\n\n{paragraphs}\n",
+    editing.save_version(workspace, artifact_id=artifact_id, content=f"# Long\n\n{paragraphs}\n",
                             author="Mara", comment="long")  # fmt: skip
     approved_by_both(workspace, artifact_id, version=2)
     target = tmp_path / "long.pdf"
-    pdf_export.write_pdf(publish.prepare(workspace, artifact_id), target)
+    pdf_export.write_pdf(publishing.prepare(workspace, artifact_id), target)
     pages, text = pdf_text(target)
     assert pages > 2
     assert f"Page {pages} of {pages}" in text

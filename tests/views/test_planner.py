@@ -9,9 +9,12 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage, QPainter
 from PySide6.QtWidgets import QApplication
 
 from workbench.models import Artifact, ArtifactKind, EventKind, EventStatus
-from workbench.services import artifacts, findings, planner, profile
-from workbench.services.findings import FindingDraft
-from workbench.services.planner import EventDraft, Scope, Source, all_day_start
+from workbench.services.planner import events, findings, schedule
+from workbench.services.planner.drafts import EventDraft, all_day_start
+from workbench.services.planner.findings import FindingDraft
+from workbench.services.planner.rescheduling import Scope
+from workbench.services.planner.schedule import Source
+from workbench.services.register import artifacts, profile
 from workbench.views.event_dialog import EventDialog, Mode
 from workbench.views.planner import AgendaRange, PlannerView
 from workbench.views.planner_calendar import OCCURRENCE_MIME, EventCalendar, occurrence_mime
@@ -23,7 +26,7 @@ DAY = date(2027, 3, 10)  # a Wednesday
 def _create(workspace, **fields) -> int:
     values = {"kind": EventKind.INTERNAL_AUDIT, "title": "Internal audit"}
     values.update(fields)
-    (event_id,) = planner.create_event(workspace, EventDraft(**values), actor=ACTOR).events
+    (event_id,) = events.create_event(workspace, EventDraft(**values), actor=ACTOR).events
     return event_id
 
 
@@ -216,7 +219,7 @@ def test_drag_an_event_to_another_day(qtbot, view: PlannerView, planned) -> None
     assert blocker.args[0].events
     assert view.calendar.markers(DAY)[0][0] is EventKind.MANAGEMENT_REVIEW
     assert [k for k, _ in view.calendar.markers(date(2027, 3, 16))] == [EventKind.INTERNAL_AUDIT]
-    (moved,) = planner.occurrences(planned, date(2027, 3, 16), date(2027, 3, 16))
+    (moved,) = schedule.occurrences(planned, date(2027, 3, 16), date(2027, 3, 16))
     assert (moved.start, moved.end) == (
         datetime(2027, 3, 16, 9, tzinfo=UTC),
         datetime(2027, 3, 16, 17, tzinfo=UTC),
@@ -237,7 +240,7 @@ def test_dragging_one_occurrence_of_a_series_asks_and_moves_only_it(
     with qtbot.waitSignal(view.changes_made):
         _drop(view, view.selected_occurrence().key, date(2027, 3, 11))
     assert asked == ["Move"]
-    march = [o for o in planner.occurrences(planned, date(2027, 3, 1), date(2027, 4, 30))
+    march = [o for o in schedule.occurrences(planned, date(2027, 3, 1), date(2027, 4, 30))
              if o.title == "ISMS steering"]  # fmt: skip
     assert [o.start.date() for o in march] == [date(2027, 3, 11), date(2027, 4, 10)]
 
@@ -285,7 +288,7 @@ def test_new_event_dialog_creates_an_event(qtbot, view: PlannerView, planned) ->
     assert dialog.result() == dialog.DialogCode.Accepted
     (created,) = [o for o in view.agenda_rows() if o.title == "Surveillance audit 1"]
     assert created.all_day and created.days(UTC) == (DAY, DAY)
-    assert planner.get_event(planned, created.event_id).draft.refs == (
+    assert events.get_event(planned, created.event_id).draft.refs == (
         "ISO27001:2022/9.2",
         "ISO27001:2022/A.5.35",
     )
@@ -313,7 +316,7 @@ def test_edit_one_occurrence_or_the_series(qtbot, view: PlannerView, planned, mo
     dialog.title_edit.setText("ISMS steering (budget)")
     with qtbot.waitSignal(view.changes_made):
         dialog.accept()
-    titles = [o.title for o in planner.occurrences(planned, date(2027, 1, 1), date(2027, 5, 31))
+    titles = [o.title for o in schedule.occurrences(planned, date(2027, 1, 1), date(2027, 5, 31))
               if o.kind is EventKind.MANAGEMENT_REVIEW]  # fmt: skip
     assert titles == ["ISMS steering"] * 2 + ["ISMS steering (budget)"] + ["ISMS steering"] * 2
 
@@ -324,7 +327,7 @@ def test_edit_one_occurrence_or_the_series(qtbot, view: PlannerView, planned, mo
     dialog.location_edit.setText("Board room")
     with qtbot.waitSignal(view.changes_made):
         dialog.accept()
-    found = planner.occurrences(planned, date(2027, 1, 1), date(2027, 5, 31))
+    found = schedule.occurrences(planned, date(2027, 1, 1), date(2027, 5, 31))
     assert {o.location for o in found if o.kind is EventKind.MANAGEMENT_REVIEW} == {"Board room"}
 
 
@@ -346,9 +349,9 @@ def test_delete_one_occurrence_of_a_series(qtbot, view: PlannerView, planned, mo
     monkeypatch.setattr(view, "ask_scope", lambda verb, occurrence: Scope.OCCURRENCE)
     with qtbot.waitSignal(view.changes_made):
         view.delete_selected()
-    march = planner.occurrences(planned, date(2027, 3, 1), date(2027, 3, 31))
+    march = schedule.occurrences(planned, date(2027, 3, 1), date(2027, 3, 31))
     assert "ISMS steering" not in [o.title for o in march]
-    assert planner.occurrences(planned, date(2027, 4, 10), date(2027, 4, 10))
+    assert schedule.occurrences(planned, date(2027, 4, 10), date(2027, 4, 10))
 
 
 def test_mark_review_done_moves_it_on(qtbot, view: PlannerView, planned, monkeypatch) -> None:
@@ -360,7 +363,7 @@ def test_mark_review_done_moves_it_on(qtbot, view: PlannerView, planned, monkeyp
     assert blocker.args[0].artifacts == {1} and blocker.args[0].events
     assert "Review due: Access control policy" not in _agenda_titles(view)
     assert "Review: Access control policy" in _agenda_titles(view)  # the record of the review
-    found = planner.occurrences(planned, date(2028, 3, 1), date(2028, 3, 31))
+    found = schedule.occurrences(planned, date(2028, 3, 1), date(2028, 3, 31))
     assert [(o.source, o.start.date()) for o in found if o.source is Source.REVIEW] == [
         (Source.REVIEW, date(2028, 3, 12))
     ]
@@ -409,7 +412,7 @@ def test_programme_generator_proposes_adjusts_and_accepts(
     with qtbot.waitSignal(view.changes_made) as blocker:
         dialog.accept()
     assert len(blocker.args[0].events) == 11
-    titles = [o.title for o in planner.occurrences(planned, date(2027, 1, 1), date(2030, 12, 31))]
+    titles = [o.title for o in schedule.occurrences(planned, date(2027, 1, 1), date(2030, 12, 31))]
     assert "Management review (pre-certification)" in titles
     assert "Internal audit (before stage 1)" not in titles
     assert items[5].title not in titles
@@ -451,7 +454,7 @@ def test_malformed_import_is_reported_without_traceback(
 
 
 def test_changes_of_other_kinds_do_not_refresh(view: PlannerView, monkeypatch) -> None:
-    from workbench.services.changes import ChangeSet
+    from workbench.services.store.changes import ChangeSet
 
     calls: list[str] = []
     monkeypatch.setattr(view, "refresh", lambda: calls.append("refresh"))

@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import QUrl
 from PySide6.QtWidgets import QPushButton
 
-from workbench.services.card_library import CardLibrary, load_library
+from workbench.services.cards.library import CardLibrary, load_library
 from workbench.views.questions import QuestionBrowser
 
 HOSTILE_CARD = """id: Q800

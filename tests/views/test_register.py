@@ -7,8 +7,8 @@ from openpyxl import load_workbook
 from PySide6.QtCore import Qt
 
 from workbench.models import ArtifactKind, ArtifactStatus
-from workbench.services import artifacts, profile
-from workbench.services.register import RegisterFilter, RegisterScope
+from workbench.services.register import artifacts, profile
+from workbench.services.register.listing import RegisterFilter, RegisterScope
 from workbench.views.artifact_dialog import ArtifactDialog
 from workbench.views.register import RegisterView
 from workbench.views.register_model import RegisterTableModel
@@ -49,13 +49,13 @@ def test_rows_are_fetched_lazily_in_pages(populated, monkeypatch) -> None:
 
     monkeypatch.setattr(register_model, "PAGE_SIZE", 10)
     fetched: list[int] = []
-    real = register_model.register.fetch_rows
+    real = register_model.listing.fetch_rows
 
     def counting(workspace, ids):
         fetched.append(len(ids))
         return real(workspace, ids)
 
-    monkeypatch.setattr(register_model.register, "fetch_rows", counting)
+    monkeypatch.setattr(register_model.listing, "fetch_rows", counting)
     model = RegisterTableModel()
     model.set_workspace(populated)
     assert fetched == []  # nothing fetched until a row is shown

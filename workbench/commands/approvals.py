@@ -22,7 +22,7 @@ from workbench.commands.base import (
 )
 
 if TYPE_CHECKING:
-    from workbench.services.store import Workspace
+    from workbench.services.store.workspace import Workspace
 
 PASSPHRASE_VARIABLE = "WORKBENCH_PASSPHRASE"
 
@@ -127,7 +127,7 @@ def read_passphrase(prompt: str, *, confirm: bool = False) -> str:
 
 
 def _resolve(workspace: Workspace, identifier: str) -> tuple[int, str]:
-    from workbench.services import artifacts
+    from workbench.services.register import artifacts
 
     try:
         details = artifacts.resolve(workspace, identifier)
@@ -137,10 +137,10 @@ def _resolve(workspace: Workspace, identifier: str) -> tuple[int, str]:
 
 
 def _user_errors() -> tuple[type[Exception], ...]:
-    from workbench.services.approvals import ApprovalError
-    from workbench.services.keystore import KeyStoreError
-    from workbench.services.people import PersonError
-    from workbench.services.publish import PublishError
+    from workbench.services.approvals.keystore import KeyStoreError
+    from workbench.services.approvals.people import PersonError
+    from workbench.services.approvals.reviews import ApprovalError
+    from workbench.services.exports.publishing import PublishError
 
     return (ApprovalError, KeyStoreError, PersonError, PublishError)
 
@@ -149,8 +149,8 @@ def _user_errors() -> tuple[type[Exception], ...]:
 
 
 def add_person(args: argparse.Namespace) -> int:
-    from workbench.services import people
-    from workbench.services.identity import current_user
+    from workbench.services.approvals import people
+    from workbench.services.common.identity import current_user
 
     passphrase = None
     if not args.no_key:
@@ -172,8 +172,8 @@ def add_person(args: argparse.Namespace) -> int:
 
 
 def create_key_for(args: argparse.Namespace) -> int:
-    from workbench.services import people
-    from workbench.services.identity import current_user
+    from workbench.services.approvals import people
+    from workbench.services.common.identity import current_user
 
     workspace = open_cli_workspace(args)
     try:
@@ -191,7 +191,7 @@ def create_key_for(args: argparse.Namespace) -> int:
 
 
 def list_people(args: argparse.Namespace) -> int:
-    from workbench.services import people
+    from workbench.services.approvals import people
 
     workspace = open_cli_workspace(args)
     try:
@@ -212,7 +212,7 @@ def list_people(args: argparse.Namespace) -> int:
             ]  # fmt: skip
         )
         return EXIT_OK
-    from workbench.services.signing import short_fingerprint
+    from workbench.services.approvals.signing import short_fingerprint
 
     for p in everyone:
         key = short_fingerprint(p.key_fingerprint) if p.key_fingerprint else "no signing key"
@@ -223,7 +223,7 @@ def list_people(args: argparse.Namespace) -> int:
 
 
 def export_key(args: argparse.Namespace) -> int:
-    from workbench.services import people
+    from workbench.services.approvals import people
 
     workspace = open_cli_workspace(args)
     try:
@@ -238,8 +238,8 @@ def export_key(args: argparse.Namespace) -> int:
 
 
 def import_key_for(args: argparse.Namespace) -> int:
-    from workbench.services import people
-    from workbench.services.identity import current_user
+    from workbench.services.approvals import people
+    from workbench.services.common.identity import current_user
 
     try:
         data = args.file.read_bytes()
@@ -266,13 +266,13 @@ def import_key_for(args: argparse.Namespace) -> int:
 
 
 def request_review(args: argparse.Namespace) -> int:
-    from workbench.services import approvals
-    from workbench.services.identity import current_user
+    from workbench.services.approvals import reviews
+    from workbench.services.common.identity import current_user
 
     workspace = open_cli_workspace(args)
     try:
         artifact_id, title = _resolve(workspace, args.artifact)
-        _, review = approvals.request_review(
+        _, review = reviews.request_review(
             workspace, actor=current_user(), artifact_id=artifact_id, approvers=args.approver,
             note=args.note,
         )  # fmt: skip
@@ -287,12 +287,12 @@ def request_review(args: argparse.Namespace) -> int:
 
 
 def show_review(args: argparse.Namespace) -> int:
-    from workbench.services import approvals, signing
+    from workbench.services.approvals import reviews, signing
 
     workspace = open_cli_workspace(args)
     try:
         artifact_id, title = _resolve(workspace, args.artifact)
-        rounds = approvals.review_rounds(workspace, artifact_id)
+        rounds = reviews.review_rounds(workspace, artifact_id)
         statuses = {
             r.version: signing.signature_status(workspace, artifact_id, r.version) for r in rounds
         }
@@ -336,13 +336,13 @@ def show_review(args: argparse.Namespace) -> int:
 
 
 def withdraw_review(args: argparse.Namespace) -> int:
-    from workbench.services import approvals
-    from workbench.services.identity import current_user
+    from workbench.services.approvals import reviews
+    from workbench.services.common.identity import current_user
 
     workspace = open_cli_workspace(args)
     try:
         artifact_id, title = _resolve(workspace, args.artifact)
-        approvals.withdraw_review(
+        reviews.withdraw_review(
             workspace, actor=current_user(), artifact_id=artifact_id, reason=args.reason
         )
     except _user_errors() as error:
@@ -355,7 +355,7 @@ def withdraw_review(args: argparse.Namespace) -> int:
 
 def approve_version(args: argparse.Namespace) -> int:
     from workbench.models import Decision
-    from workbench.services import approvals, people
+    from workbench.services.approvals import decisions, people
 
     decision = Decision.REJECTED if args.reject else Decision.APPROVED
     workspace = open_cli_workspace(args)
@@ -363,7 +363,7 @@ def approve_version(args: argparse.Namespace) -> int:
         artifact_id, title = _resolve(workspace, args.artifact)
         signer = people.get_person(workspace, args.signer).name
         passphrase = read_passphrase(f"Passphrase for {signer}'s signing key: ")
-        _, outcome = approvals.approve(
+        _, outcome = decisions.approve(
             workspace, artifact_id=artifact_id, version=args.version, signer=signer,
             passphrase=passphrase, decision=decision, comment=args.comment,
         )  # fmt: skip
@@ -376,14 +376,14 @@ def approve_version(args: argparse.Namespace) -> int:
 
 
 def publish_artifact(args: argparse.Namespace) -> int:
-    from workbench.services import publish
-    from workbench.services.identity import current_user
+    from workbench.services.common.identity import current_user
+    from workbench.services.exports import publishing
     from workbench.views.pdf_export import write_pdf
 
     workspace = open_cli_workspace(args)
     try:
         artifact_id, title = _resolve(workspace, args.artifact)
-        _, result = publish.publish(
+        _, result = publishing.publish(
             workspace, actor=current_user(), artifact_id=artifact_id, out_dir=args.output,
             version=args.version, renderers={"pdf": write_pdf},
         )  # fmt: skip
@@ -398,7 +398,7 @@ def publish_artifact(args: argparse.Namespace) -> int:
 
 
 def verify_workspace(args: argparse.Namespace) -> int:
-    from workbench.services import verify
+    from workbench.services.audit import verify
 
     workspace = open_cli_workspace(args)
     try:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from workbench.services.store import Workspace
+    from workbench.services.store.workspace import Workspace
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -27,8 +27,8 @@ class UsageError(Exception):
 
 def open_cli_workspace(args: argparse.Namespace) -> Workspace:
     """The workspace named by ``-w``, else the user's default; created when missing."""
-    from workbench.services.paths import default_workspace_path
-    from workbench.services.store import open_workspace
+    from workbench.services.common.paths import default_workspace_path
+    from workbench.services.store.workspace import open_workspace
 
     return open_workspace(args.workspace or default_workspace_path())
 

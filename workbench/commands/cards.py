@@ -39,7 +39,7 @@ def add_to(commands: Commands) -> None:
 
 
 def _problem_json(problem: object) -> dict[str, object]:
-    from workbench.services.cards import Problem
+    from workbench.services.cards.loader import Problem
 
     assert isinstance(problem, Problem)
     return {
@@ -51,9 +51,9 @@ def _problem_json(problem: object) -> dict[str, object]:
 
 
 def validate_cards(args: argparse.Namespace) -> int:
-    from workbench.services.cards import load_and_check
-    from workbench.services.catalog import default_catalog
-    from workbench.services.paths import seeds_dir
+    from workbench.services.cards.loader import load_and_check
+    from workbench.services.catalog.standards import default_catalog
+    from workbench.services.common.paths import seeds_dir
 
     paths: list[Path] = list(args.paths) or [seeds_dir()]
     for path in paths:
@@ -81,9 +81,9 @@ def validate_cards(args: argparse.Namespace) -> int:
 
 
 def search_cards(args: argparse.Namespace) -> int:
-    from workbench.services.card_library import load_library
-    from workbench.services.card_search import CardFilter
-    from workbench.services.cards import CAPABILITY_TAGS
+    from workbench.services.cards.library import load_library
+    from workbench.services.cards.loader import CAPABILITY_TAGS
+    from workbench.services.cards.search import CardFilter
 
     if args.tag and args.tag not in CAPABILITY_TAGS:
         raise UsageError(
@@ -104,9 +104,9 @@ def search_cards(args: argparse.Namespace) -> int:
 
 
 def show_card(args: argparse.Namespace) -> int:
-    from workbench.services.cards import load_cards
-    from workbench.services.catalog import default_catalog
-    from workbench.services.paths import seeds_dir
+    from workbench.services.cards.loader import load_cards
+    from workbench.services.catalog.standards import default_catalog
+    from workbench.services.common.paths import seeds_dir
 
     card = load_cards([seeds_dir()]).cards.get(args.card_id.upper())
     if card is None:

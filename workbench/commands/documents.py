@@ -17,7 +17,7 @@ from workbench.commands.base import (
 )
 
 if TYPE_CHECKING:
-    from workbench.services.store import Workspace
+    from workbench.services.store.workspace import Workspace
 
 
 def add_to(commands: Commands) -> None:
@@ -67,7 +67,7 @@ def add_to(commands: Commands) -> None:
 
 
 def _resolve(args: argparse.Namespace) -> tuple[Workspace, int, str]:
-    from workbench.services import artifacts
+    from workbench.services.register import artifacts
 
     workspace = open_cli_workspace(args)
     try:
@@ -79,7 +79,7 @@ def _resolve(args: argparse.Namespace) -> tuple[Workspace, int, str]:
 
 
 def show_document(args: argparse.Namespace) -> int:
-    from workbench.services import versioning
+    from workbench.services.register import versioning
 
     workspace, artifact_id, _ = _resolve(args)
     try:
@@ -93,8 +93,9 @@ def show_document(args: argparse.Namespace) -> int:
 
 
 def save_document(args: argparse.Namespace) -> int:
-    from workbench.services import versioning
-    from workbench.services.identity import current_user
+    from workbench.services.common.identity import current_user
+    from workbench.services.documents import editing
+    from workbench.services.register import versioning
 
     try:
         content = sys.stdin.read() if str(args.file) == "-" else args.file.read_text("utf-8")
@@ -106,7 +107,7 @@ def save_document(args: argparse.Namespace) -> int:
         raise UsageError(f"cannot read {args.file}: {error.strerror}") from error
     workspace, artifact_id, title = _resolve(args)
     try:
-        changes, info = versioning.save_version(
+        changes, info = editing.save_version(
             workspace,
             artifact_id=artifact_id,
             content=content,
@@ -125,7 +126,7 @@ def save_document(args: argparse.Namespace) -> int:
 
 
 def show_history(args: argparse.Namespace) -> int:
-    from workbench.services import versioning
+    from workbench.services.register import versioning
 
     workspace, artifact_id, title = _resolve(args)
     try:
@@ -155,7 +156,8 @@ def show_history(args: argparse.Namespace) -> int:
 
 
 def diff_versions(args: argparse.Namespace) -> int:
-    from workbench.services import diffing, versioning
+    from workbench.services.documents import diffing
+    from workbench.services.register import versioning
 
     workspace, artifact_id, _ = _resolve(args)
     try:
@@ -172,12 +174,13 @@ def diff_versions(args: argparse.Namespace) -> int:
 
 
 def restore_version(args: argparse.Namespace) -> int:
-    from workbench.services import versioning
-    from workbench.services.identity import current_user
+    from workbench.services.common.identity import current_user
+    from workbench.services.documents import editing
+    from workbench.services.register import versioning
 
     workspace, artifact_id, title = _resolve(args)
     try:
-        _, info = versioning.restore_version(
+        _, info = editing.restore_version(
             workspace, artifact_id=artifact_id, number=args.number, author=current_user()
         )
     except versioning.VersionError as error:
@@ -189,34 +192,34 @@ def restore_version(args: argparse.Namespace) -> int:
 
 
 def export_document(args: argparse.Namespace) -> int:
-    from workbench.services import doc_export
+    from workbench.services.exports import document_export
 
     output = Path(args.output)
     into_folder = output.is_dir() or args.output.endswith(("/", os.sep))
-    fmt = args.format or (None if into_folder else doc_export.format_for(output))
+    fmt = args.format or (None if into_folder else document_export.format_for(output))
     if fmt is None:
         raise UsageError(
-            f"say which format to write: --format {'|'.join(doc_export.EXPORT_FORMATS)}"
+            f"say which format to write: --format {'|'.join(document_export.EXPORT_FORMATS)}"
         )
-    sizes = {size.lower(): size for size in doc_export.PAGE_SIZES}
+    sizes = {size.lower(): size for size in document_export.PAGE_SIZES}
     page_size = sizes.get(args.page_size.lower(), args.page_size)
     try:
-        doc_export.check_options(fmt, page_size)
-    except doc_export.ExportError as error:
+        document_export.check_options(fmt, page_size)
+    except document_export.ExportError as error:
         raise UsageError(str(error)) from error
-    renderer: doc_export.Renderer | None = None
+    renderer: document_export.Renderer | None = None
     if fmt == "pdf":  # Qt loads only for PDF
         from workbench.views.pdf_export import write_pdf as renderer
     workspace, artifact_id, title = _resolve(args)
     try:
         if into_folder:  # a folder gets the file named after the document and version
-            stem = doc_export.prepare(workspace, artifact_id, args.version).file_stem
+            stem = document_export.prepare(workspace, artifact_id, args.version).file_stem
             output = output / f"{stem}.{fmt}"
-        document = doc_export.export_document(
+        document = document_export.export_document(
             workspace, artifact_id, fmt=fmt, target=output, version=args.version,
             page_size=page_size, pdf_renderer=renderer,
         )  # fmt: skip
-    except doc_export.ExportError as error:
+    except document_export.ExportError as error:
         raise UsageError(str(error)) from error
     finally:
         workspace.close()

@@ -15,7 +15,7 @@ from workbench.commands.base import EXIT_OK, Commands, UsageError, open_cli_work
 
 if TYPE_CHECKING:
     from workbench.models import EventKind
-    from workbench.services.planner import Occurrence
+    from workbench.services.planner.schedule import Occurrence
 
 DEFAULT_LIST_DAYS = 365
 
@@ -92,7 +92,7 @@ def _usage(error: Exception) -> UsageError:
 def _zone(args: argparse.Namespace) -> tuple[tzinfo, str | None]:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-    from workbench.services.recurrence import local_zone, local_zone_name
+    from workbench.services.planner.recurrence import local_zone, local_zone_name
 
     if args.tz:
         try:
@@ -131,7 +131,7 @@ def _full_ref(text: str) -> str:
 
 
 def _kind(text: str | None) -> EventKind | None:
-    from workbench.services.planner import PlannerError, parse_kind
+    from workbench.services.planner.drafts import PlannerError, parse_kind
 
     if text is None:
         return None
@@ -142,7 +142,7 @@ def _kind(text: str | None) -> EventKind | None:
 
 
 def _rule(text: str | None) -> str | None:
-    from workbench.services.recurrence import Recurrence, rule_for
+    from workbench.services.planner.recurrence import Recurrence, rule_for
 
     if not text:
         return None
@@ -154,9 +154,9 @@ def _rule(text: str | None) -> str | None:
 
 
 def add_event(args: argparse.Namespace) -> int:
-    from workbench.services import planner
-    from workbench.services.identity import current_user
-    from workbench.services.planner import EventDraft, PlannerError, all_day_start
+    from workbench.services.common.identity import current_user
+    from workbench.services.planner import events
+    from workbench.services.planner.drafts import EventDraft, PlannerError, all_day_start
 
     zone, zone_name = _zone(args)
     kind = _kind(args.kind)
@@ -189,8 +189,8 @@ def add_event(args: argparse.Namespace) -> int:
     )
     workspace = open_cli_workspace(args)
     try:
-        (event_id,) = planner.create_event(workspace, draft, actor=current_user()).events
-        details = planner.get_event(workspace, event_id)
+        (event_id,) = events.create_event(workspace, draft, actor=current_user()).events
+        details = events.get_event(workspace, event_id)
     except PlannerError as error:
         raise _usage(error) from None
     finally:
@@ -225,7 +225,7 @@ def _occurrence_json(occurrence: Occurrence, zone: tzinfo) -> dict[str, object]:
 
 
 def _occurrence_line(occurrence: Occurrence, zone: tzinfo) -> str:
-    from workbench.services.planner import KIND_LABELS
+    from workbench.services.planner.drafts import KIND_LABELS
 
     first, last = occurrence.days(zone)
     if occurrence.all_day:
@@ -244,7 +244,7 @@ def _occurrence_line(occurrence: Occurrence, zone: tzinfo) -> str:
 
 
 def list_events(args: argparse.Namespace) -> int:
-    from workbench.services import planner
+    from workbench.services.planner import schedule
 
     zone, _ = _zone(args)
     first = _date(args.first, "--from") if args.first else date.today()
@@ -254,7 +254,7 @@ def list_events(args: argparse.Namespace) -> int:
     kind = _kind(args.kind)
     workspace = open_cli_workspace(args)
     try:
-        found = planner.occurrences(
+        found = schedule.occurrences(
             workspace, first, last, zone=zone, kinds={kind} if kind else None
         )
     finally:
@@ -270,12 +270,12 @@ def list_events(args: argparse.Namespace) -> int:
 
 
 def list_upcoming(args: argparse.Namespace) -> int:
-    from workbench.services import planner
+    from workbench.services.planner import upcoming
 
     zone, _ = _zone(args)
     workspace = open_cli_workspace(args)
     try:
-        items = planner.upcoming_and_overdue(
+        items = upcoming.upcoming_and_overdue(
             workspace, today=datetime.now(zone).date(), zone=zone, horizon_days=args.days
         )
     finally:
@@ -305,17 +305,17 @@ def list_upcoming(args: argparse.Namespace) -> int:
 
 
 def export_ics(args: argparse.Namespace) -> int:
-    from workbench.services import ics
+    from workbench.services.planner import ics_export, ics_format
 
     kind = _kind(args.kind)
     first = _date(args.first, "--from") if args.first else None
     last = _date(args.last, "--to") if args.last else None
     workspace = open_cli_workspace(args)
     try:
-        count = ics.export_ics(
+        count = ics_export.export_ics(
             workspace, args.output, first=first, last=last, kinds={kind} if kind else None
         )
-    except ics.IcsError as error:
+    except ics_format.IcsError as error:
         raise _usage(error) from None
     finally:
         workspace.close()
@@ -324,15 +324,15 @@ def export_ics(args: argparse.Namespace) -> int:
 
 
 def import_ics(args: argparse.Namespace) -> int:
-    from workbench.services import ics
-    from workbench.services.identity import current_user
+    from workbench.services.common.identity import current_user
+    from workbench.services.planner import ics_format, ics_import
 
     if not args.file.is_file():
         raise UsageError(f"{args.file}: no such file")
     workspace = open_cli_workspace(args)
     try:
-        result = ics.import_ics(workspace, args.file, actor=current_user())
-    except ics.IcsError as error:
+        result = ics_import.import_ics(workspace, args.file, actor=current_user())
+    except ics_format.IcsError as error:
         raise _usage(error) from None
     finally:
         workspace.close()
@@ -343,9 +343,9 @@ def import_ics(args: argparse.Namespace) -> int:
 
 
 def propose_programme(args: argparse.Namespace) -> int:
-    from workbench.services import programme
-    from workbench.services.identity import current_user
-    from workbench.services.planner import KIND_LABELS, PlannerError
+    from workbench.services.common.identity import current_user
+    from workbench.services.planner import programme
+    from workbench.services.planner.drafts import KIND_LABELS, PlannerError
 
     workspace = open_cli_workspace(args)
     try:
@@ -391,15 +391,18 @@ def propose_programme(args: argparse.Namespace) -> int:
 
 
 def review_done(args: argparse.Namespace) -> int:
-    from workbench.services import planner, register
-    from workbench.services.identity import current_user
+    from workbench.services.common.identity import current_user
+    from workbench.services.planner import drafts, due_reviews
+    from workbench.services.register import listing
 
     done_on = _date(args.on, "--on") if args.on else date.today()
     workspace = open_cli_workspace(args)
     try:
-        planner.mark_review_done(workspace, args.artifact_id, actor=current_user(), done_on=done_on)
-        row = register.fetch_rows(workspace, [args.artifact_id])[args.artifact_id]
-    except planner.PlannerError as error:
+        due_reviews.mark_review_done(
+            workspace, args.artifact_id, actor=current_user(), done_on=done_on
+        )
+        row = listing.fetch_rows(workspace, [args.artifact_id])[args.artifact_id]
+    except drafts.PlannerError as error:
         raise _usage(error) from None
     finally:
         workspace.close()

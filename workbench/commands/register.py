@@ -16,7 +16,7 @@ from workbench.commands.base import (
 )
 
 if TYPE_CHECKING:
-    from workbench.services.register import RegisterFilter
+    from workbench.services.register.listing import RegisterFilter
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -71,8 +71,8 @@ def _enum_choice(enum: type[E], value: str | None, what: str) -> tuple[E, ...]:
 
 def _filter(args: argparse.Namespace) -> RegisterFilter:
     from workbench.models import ArtifactKind, ArtifactStatus
-    from workbench.services.catalog import default_catalog
-    from workbench.services.register import RegisterFilter
+    from workbench.services.catalog.standards import default_catalog
+    from workbench.services.register.listing import RegisterFilter
 
     refs: tuple[str, ...] = ()
     if args.clause:
@@ -89,10 +89,10 @@ def _filter(args: argparse.Namespace) -> RegisterFilter:
 
 
 def build_isms(args: argparse.Namespace) -> int:
-    from workbench.services import isms_build
-    from workbench.services.artifacts import ArtifactError
-    from workbench.services.identity import current_user
-    from workbench.services.templates import TemplateRenderError
+    from workbench.services.common.identity import current_user
+    from workbench.services.register import isms_build
+    from workbench.services.register.artifacts import ArtifactError
+    from workbench.services.register.templates import TemplateRenderError
 
     if not args.org.strip() or not args.scope.strip():
         raise UsageError("--org and --scope must not be empty")
@@ -125,22 +125,22 @@ def build_isms(args: argparse.Namespace) -> int:
 
 
 def list_register(args: argparse.Namespace) -> int:
-    from workbench.services import register
-    from workbench.services.register import COLUMN_TITLES, Column
+    from workbench.services.register import listing
+    from workbench.services.register.listing import COLUMN_TITLES, Column
 
     register_filter = _filter(args)
     workspace = open_cli_workspace(args)
     try:
-        rows = register.export_rows(workspace, register_filter)
+        rows = listing.export_rows(workspace, register_filter)
     finally:
         workspace.close()
     if args.json:
-        print_json([register.row_json(row) for row in rows])
+        print_json([listing.row_json(row) for row in rows])
         return EXIT_OK
     columns = [Column.ID, Column.TITLE, Column.KIND, Column.STATUS, Column.VERSION,
                Column.OWNER, Column.NEXT_REVIEW, Column.REFS]  # fmt: skip
     table = [[COLUMN_TITLES[c] for c in columns]] + [
-        [register.cell_text(row, c) for c in columns] for row in rows
+        [listing.cell_text(row, c) for c in columns] for row in rows
     ]
     widths = [max(len(line[i]) for line in table) for i in range(len(columns) - 1)]
     for line in table:
@@ -151,12 +151,12 @@ def list_register(args: argparse.Namespace) -> int:
 
 
 def export_register(args: argparse.Namespace) -> int:
-    from workbench.services import exports
+    from workbench.services.exports import register_export
 
     register_filter = _filter(args)
     workspace = open_cli_workspace(args)
     try:
-        count = exports.export_register(
+        count = register_export.export_register(
             workspace, args.output, register_filter=register_filter, fmt=args.format
         )
     except OSError as error:
@@ -168,7 +168,7 @@ def export_register(args: argparse.Namespace) -> int:
 
 
 def show_coverage(args: argparse.Namespace) -> int:
-    from workbench.services import coverage
+    from workbench.services.register import coverage
 
     workspace = open_cli_workspace(args)
     try:

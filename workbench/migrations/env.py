@@ -1,4 +1,4 @@
-"""Alembic environment: run by ``workbench.services.store`` with an open connection."""
+"""Alembic environment: run by ``workbench.services.store.workspace`` with an open connection."""
 
 from __future__ import annotations
 

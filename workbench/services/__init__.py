@@ -1,0 +1,20 @@
+"""The workbench's domain, free of Qt: one package per domain, imports pointing down only.
+
+From the bottom up (a package may import only packages listed before it, and ``workbench.models``):
+
+- ``common``: the error root, user directories, identity, atomic file writes, Markdown to HTML;
+- ``store``: opening and migrating a workspace, the audit log, change sets, the write wrapper;
+- ``catalog``: the standards catalogs behind reference ids such as ``ISO27001:2022/6.1``;
+- ``cards``: question cards, their checks, the search index and the card actions;
+- ``register``: the profile, artifacts and their immutable versions, templates, the ISMS build,
+  coverage and the register table;
+- ``approvals``: people and their keys, signatures, review rounds and signed decisions;
+- ``documents``: editing (saving and restoring versions), drafts, comparing versions;
+- ``planner``: events, recurrence, occurrences, review dates, findings, the audit programme and
+  iCalendar import and export;
+- ``audit``: reading the audit trail, and verifying every hash, chain and signature;
+- ``exports``: documents as Markdown, HTML, Word and PDF, publishing, the register as a
+  spreadsheet and the audit pack.
+
+A test (``tests/test_layers.py``) fails when an import points up or closes a circle.
+"""

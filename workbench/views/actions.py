@@ -1,6 +1,6 @@
 """Routes card actions (``open_register``, ``start_workflow``, ...) to the window's handlers.
 
-The known types and targets come from :mod:`workbench.services.actions`; the window registers
+The known types and targets come from :mod:`workbench.services.cards.actions`; the window registers
 one handler per type. An action without a handler, or with an unknown type or target, is never
 run and its button says why.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from workbench.services.actions import ActionType, route
+from workbench.services.cards.actions import ActionType, route
 
 # A handler receives the action's target and the id of the card it came from.
 ActionHandler = Callable[[str, str], None]

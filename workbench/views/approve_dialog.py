@@ -23,10 +23,12 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.models import Decision
-from workbench.services import approvals, artifacts, people, signing, versioning
-from workbench.services.approvals import ApprovalError, ApprovalOutcome, WrongPassphrase
-from workbench.services.rendering import render_markdown
-from workbench.services.store import Workspace
+from workbench.services.approvals import decisions, people, reviews, signing
+from workbench.services.approvals.decisions import ApprovalOutcome
+from workbench.services.approvals.reviews import ApprovalError, WrongPassphrase
+from workbench.services.common.markup import render_markdown
+from workbench.services.register import artifacts, versioning
+from workbench.services.store.workspace import Workspace
 from workbench.views.form_dialog import FormDialog
 from workbench.views.rich_text import for_qt, prepare_browser
 
@@ -49,7 +51,7 @@ class ApproveDialog(FormDialog):
         self.outcome: ApprovalOutcome | None = None
 
         details = artifacts.get_details(workspace, artifact_id)
-        review = approvals.current_round(workspace, artifact_id)
+        review = reviews.current_round(workspace, artifact_id)
         self.version = review.version if review is not None and review.pending else None
         shown = versioning.get_version(workspace, artifact_id, self.version)
         info = shown.info
@@ -143,7 +145,7 @@ class ApproveDialog(FormDialog):
         if not signer:
             raise ApprovalError("choose who signs")
         try:
-            changes, self.outcome = approvals.approve(
+            changes, self.outcome = decisions.approve(
                 self.workspace,
                 artifact_id=self.artifact_id,
                 version=self.version,

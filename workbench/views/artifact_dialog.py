@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtWidgets import QComboBox, QLineEdit, QSpinBox, QWidget
 
 from workbench.models import ArtifactKind
-from workbench.services.artifacts import ArtifactDetails
-from workbench.services.templates import Template
+from workbench.services.register.artifacts import ArtifactDetails
+from workbench.services.register.templates import Template
 from workbench.views.form_dialog import FormDialog
 
 BLANK = ""

@@ -27,10 +27,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.services import audit_trail, verify
-from workbench.services.audit_trail import AuditFilter
-from workbench.services.changes import ChangeSet
-from workbench.services.store import Workspace
+from workbench.services.audit import trail, verify
+from workbench.services.audit.trail import AuditFilter
+from workbench.services.store.changes import ChangeSet
+from workbench.services.store.workspace import Workspace
 from workbench.views.audit_trail_model import AuditTrailModel
 from workbench.views.badges import INVALID_COLOUR, VALID_COLOUR
 from workbench.views.pane import Pane
@@ -139,8 +139,8 @@ class AuditTrailView(Pane):
             self.model.refresh()
 
     def _fill_choices(self) -> None:
-        found_actions = audit_trail.actions(self.workspace) if self.workspace else []
-        found_actors = audit_trail.actors(self.workspace) if self.workspace else []
+        found_actions = trail.actions(self.workspace) if self.workspace else []
+        found_actors = trail.actors(self.workspace) if self.workspace else []
         for combo, anything, values in (
             (self.action_filter, "Any action", found_actions),
             (self.actor_filter, "Anyone", found_actors),
@@ -223,7 +223,7 @@ class AuditTrailView(Pane):
         if target.suffix.lower() != ".csv":
             target = target.with_name(f"{target.name}.csv")
         try:
-            count = audit_trail.export_csv(self.workspace, target, self.current_filter())
+            count = trail.export_csv(self.workspace, target, self.current_filter())
         except OSError as error:
             self.report_error("Export Audit Trail", f"cannot write {target}: {error.strerror}")
             return

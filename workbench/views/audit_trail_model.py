@@ -7,9 +7,9 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
-from workbench.services import audit_trail
-from workbench.services.audit_trail import AuditFilter, AuditRow
-from workbench.services.store import Workspace
+from workbench.services.audit import trail
+from workbench.services.audit.trail import AuditFilter, AuditRow
+from workbench.services.store.workspace import Workspace
 
 PAGE_SIZE = 200
 HEADERS = ("#", "When", "Who", "Action", "About", "What changed")
@@ -41,8 +41,8 @@ class AuditTrailModel(QAbstractTableModel):
         if self._workspace is None:
             self._ids, self._total = [], 0
         else:
-            self._ids = audit_trail.query_ids(self._workspace, self.audit_filter)
-            self._total = audit_trail.count_all(self._workspace)
+            self._ids = trail.query_ids(self._workspace, self.audit_filter)
+            self._total = trail.count_all(self._workspace)
         self.endResetModel()
 
     def total_count(self) -> int:
@@ -98,7 +98,7 @@ class AuditTrailModel(QAbstractTableModel):
         if entry_id not in self._cache:
             page_start = row - row % PAGE_SIZE
             page = self._ids[page_start : page_start + PAGE_SIZE]
-            self._cache.update(audit_trail.fetch_rows(self._workspace, page))
+            self._cache.update(trail.fetch_rows(self._workspace, page))
         return self._cache.get(entry_id)
 
 

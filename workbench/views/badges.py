@@ -1,8 +1,8 @@
 """The signature badge shown per approved version in the register, the editor and the history.
 
 A badge is text, a colour and a tooltip computed from a
-:class:`~workbench.services.signing.SignatureStatus`: valid, invalid with the reason, or not
-signed. Labels show it with :func:`apply_badge`; item models with :func:`badge_data`.
+:class:`~workbench.services.approvals.signing.SignatureStatus`: valid, invalid with the reason,
+or not signed. Labels show it with :func:`apply_badge`; item models with :func:`badge_data`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QWidget
 
-from workbench.services.signing import SignatureState, SignatureStatus, short_fingerprint
+from workbench.services.approvals.signing import SignatureState, SignatureStatus, short_fingerprint
 
 VALID_COLOUR = "#1b7f3b"
 INVALID_COLOUR = "#b00020"

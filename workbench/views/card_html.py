@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from workbench.services.card_library import CardLibrary
-from workbench.services.cards import Card
-from workbench.services.register import RegisterRow
-from workbench.services.rendering import escape, link_cross_references, render_markdown
+from workbench.services.cards.cross_references import link_cross_references
+from workbench.services.cards.library import CardLibrary
+from workbench.services.cards.loader import Card
+from workbench.services.common.markup import escape, render_markdown
+from workbench.services.register.listing import RegisterRow
 
 REF_LINK_SCHEME = "ref"
 ARTIFACT_LINK_SCHEME = "artifact"

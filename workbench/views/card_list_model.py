@@ -6,7 +6,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
-from workbench.services.card_search import CardIndex
+from workbench.services.cards.search import CardIndex
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 CARD_ID_ROLE = Qt.ItemDataRole.UserRole + 1

@@ -12,9 +12,9 @@ from PySide6.QtGui import QBrush, QColor, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QLabel, QTreeView, QVBoxLayout, QWidget
 
 from workbench.models import ArtifactStatus
-from workbench.services import coverage
-from workbench.services.coverage import CoverageRow
-from workbench.services.store import Workspace
+from workbench.services.register import coverage
+from workbench.services.register.coverage import CoverageRow
+from workbench.services.store.workspace import Workspace
 
 REF_ROLE = Qt.ItemDataRole.UserRole + 1
 ARTIFACT_ROLE = Qt.ItemDataRole.UserRole + 2

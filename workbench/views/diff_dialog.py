@@ -15,9 +15,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.services import diffing
-from workbench.services.diffing import Change, DiffRow, Segment
-from workbench.services.rendering import escape
+from workbench.services.common.markup import escape
+from workbench.services.documents import diffing
+from workbench.services.documents.diffing import Change, DiffRow, Segment
 
 COLOURS = {
     Change.DELETE: ("#fde2e1", ""),

@@ -19,14 +19,15 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
 from workbench.models import ArtifactStatus
-from workbench.services import approvals, artifacts
-from workbench.services.approvals import ApprovalError
-from workbench.services.artifacts import ArtifactError
-from workbench.services.store import Workspace
+from workbench.services.approvals import reviews
+from workbench.services.approvals.reviews import ApprovalError
+from workbench.services.register import artifacts
+from workbench.services.register.artifacts import ArtifactError
+from workbench.services.store.workspace import Workspace
 from workbench.views.pane import _sentence
 
 if TYPE_CHECKING:
-    from workbench.services.publish import PublishResult
+    from workbench.services.exports.publishing import PublishResult
     from workbench.views.approve_dialog import ApproveDialog
     from workbench.views.export_dialog import ExportDialog
     from workbench.views.person_dialog import PersonDialog
@@ -79,7 +80,7 @@ class DocumentActions(QObject):
         if self.workspace is not None and artifact_id is not None:
             try:
                 status = artifacts.get_details(self.workspace, artifact_id).status
-                approved = approvals.approved_version(self.workspace, artifact_id) is not None
+                approved = reviews.approved_version(self.workspace, artifact_id) is not None
             except ArtifactError:
                 status = None
         self.add_person_action.setEnabled(self.workspace is not None)
@@ -146,7 +147,7 @@ class DocumentActions(QObject):
         if reason is None:
             return False
         try:
-            changes = approvals.withdraw_review(
+            changes = reviews.withdraw_review(
                 self.workspace, actor=self.user_name, artifact_id=artifact_id, reason=reason
             )
         except ApprovalError as error:
@@ -160,8 +161,8 @@ class DocumentActions(QObject):
 
     def publish(self) -> PublishResult | None:
         # Imported here: python-docx and the PDF writer are not needed to start the app.
-        from workbench.services import publish
-        from workbench.services.publish import PublishError
+        from workbench.services.exports import publishing
+        from workbench.services.exports.publishing import PublishError
         from workbench.views.pdf_export import write_pdf
 
         artifact_id = self.current_artifact()
@@ -171,7 +172,7 @@ class DocumentActions(QObject):
         if not folder:
             return None
         try:
-            changes, result = publish.publish(
+            changes, result = publishing.publish(
                 self.workspace,
                 actor=self.user_name,
                 artifact_id=artifact_id,

@@ -29,12 +29,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.services import approvals, artifacts, drafts, signing, versioning
-from workbench.services.artifacts import ArtifactDetails, ArtifactError
-from workbench.services.changes import ChangeSet
-from workbench.services.rendering import render_markdown
-from workbench.services.store import Workspace
-from workbench.services.versioning import UnchangedContent, VersionError, VersionInfo
+from workbench.services.approvals import reviews, signing
+from workbench.services.common.markup import render_markdown
+from workbench.services.documents import drafts, editing
+from workbench.services.register import artifacts, versioning
+from workbench.services.register.artifacts import ArtifactDetails, ArtifactError
+from workbench.services.register.versioning import UnchangedContent, VersionError, VersionInfo
+from workbench.services.store.changes import ChangeSet
+from workbench.services.store.workspace import Workspace
 from workbench.views.badges import apply_badge, badge_label, signature_badge
 from workbench.views.diff_dialog import DiffDialog
 from workbench.views.empty_state import empty_state_label
@@ -382,7 +384,7 @@ class DocumentEditor(Pane):
         if self.workspace is None or self.artifact_id is None:
             return
         badges: dict[int, str] = {}
-        approved = approvals.approved_versions(self.workspace, self.artifact_id)
+        approved = reviews.approved_versions(self.workspace, self.artifact_id)
         for number in approved:
             badge = signature_badge(
                 signing.signature_status(self.workspace, self.artifact_id, number)
@@ -433,7 +435,7 @@ class DocumentEditor(Pane):
         if comment is None:
             return False
         try:
-            changes, info = versioning.save_version(
+            changes, info = editing.save_version(
                 self.workspace,
                 artifact_id=self.details.id,
                 content=text,
@@ -576,7 +578,7 @@ class DocumentEditor(Pane):
         if self.is_dirty() and not self.can_leave():
             return False
         try:
-            changes, info = versioning.restore_version(
+            changes, info = editing.restore_version(
                 self.workspace, artifact_id=self.details.id, number=number, author=self.user_name
             )
         except VersionError as error:

@@ -24,15 +24,15 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.models import EventKind, EventStatus
-from workbench.services import recurrence
-from workbench.services.planner import (
+from workbench.services.planner import recurrence
+from workbench.services.planner.drafts import (
     KIND_LABELS,
     EventDraft,
-    Occurrence,
     OccurrenceChange,
     all_day_start,
 )
-from workbench.services.recurrence import Recurrence, RecurrenceError
+from workbench.services.planner.recurrence import Recurrence, RecurrenceError
+from workbench.services.planner.schedule import Occurrence
 from workbench.views.artifact_dialog import full_ref, short_ref
 from workbench.views.form_dialog import FormDialog
 

@@ -25,9 +25,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.services import approvals, artifacts, doc_export, register, versioning
-from workbench.services.doc_export import ExportError
-from workbench.services.store import Workspace
+from workbench.services.approvals import reviews
+from workbench.services.exports import document_export
+from workbench.services.exports.document_export import ExportError
+from workbench.services.register import artifacts, listing, versioning
+from workbench.services.store.workspace import Workspace
 from workbench.views.form_dialog import FormDialog
 from workbench.views.pane import _sentence
 
@@ -73,10 +75,10 @@ class ExportDialog(FormDialog):
         self.format_combo = QComboBox(self)
         self.format_combo.setObjectName("exportFormat")
         for fmt in FORMATS:
-            self.format_combo.addItem(doc_export.FORMAT_TITLES[fmt], fmt)
+            self.format_combo.addItem(document_export.FORMAT_TITLES[fmt], fmt)
         self.page_combo = QComboBox(self)
         self.page_combo.setObjectName("exportPageSize")
-        for size in doc_export.PAGE_SIZES:
+        for size in document_export.PAGE_SIZES:
             self.page_combo.addItem(size, size)
         self.path_edit = QLineEdit(self)
         self.path_edit.setObjectName("exportPath")
@@ -112,8 +114,8 @@ class ExportDialog(FormDialog):
         self.setMinimumWidth(560)
 
     def _fill_versions(self) -> None:
-        approved = set(approvals.approved_versions(self.workspace, self.artifact_id))
-        row = register.fetch_rows(self.workspace, [self.artifact_id]).get(self.artifact_id)
+        approved = set(reviews.approved_versions(self.workspace, self.artifact_id))
+        row = listing.fetch_rows(self.workspace, [self.artifact_id]).get(self.artifact_id)
         published = row.published_version if row else None
         for info in versioning.history(self.workspace, self.artifact_id):
             marks = [
@@ -146,7 +148,7 @@ class ExportDialog(FormDialog):
         return str(self.page_combo.currentData())
 
     def _default_name(self) -> str:
-        return f"{doc_export.file_stem(self.details.title, self.version or 1)}.{self.fmt}"
+        return f"{document_export.file_stem(self.details.title, self.version or 1)}.{self.fmt}"
 
     def _update_path(self) -> None:
         """Name the file after the document and version, unless the user named it."""
@@ -180,10 +182,10 @@ class ExportDialog(FormDialog):
             if not text:
                 raise ExportError("choose the file to write")
             target = Path(text).expanduser()
-            renderer: doc_export.Renderer | None = None
+            renderer: document_export.Renderer | None = None
             if self.fmt == "pdf":  # Qt's PDF writer, loaded when first needed
                 from workbench.views.pdf_export import write_pdf as renderer
-            document = doc_export.export_document(
+            document = document_export.export_document(
                 self.workspace, self.artifact_id, fmt=self.fmt, target=target,
                 version=self.version, page_size=self.page_size, pdf_renderer=renderer,
             )  # fmt: skip

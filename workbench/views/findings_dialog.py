@@ -27,11 +27,11 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.models import FindingSeverity, FindingStatus
-from workbench.services import findings
-from workbench.services.changes import ChangeSet
-from workbench.services.findings import SEVERITY_LABELS, FindingDraft, FindingRow
-from workbench.services.planner import PlannerError
-from workbench.services.store import Workspace
+from workbench.services.planner import findings
+from workbench.services.planner.drafts import PlannerError
+from workbench.services.planner.findings import SEVERITY_LABELS, FindingDraft, FindingRow
+from workbench.services.store.changes import ChangeSet
+from workbench.services.store.workspace import Workspace
 from workbench.views.artifact_dialog import full_ref, short_ref
 from workbench.views.form_dialog import FormDialog
 from workbench.views.planner_calendar import to_date, to_qdate

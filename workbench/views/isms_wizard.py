@@ -24,11 +24,11 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from workbench.services import isms_build, profile
-from workbench.services.artifacts import ArtifactError
-from workbench.services.isms_build import BuildItem, BuildPlan
-from workbench.services.store import Workspace
-from workbench.services.templates import TemplateRenderError
+from workbench.services.register import isms_build, profile
+from workbench.services.register.artifacts import ArtifactError
+from workbench.services.register.isms_build import BuildItem, BuildPlan
+from workbench.services.register.templates import TemplateRenderError
+from workbench.services.store.workspace import Workspace
 from workbench.views.pane import _sentence
 from workbench.views.profile_dialog import ProfileFields
 

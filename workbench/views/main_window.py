@@ -23,12 +23,12 @@ from PySide6.QtWidgets import (
 )
 
 from workbench import __version__
-from workbench.services.actions import ActionType
-from workbench.services.card_library import CardLibrary, load_library
-from workbench.services.changes import ChangeSet
-from workbench.services.paths import WORKSPACE_SUFFIX
-from workbench.services.register import RegisterFilter, RegisterScope
-from workbench.services.store import Workspace, WorkspaceError, open_workspace
+from workbench.services.cards.actions import ActionType
+from workbench.services.cards.library import CardLibrary, load_library
+from workbench.services.common.paths import WORKSPACE_SUFFIX
+from workbench.services.register.listing import RegisterFilter, RegisterScope
+from workbench.services.store.changes import ChangeSet
+from workbench.services.store.workspace import Workspace, WorkspaceError, open_workspace
 from workbench.views.actions import ActionRouter
 from workbench.views.document_actions import DocumentActions
 from workbench.views.documents import DocumentEditor
@@ -270,7 +270,7 @@ class MainWindow(QMainWindow):
 
     def start_isms_build(self) -> IsmsBuildWizard | None:
         """Open the Build ISMS Components wizard (returned for tests), or say nothing is missing."""
-        from workbench.services import isms_build
+        from workbench.services.register import isms_build
         from workbench.views.isms_wizard import IsmsBuildWizard
 
         if not isms_build.plan_build(self.workspace).items:

@@ -36,14 +36,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.services import profile
-from workbench.services.doc_export import Renderer, slug
-from workbench.services.store import Workspace
+from workbench.services.exports.document_export import Renderer, slug
+from workbench.services.register import profile
+from workbench.services.store.workspace import Workspace
 from workbench.views.export_dialog import documents_folder
 from workbench.views.pane import _sentence
 
 if TYPE_CHECKING:
-    from workbench.services.audit_pack import PackJob, PackResult
+    from workbench.services.exports.audit_pack import PackJob, PackResult
 
 ERROR_STYLE = "color: #b00020;"
 
@@ -149,7 +149,7 @@ class PackDialog(QDialog):
 
     def start(self) -> None:
         """Plan the pack and run its first step on the next turn of the event loop."""
-        from workbench.services.audit_pack import PackError, PackJob
+        from workbench.services.exports.audit_pack import PackError, PackJob
 
         if self.running:
             return
@@ -187,7 +187,7 @@ class PackDialog(QDialog):
         self.progress_changed.emit(job.done, job.total, job.next_label)
 
     def _run_step(self) -> None:
-        from workbench.services.audit_pack import PackError
+        from workbench.services.exports.audit_pack import PackError
 
         job = self._job
         if job is None:  # cancelled while the step was queued

@@ -5,9 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from workbench.services.changes import ChangeSet
-from workbench.services.identity import current_user
-from workbench.services.store import Workspace
+from workbench.services.common.identity import current_user
+from workbench.services.store.changes import ChangeSet
+from workbench.services.store.workspace import Workspace
 
 
 class Pane(QWidget):

@@ -30,10 +30,10 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QApplication
 
-from workbench.services.approval_block import to_html as approval_block_html
-from workbench.services.doc_export import ExportDocument
-from workbench.services.exports import atomic_path
-from workbench.services.rendering import escape
+from workbench.services.common.fileio import atomic_path
+from workbench.services.common.markup import escape
+from workbench.services.exports.approval_block import to_html as approval_block_html
+from workbench.services.exports.document_export import ExportDocument
 from workbench.views.rich_text import for_qt
 
 RESOLUTION = 300

@@ -12,10 +12,10 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from workbench.services import people
-from workbench.services.keystore import MIN_PASSPHRASE_LENGTH, KeyStoreError
-from workbench.services.people import PersonError, PersonInfo
-from workbench.services.store import Workspace
+from workbench.services.approvals import people
+from workbench.services.approvals.keystore import MIN_PASSPHRASE_LENGTH, KeyStoreError
+from workbench.services.approvals.people import PersonError, PersonInfo
+from workbench.services.store.workspace import Workspace
 from workbench.views.form_dialog import FormDialog
 
 KEY_HINT = (

@@ -33,20 +33,28 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.models import EventKind, EventStatus
-from workbench.services import planner, programme, recurrence, register
-from workbench.services.changes import ChangeSet
 from workbench.services.planner import (
+    due_reviews,
+    events,
+    programme,
+    recurrence,
+    rescheduling,
+    schedule,
+    upcoming,
+)
+from workbench.services.planner.drafts import (
     AUDIT_KINDS,
     KIND_LABELS,
     EventDraft,
-    Occurrence,
     OccurrenceChange,
     PlannerError,
-    Scope,
-    Source,
 )
-from workbench.services.register import RegisterFilter
-from workbench.services.store import Workspace
+from workbench.services.planner.rescheduling import Scope
+from workbench.services.planner.schedule import Occurrence, Source
+from workbench.services.register import listing
+from workbench.services.register.listing import RegisterFilter
+from workbench.services.store.changes import ChangeSet
+from workbench.services.store.workspace import Workspace
 from workbench.views.event_dialog import EventDialog, Mode
 from workbench.views.findings_dialog import FindingsDialog
 from workbench.views.pane import Pane
@@ -235,8 +243,8 @@ class PlannerView(Pane):
         if self.workspace is None:
             return
         first, last = self.shown_range()
-        found = planner.occurrences(self.workspace, first, last, zone=self.zone)
-        days = planner.by_day(found, self.zone, first, last)
+        found = schedule.occurrences(self.workspace, first, last, zone=self.zone)
+        days = schedule.by_day(found, self.zone, first, last)
         self.calendar.set_markers(
             {day: [(o.kind, o.title) for o in occurrences] for day, occurrences in days.items()}
         )
@@ -262,7 +270,7 @@ class PlannerView(Pane):
             return
         first, last = self.agenda_range()
         selected = self.selected_occurrence()
-        found = planner.occurrences(self.workspace, first, last, zone=self.zone)
+        found = schedule.occurrences(self.workspace, first, last, zone=self.zone)
         self.agenda_model.set_occurrences(found, self.zone, many_days=first != last)
         title = day_label(first, with_year=True)
         if last != first:
@@ -277,7 +285,7 @@ class PlannerView(Pane):
     def refresh_upcoming(self) -> None:
         if self.workspace is None:
             return
-        items = planner.upcoming_and_overdue(
+        items = upcoming.upcoming_and_overdue(
             self.workspace, today=self.today(), zone=self.zone, horizon_days=UPCOMING_DAYS
         )
         self.upcoming_model.set_items(items)
@@ -424,8 +432,8 @@ class PlannerView(Pane):
     def _search_artifacts(self, text: str) -> list[tuple[int, str]]:
         if self.workspace is None:
             return []
-        ids = register.query_ids(self.workspace, RegisterFilter(text=text))[:ARTIFACT_MATCHES]
-        rows = register.fetch_rows(self.workspace, ids)
+        ids = listing.query_ids(self.workspace, RegisterFilter(text=text))[:ARTIFACT_MATCHES]
+        rows = listing.fetch_rows(self.workspace, ids)
         return [
             (artifact_id, rows[artifact_id].title) for artifact_id in ids if artifact_id in rows
         ]
@@ -452,7 +460,7 @@ class PlannerView(Pane):
         dialog = self._dialog(Mode.NEW, draft)
         dialog.on_submit(
             lambda: self._emit(
-                planner.create_event(workspace, dialog.draft(), actor=self.user_name)
+                events.create_event(workspace, dialog.draft(), actor=self.user_name)
             ),
             PlannerError,
         )
@@ -470,13 +478,13 @@ class PlannerView(Pane):
             if chosen is None:
                 return None
             scope = chosen
-        details = planner.get_event(workspace, event_id)
+        details = events.get_event(workspace, event_id)
         if scope is Scope.OCCURRENCE:
             dialog = self._dialog(Mode.OCCURRENCE, details.draft, occurrence=occurrence)
             original = occurrence.original_start
             dialog.on_submit(
                 lambda: self._emit(
-                    planner.update_occurrence(
+                    events.update_occurrence(
                         workspace, event_id, original, dialog.change(), actor=self.user_name
                     )
                 ),
@@ -488,7 +496,7 @@ class PlannerView(Pane):
             )
             dialog.on_submit(
                 lambda: self._emit(
-                    planner.update_event(workspace, event_id, dialog.draft(), actor=self.user_name)
+                    events.update_event(workspace, event_id, dialog.draft(), actor=self.user_name)
                 ),
                 PlannerError,
             )
@@ -507,7 +515,7 @@ class PlannerView(Pane):
                 if scope is Scope.OCCURRENCE:
                     assert occurrence.original_start is not None
                     self._emit(
-                        planner.cancel_occurrence(
+                        events.cancel_occurrence(
                             self.workspace,
                             occurrence.event_id,
                             occurrence.original_start,
@@ -515,7 +523,7 @@ class PlannerView(Pane):
                         )
                     )
                     return
-            details = planner.get_event(self.workspace, occurrence.event_id)
+            details = events.get_event(self.workspace, occurrence.event_id)
             extra = (
                 f" Its {details.open_findings} open finding(s) are deleted with it."
                 if details.open_findings
@@ -528,7 +536,7 @@ class PlannerView(Pane):
             ):
                 return
             self._emit(
-                planner.delete_event(self.workspace, occurrence.event_id, actor=self.user_name)
+                events.delete_event(self.workspace, occurrence.event_id, actor=self.user_name)
             )
         except PlannerError as error:
             self.report_error("Delete Event", error)
@@ -547,7 +555,7 @@ class PlannerView(Pane):
                     "review interval.",
                 ):
                     return
-                changes = planner.mark_review_done(
+                changes = due_reviews.mark_review_done(
                     self.workspace,
                     occurrence.artifact_id,
                     actor=self.user_name,
@@ -555,7 +563,7 @@ class PlannerView(Pane):
                 )
             else:
                 assert occurrence.event_id is not None
-                changes = planner.update_occurrence(
+                changes = events.update_occurrence(
                     self.workspace,
                     occurrence.event_id,
                     occurrence.original_start,
@@ -576,7 +584,7 @@ class PlannerView(Pane):
             if occurrence is None or occurrence.event_id is None:
                 return None
             event_id = occurrence.event_id
-        details = planner.get_event(self.workspace, event_id)
+        details = events.get_event(self.workspace, event_id)
         dialog = FindingsDialog(
             workspace=self.workspace,
             event_id=event_id,
@@ -591,7 +599,7 @@ class PlannerView(Pane):
     # --- rescheduling by drag and drop ------------------------------------------------------
 
     def occurrence_for_key(self, key: str) -> Occurrence | None:
-        source, identifier, original = planner.parse_key(key)
+        source, identifier, original = schedule.parse_key(key)
         if self.workspace is None:
             return None
         if source == Source.REVIEW.value:
@@ -599,7 +607,7 @@ class PlannerView(Pane):
                 if item.key == key:
                     return item
             return None
-        return planner.find_occurrence(self.workspace, identifier, original)
+        return schedule.find_occurrence(self.workspace, identifier, original)
 
     def agenda_rows(self) -> list[Occurrence]:
         rows = (self.agenda_model.occurrence(r) for r in range(self.agenda_model.rowCount()))
@@ -619,7 +627,7 @@ class PlannerView(Pane):
             return
         if self.workspace is None:
             return
-        found = planner.occurrences(self.workspace, day, day, zone=self.zone)
+        found = schedule.occurrences(self.workspace, day, day, zone=self.zone)
         if found:
             self.calendar.start_drag(found[0].key)
 
@@ -645,7 +653,7 @@ class PlannerView(Pane):
                 return
             scope = chosen
         try:
-            changes = planner.reschedule(
+            changes = rescheduling.reschedule(
                 self.workspace, occurrence, day, scope=scope, zone=self.zone, actor=self.user_name
             )
         except PlannerError as error:
@@ -676,7 +684,7 @@ class PlannerView(Pane):
         return dialog
 
     def export_calendar(self) -> None:
-        from workbench.services import ics  # iCalendar is loaded when first needed
+        from workbench.services.planner import ics_export, ics_format
 
         if self.workspace is None:
             return
@@ -690,14 +698,14 @@ class PlannerView(Pane):
         if not path.suffix:
             path = path.with_suffix(".ics")
         try:
-            count = ics.export_ics(self.workspace, path, **filters)
-        except ics.IcsError as error:
+            count = ics_export.export_ics(self.workspace, path, **filters)
+        except ics_format.IcsError as error:
             self.report_error("Export Calendar", error)
             return
         self.inform("Export Calendar", f"Wrote {count} event(s) to {path}.")
 
     def import_calendar(self) -> None:
-        from workbench.services import ics
+        from workbench.services.planner import ics_format, ics_import
 
         if self.workspace is None:
             return
@@ -705,8 +713,8 @@ class PlannerView(Pane):
         if not chosen:
             return
         try:
-            result = ics.import_ics(self.workspace, Path(chosen), actor=self.user_name)
-        except ics.IcsError as error:
+            result = ics_import.import_ics(self.workspace, Path(chosen), actor=self.user_name)
+        except ics_format.IcsError as error:
             self.report_error("Import Calendar", f"{error} Nothing was imported.")
             return
         self._emit(result.changes)

@@ -21,8 +21,10 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from workbench.models import EventStatus
-from workbench.services.planner import KIND_LABELS, Occurrence, Source, UpcomingItem
-from workbench.services.recurrence import describe
+from workbench.services.planner.drafts import KIND_LABELS
+from workbench.services.planner.recurrence import describe
+from workbench.services.planner.schedule import Occurrence, Source
+from workbench.services.planner.upcoming import UpcomingItem
 from workbench.views.planner_calendar import OCCURRENCE_MIME, kind_icon, occurrence_mime
 
 AnyIndex = QModelIndex | QPersistentModelIndex

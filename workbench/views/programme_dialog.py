@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.models import EventKind
-from workbench.services.planner import KIND_LABELS
-from workbench.services.programme import ProgrammeItem
+from workbench.services.planner.drafts import KIND_LABELS
+from workbench.services.planner.programme import ProgrammeItem
 from workbench.views.form_dialog import FormDialog
 from workbench.views.planner_calendar import kind_icon, to_date, to_qdate
 

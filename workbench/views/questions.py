@@ -27,15 +27,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.services import register
-from workbench.services.actions import route
-from workbench.services.card_library import CardLibrary
-from workbench.services.card_search import CardFilter
-from workbench.services.cards import CAPABILITY_TAGS, Card
-from workbench.services.changes import ChangeSet
-from workbench.services.register import RegisterFilter, RegisterRow
-from workbench.services.rendering import CARD_LINK_SCHEME
-from workbench.services.store import Workspace
+from workbench.services.cards.actions import route
+from workbench.services.cards.library import CardLibrary
+from workbench.services.cards.loader import CAPABILITY_TAGS, Card
+from workbench.services.cards.search import CardFilter
+from workbench.services.common.markup import CARD_LINK_SCHEME
+from workbench.services.register import listing
+from workbench.services.register.listing import RegisterFilter, RegisterRow
+from workbench.services.store.changes import ChangeSet
+from workbench.services.store.workspace import Workspace
 from workbench.views.card_html import ARTIFACT_LINK_SCHEME, REF_LINK_SCHEME, card_html
 from workbench.views.card_list_model import CardListModel
 from workbench.views.pane import Pane
@@ -283,8 +283,8 @@ class QuestionBrowser(Pane):
         if self.workspace is None or self._current is None:
             return []
         refs = tuple(self._current.fields.primary_ids)
-        ids = register.query_ids(self.workspace, RegisterFilter(refs=refs, include_retired=False))
-        rows = register.fetch_rows(self.workspace, ids)
+        ids = listing.query_ids(self.workspace, RegisterFilter(refs=refs, include_retired=False))
+        rows = listing.fetch_rows(self.workspace, ids)
         return [rows[artifact_id] for artifact_id in ids if artifact_id in rows]
 
     def _build_action_buttons(self, card: Card) -> None:

@@ -29,12 +29,13 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.models import ArtifactKind, ArtifactStatus
-from workbench.services import artifacts, exports, profile, templates
-from workbench.services.artifacts import ArtifactError
-from workbench.services.changes import ChangeSet
-from workbench.services.register import Column, RegisterFilter, RegisterScope
-from workbench.services.store import Workspace
-from workbench.services.templates import TemplateRenderError
+from workbench.services.exports import register_export
+from workbench.services.register import artifacts, profile, templates
+from workbench.services.register.artifacts import ArtifactError
+from workbench.services.register.listing import Column, RegisterFilter, RegisterScope
+from workbench.services.register.templates import TemplateRenderError
+from workbench.services.store.changes import ChangeSet
+from workbench.services.store.workspace import Workspace
 from workbench.views.artifact_dialog import ArtifactDialog, kind_label, short_ref
 from workbench.views.coverage_panel import CoveragePanel
 from workbench.views.empty_state import empty_state_label
@@ -435,11 +436,11 @@ class RegisterView(Pane):
             return
         target = Path(chosen)
         fmt = target.suffix.lower().lstrip(".")
-        if fmt not in exports.EXPORT_FORMATS:
+        if fmt not in register_export.EXPORT_FORMATS:
             fmt = "csv" if "csv" in selected_filter.lower() else "xlsx"
             target = target.with_name(f"{target.name}.{fmt}")
         try:
-            count = exports.export_register(
+            count = register_export.export_register(
                 self.workspace, target, register_filter=self.current_filter(), fmt=fmt
             )
         except OSError as error:

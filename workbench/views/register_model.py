@@ -12,9 +12,10 @@ from PySide6.QtCore import (
     Qt,
 )
 
-from workbench.services import register, signing
-from workbench.services.register import COLUMN_TITLES, Column, RegisterFilter, RegisterRow
-from workbench.services.store import Workspace
+from workbench.services.approvals import signing
+from workbench.services.register import listing
+from workbench.services.register.listing import COLUMN_TITLES, Column, RegisterFilter, RegisterRow
+from workbench.services.store.workspace import Workspace
 from workbench.views.badges import Badge, badge_data, signature_badge
 
 PAGE_SIZE = 200
@@ -51,10 +52,10 @@ class RegisterTableModel(QAbstractTableModel):
         if self._workspace is None:
             self._ids, self._total = [], 0
         else:
-            self._ids = register.query_ids(
+            self._ids = listing.query_ids(
                 self._workspace, self.register_filter, sort=self._sort, descending=self._descending
             )
-            self._total = register.count_all(self._workspace)
+            self._total = listing.count_all(self._workspace)
         self.endResetModel()
 
     def total_count(self) -> int:
@@ -100,7 +101,7 @@ class RegisterTableModel(QAbstractTableModel):
         column = COLUMNS[index.column()]
         if role == Qt.ItemDataRole.ToolTipRole and column is Column.REFS:
             return "\n".join(row.refs)
-        return register.cell_text(row, column)
+        return listing.cell_text(row, column)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(COLUMNS):
@@ -126,5 +127,5 @@ class RegisterTableModel(QAbstractTableModel):
         if artifact_id not in self._cache:
             page_start = row - row % PAGE_SIZE
             page = self._ids[page_start : page_start + PAGE_SIZE]
-            self._cache.update(register.fetch_rows(self._workspace, page))
+            self._cache.update(listing.fetch_rows(self._workspace, page))
         return self._cache.get(artifact_id)

@@ -18,9 +18,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.services import approvals, artifacts, people, signing, versioning
-from workbench.services.approvals import ApprovalError, ReviewRound
-from workbench.services.store import Workspace
+from workbench.services.approvals import people, reviews, signing
+from workbench.services.approvals.reviews import ApprovalError, ReviewRound
+from workbench.services.register import artifacts, versioning
+from workbench.services.store.workspace import Workspace
 from workbench.views.form_dialog import FormDialog
 
 HINT = (
@@ -105,7 +106,7 @@ class ReviewDialog(FormDialog):
         ]
 
     def _write(self) -> None:
-        changes, self.review = approvals.request_review(
+        changes, self.review = reviews.request_review(
             self.workspace,
             actor=self.actor,
             artifact_id=self.artifact_id,

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
-from workbench.services.identity import current_user
-from workbench.services.paths import config_dir
+from workbench.services.common.identity import current_user
+from workbench.services.common.paths import config_dir
 
 MAX_RECENT = 8
 

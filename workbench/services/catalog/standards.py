@@ -1,0 +1,128 @@
+"""Standards catalogs: clause and control titles behind reference ids like ``ISO27001:2022/6.1``."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources.abc import Traversable
+from typing import Any
+
+import yaml
+
+from workbench.services.common.paths import resource
+
+# libyaml when the wheel has it: the catalogs load ten times faster at start-up.
+SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+REFERENCE_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9]*:\d{4}/(?:[A-Z]\.)?\d+(?:\.\d+)*$")
+
+
+class CatalogError(Exception):
+    """A catalog file is missing or malformed (a defect of the shipped resources)."""
+
+
+@dataclass(frozen=True)
+class CatalogEntry:
+    ref: str
+    pack: str
+    local_id: str
+    kind: str
+    title: str
+    parent: str | None
+    summary: str
+    theme: str | None
+
+    @property
+    def is_control(self) -> bool:
+        return self.kind == "control"
+
+
+@dataclass(frozen=True)
+class Pack:
+    pack: str
+    title: str
+    short_title: str
+
+
+class Catalog:
+    """All loaded packs. Entries keep file order, which is the standard's order."""
+
+    def __init__(self, packs: Iterable[Pack], entries: Iterable[CatalogEntry]) -> None:
+        self.packs = {pack.pack: pack for pack in packs}
+        self._entries = {entry.ref: entry for entry in entries}
+
+    def __contains__(self, ref: object) -> bool:
+        return ref in self._entries
+
+    def __iter__(self) -> Iterator[CatalogEntry]:
+        return iter(self._entries.values())
+
+    def get(self, ref: str) -> CatalogEntry | None:
+        return self._entries.get(ref)
+
+    def title(self, ref: str) -> str | None:
+        entry = self._entries.get(ref)
+        return entry.title if entry else None
+
+    def label(self, ref: str) -> str:
+        """``ISO/IEC 27001:2022 6.1 Actions to address risks...`` or the bare id if unknown."""
+        entry = self._entries.get(ref)
+        if entry is None:
+            return ref
+        pack = self.packs.get(entry.pack)
+        prefix = pack.short_title if pack else entry.pack
+        return f"{prefix} {entry.local_id} {entry.title}"
+
+    def entries_of(self, pack: str, *, kind: str | None = None) -> list[CatalogEntry]:
+        return [
+            entry
+            for entry in self._entries.values()
+            if entry.pack == pack and (kind is None or entry.kind == kind)
+        ]
+
+    def unknown(self, refs: Iterable[str]) -> list[str]:
+        return [ref for ref in refs if ref not in self._entries]
+
+
+def _read_pack(source: Traversable) -> tuple[Pack, list[CatalogEntry]]:
+    try:
+        data: Any = yaml.load(source.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
+        pack = Pack(pack=data["pack"], title=data["title"], short_title=data["short_title"])
+        entries = [
+            CatalogEntry(
+                ref=f"{pack.pack}/{item['id']}",
+                pack=pack.pack,
+                local_id=str(item["id"]),
+                kind=item["kind"],
+                title=item["title"],
+                parent=item.get("parent"),
+                summary=item.get("summary", ""),
+                theme=item.get("theme"),
+            )
+            for item in data["entries"]
+        ]
+    except (yaml.YAMLError, KeyError, TypeError) as error:
+        raise CatalogError(f"catalog {source.name} is malformed: {error}") from error
+    return pack, entries
+
+
+def load_catalog(sources: Iterable[Traversable] | None = None) -> Catalog:
+    if sources is None:
+        sources = sorted(
+            (item for item in resource("catalogs").iterdir() if item.name.endswith(".yaml")),
+            key=lambda item: item.name,
+        )
+    packs: list[Pack] = []
+    entries: list[CatalogEntry] = []
+    for source in sources:
+        pack, pack_entries = _read_pack(source)
+        packs.append(pack)
+        entries.extend(pack_entries)
+    return Catalog(packs, entries)
+
+
+@cache
+def default_catalog() -> Catalog:
+    """The shipped catalogs, read once per process."""
+    return load_catalog()

@@ -1,0 +1,493 @@
+"""The audit pack: one zip an auditor can open, with everything they ask for.
+
+In the zip:
+
+- ``index.html`` links everything, and says whether the workspace verified at export time;
+- ``documents/``: every published artifact's published version as PDF and Word;
+- ``drafts/`` (when asked for): the latest version of every unpublished, live artifact, each
+  file name starting with ``DRAFT-``;
+- ``statement-of-applicability/``: each Statement of Applicability (its published version, else
+  its latest, marked DRAFT) as PDF and HTML;
+- ``register.xlsx``, ``planner.ics`` and ``planner.html`` (one year back to three years ahead),
+  ``audit-trail.csv``;
+- ``manifest.json``: the SHA-256 and size of every other file, the result of ``verify`` at
+  export time (the ok flag and every problem), the workbench version, the workspace, the
+  organisation and the time.
+
+A pack is built in small steps (:class:`PackJob`), so a window can show progress and cancel
+between any two. The zip is written to a temporary file beside the target and moves into place
+only when the last step succeeds; a cancelled or failed pack leaves nothing behind. Writing the
+pack is recorded in the audit log as one ``pack.export`` entry with the manifest's SHA-256.
+PDF needs Qt, so the caller hands in the renderer (``workbench.views.pdf_export.write_pdf``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from functools import partial
+from pathlib import Path
+
+from dateutil.relativedelta import relativedelta
+
+from workbench import __version__
+from workbench.models import ArtifactKind, ArtifactStatus
+from workbench.services.audit import trail, verify
+from workbench.services.common import fileio
+from workbench.services.exports import document_export, register_export
+from workbench.services.exports.document_export import ExportDocument, ExportError, Renderer
+from workbench.services.exports.pack_pages import (
+    IndexFacts,
+    PackedDocument,
+    PackFile,
+    Skipped,
+    index_html,
+    planner_html,
+)
+from workbench.services.planner import ics_export, recurrence, schedule
+from workbench.services.register import listing, profile
+from workbench.services.register.listing import RegisterFilter, RegisterRow
+from workbench.services.store import audit_log
+from workbench.services.store.changes import ChangeSet
+from workbench.services.store.workspace import PROFILE_ID, Workspace
+
+# progress(done, total, label) is called before each step; returning False cancels.
+Progress = Callable[[int, int, str], bool]
+MANIFEST = "manifest.json"
+INDEX = "index.html"
+SLUG_LENGTH = 60
+PLANNER_BACK = relativedelta(years=1)
+PLANNER_AHEAD = relativedelta(years=3)
+
+
+class PackError(Exception):
+    """A pack that cannot be written; the message is for the user. Nothing is left behind."""
+
+
+class PackCancelled(PackError):
+    """The user cancelled; nothing was written."""
+
+
+@dataclass(frozen=True)
+class ManifestEntry:
+    path: str
+    sha256: str
+    size: int
+
+
+@dataclass(frozen=True)
+class PackResult:
+    target: Path
+    files: tuple[ManifestEntry, ...]  # every file but the manifest
+    manifest_sha256: str
+    report: verify.VerifyReport
+    documents: int
+    drafts: int
+    skipped: tuple[Skipped, ...]
+
+    @property
+    def changes(self) -> ChangeSet:
+        """Writing the pack changed the workspace by its audit log entry only."""
+        return ChangeSet(audit_log=True)
+
+    def summary(self) -> str:
+        drafts = f" and {self.drafts} draft(s)" if self.drafts else ""
+        return (
+            f"wrote {self.target}: {self.documents} published document(s){drafts}, "
+            f"{len(self.files) + 1} files"
+        )
+
+
+@dataclass(frozen=True)
+class _Planned:
+    """One document to render: which version, in which folder, and in which formats."""
+
+    row: RegisterRow
+    version: int
+    draft: bool
+    folder: str
+    formats: tuple[str, ...]
+
+
+@dataclass
+class _Step:
+    label: str
+    run: Callable[[], None]
+
+
+@dataclass
+class _Contents:
+    entries: list[ManifestEntry] = field(default_factory=list)
+    published: list[PackedDocument] = field(default_factory=list)
+    drafts: list[PackedDocument] = field(default_factory=list)
+    soa: list[PackedDocument] = field(default_factory=list)
+    others: list[PackFile] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+
+
+def _stem(document: ExportDocument, draft: bool) -> str:
+    slug = document.slug[:SLUG_LENGTH].strip("-") or "document"
+    return f"{'DRAFT-' if draft else ''}{document.artifact_id:03d}-{slug}-v{document.version}"
+
+
+def _plan_documents(rows: list[RegisterRow], include_drafts: bool) -> list[_Planned]:
+    live = [row for row in rows if row.status is not ArtifactStatus.RETIRED and row.version]
+    planned = [
+        _Planned(row, row.published_version, False, "documents", ("pdf", "docx"))
+        for row in live
+        if row.published_version is not None
+    ]
+    if include_drafts:
+        planned += [
+            _Planned(row, row.version, True, "drafts", ("pdf", "docx"))
+            for row in live
+            if row.published_version is None and row.version is not None
+        ]
+    planned += [
+        _Planned(
+            row,
+            row.published_version or row.version or 1,
+            row.published_version is None,
+            "statement-of-applicability",
+            ("pdf", "html"),
+        )
+        for row in live
+        if row.kind is ArtifactKind.SOA
+    ]
+    return planned
+
+
+class PackJob:
+    """An audit pack built step by step: :meth:`step` until :attr:`finished`, then read
+    :attr:`result`; :meth:`close` (or the ``with`` block) removes what an unfinished pack left.
+    """
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        target: Path,
+        *,
+        actor: str,
+        pdf_renderer: Renderer,
+        include_drafts: bool = False,
+        now: datetime | None = None,
+    ) -> None:
+        if target.is_dir():
+            raise PackError(f"{target} is a folder; name the zip file to write")
+        if target.parent.exists() and not target.parent.is_dir():
+            raise PackError(f"cannot write {target}: {target.parent} is not a folder")
+        self.workspace = workspace
+        self.target = target
+        self.actor = actor
+        self.render_pdf = pdf_renderer
+        self.include_drafts = include_drafts
+        self.now = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
+        self.result: PackResult | None = None
+        self.done = 0
+        self._zip: zipfile.ZipFile | None = None
+        self._partial: Path | None = None
+        self._scratch: Path | None = None
+        self._report: verify.VerifyReport | None = None
+        self._contents = _Contents()
+        rows = listing.export_rows(workspace, RegisterFilter())
+        self._steps = [_Step("Checking hashes, chains and signatures", self._verify)]
+        for planned in _plan_documents(rows, include_drafts):
+            formats = " and ".join(
+                document_export.FORMAT_TITLES[f].split(" ")[0] for f in planned.formats
+            )
+            label = f"{planned.row.title}, version {planned.version} ({formats})"
+            self._steps.append(_Step(label, partial(self._document, planned)))
+        self._steps += [
+            _Step("Register (Excel)", self._register),
+            _Step("Planner (calendar and table)", self._planner),
+            _Step("Audit trail (CSV)", self._audit_trail),
+            _Step("Index and manifest", self._finish),
+        ]
+
+    # --- driving ----------------------------------------------------------------------------
+
+    @property
+    def total(self) -> int:
+        return len(self._steps)
+
+    @property
+    def finished(self) -> bool:
+        return self.done >= self.total
+
+    @property
+    def next_label(self) -> str:
+        return self._steps[self.done].label if not self.finished else "Done"
+
+    def step(self) -> str:
+        """Run the next step and return its label.
+
+        Raises:
+            PackError: the step failed; call :meth:`close` to remove the partial file.
+        """
+        current = self._steps[self.done]
+        if self._zip is None:
+            self._open()
+        try:
+            current.run()
+        except OSError as error:
+            raise PackError(f"cannot write the audit pack: {error.strerror or error}") from error
+        self.done += 1
+        return current.label
+
+    def close(self) -> None:
+        """Remove the scratch folder and, unless the pack is finished, the partial zip."""
+        if self._zip is not None:
+            self._zip.close()
+            self._zip = None
+        if self._partial is not None:
+            self._partial.unlink(missing_ok=True)
+            self._partial = None
+        if self._scratch is not None:
+            shutil.rmtree(self._scratch, ignore_errors=True)
+            self._scratch = None
+
+    def __enter__(self) -> PackJob:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    # --- files ------------------------------------------------------------------------------
+
+    def _open(self) -> None:
+        self.target.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(
+            prefix=f".{self.target.name}.", suffix=".partial", dir=self.target.parent
+        )
+        os.close(handle)
+        self._partial = Path(name)
+        fileio.make_shareable(self._partial)  # a deliverable, not a secret
+        self._scratch = Path(tempfile.mkdtemp(prefix="workbench-pack-"))
+        self._zip = zipfile.ZipFile(self._partial, "w", compression=zipfile.ZIP_DEFLATED)
+
+    def _add_bytes(self, path: str, data: bytes) -> None:
+        assert self._zip is not None
+        info = zipfile.ZipInfo(path, date_time=self.now.timetuple()[:6])
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = 0o644 << 16
+        self._zip.writestr(info, data)
+        if path != MANIFEST:
+            digest = hashlib.sha256(data).hexdigest()
+            self._contents.entries.append(ManifestEntry(path, digest, len(data)))
+
+    def _add_file(self, path: str, source: Path) -> None:
+        self._add_bytes(path, source.read_bytes())
+        source.unlink()
+
+    def _scratch_file(self, name: str) -> Path:
+        assert self._scratch is not None
+        return self._scratch / name
+
+    # --- steps ------------------------------------------------------------------------------
+
+    def _verify(self) -> None:
+        self._report = verify.verify_workspace(self.workspace)
+
+    def _document(self, planned: _Planned) -> None:
+        row = planned.row
+        try:
+            document = document_export.prepare(self.workspace, row.id, planned.version, stored=True)
+        except ExportError as error:
+            self._contents.skipped.append(Skipped(row.id, row.title, str(error)))
+            return
+        writers: dict[str, Renderer] = {
+            "pdf": self.render_pdf,
+            "docx": document_export.write_docx,
+            "html": document_export.write_html,
+        }  # fmt: skip
+        stem = _stem(document, planned.draft)
+        paths = []
+        for fmt in planned.formats:
+            path = f"{planned.folder}/{stem}.{fmt}"
+            scratch = self._scratch_file(f"{stem}.{fmt}")
+            writers[fmt](document, scratch)
+            self._add_file(path, scratch)
+            paths.append(path)
+        packed = PackedDocument(
+            artifact_id=row.id,
+            title=document.title,
+            kind=document.kind,
+            version=document.version,
+            status=document.status,
+            draft=planned.draft,
+            signatures=document.block.signature_text if document.block else "not approved",
+            files=tuple(paths),
+        )
+        if planned.folder == "statement-of-applicability":
+            self._contents.soa.append(packed)
+        elif planned.draft:
+            self._contents.drafts.append(packed)
+        else:
+            self._contents.published.append(packed)
+
+    def _register(self) -> None:
+        scratch = self._scratch_file("register.xlsx")
+        count = register_export.export_register(
+            self.workspace, scratch, register_filter=RegisterFilter(), fmt="xlsx"
+        )
+        self._add_file("register.xlsx", scratch)
+        self._contents.others.append(
+            PackFile("register.xlsx", "Register", f"every artifact ({count}), retired included")
+        )
+
+    def planner_range(self) -> tuple[date, date]:
+        today = self.now.astimezone(recurrence.local_zone()).date()
+        return today - PLANNER_BACK, today + PLANNER_AHEAD
+
+    def _planner(self) -> None:
+        calendar, count = ics_export.build_calendar(self.workspace)
+        self._add_bytes("planner.ics", calendar.to_ical())
+        first, last = self.planner_range()
+        zone = recurrence.local_zone()
+        page = planner_html(
+            schedule.occurrences(self.workspace, first, last, zone=zone),
+            first=first,
+            last=last,
+            zone=zone,
+            zone_name=recurrence.local_zone_name() or "local time",
+            organisation=profile.get_profile(self.workspace).organisation_name,
+        )
+        self._add_bytes("planner.html", page.encode("utf-8"))
+        self._contents.others += [
+            PackFile("planner.ics", "Planner calendar (iCalendar)",
+                     f"{count} events and review dates, for Outlook, Google or Apple Calendar"),
+            PackFile("planner.html", "Planner table",
+                     f"audits and reviews from {first.isoformat()} to {last.isoformat()}"),
+        ]  # fmt: skip
+
+    def _audit_trail(self) -> None:
+        scratch = self._scratch_file("audit-trail.csv")
+        count = trail.export_csv(self.workspace, scratch, trail.AuditFilter())
+        self._add_file("audit-trail.csv", scratch)
+        self._contents.others.append(
+            PackFile("audit-trail.csv", "Audit trail",
+                     f"every change to the workspace ({count} entries) with its hashes")
+        )  # fmt: skip
+
+    def _finish(self) -> None:
+        assert self._report is not None and self._zip is not None and self._partial is not None
+        organisation = profile.get_profile(self.workspace).organisation_name
+        contents = self._contents
+        facts = IndexFacts(
+            organisation=organisation,
+            workspace=self.workspace.display_name,
+            created_at=self.now,
+            actor=self.actor,
+            include_drafts=self.include_drafts,
+            report=self._report,
+            published=contents.published,
+            drafts=contents.drafts,
+            soa=contents.soa,
+            others=contents.others,
+            skipped=contents.skipped,
+        )
+        self._add_bytes(INDEX, index_html(facts).encode("utf-8"))
+        manifest = self._manifest(organisation)
+        self._add_bytes(MANIFEST, manifest)
+        self._zip.close()
+        self._zip = None
+        manifest_sha256 = hashlib.sha256(manifest).hexdigest()
+        self._record(manifest_sha256)
+        self.result = PackResult(
+            target=self.target,
+            files=tuple(contents.entries),
+            manifest_sha256=manifest_sha256,
+            report=self._report,
+            documents=len(contents.published),
+            drafts=len(contents.drafts),
+            skipped=tuple(contents.skipped),
+        )
+
+    def _manifest(self, organisation: str) -> bytes:
+        assert self._report is not None
+        report = self._report
+        manifest = {
+            "format": "grc-workbench-audit-pack/1",
+            "created_at": self.now.isoformat().replace("+00:00", "Z"),
+            "created_by": self.actor,
+            "workbench_version": __version__,
+            "workspace": self.workspace.display_name,
+            "organisation": organisation,
+            "include_drafts": self.include_drafts,
+            "verify": {
+                "ok": report.ok,
+                "summary": report.summary(),
+                "checked": report.to_json()["checked"],
+                "problems": [str(problem) for problem in report.problems],
+            },
+            "files": [
+                {"path": e.path, "sha256": e.sha256, "size": e.size} for e in self._contents.entries
+            ],
+            "not_included": [
+                {"artifact_id": s.artifact_id, "title": s.title, "reason": s.reason}
+                for s in self._contents.skipped
+            ],
+        }
+        return (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+    def _record(self, manifest_sha256: str) -> None:
+        """Move the zip into place and log it, in one transaction: both or neither."""
+        assert self._partial is not None and self._report is not None
+        with self.workspace.write() as session:
+            audit_log.append(
+                session,
+                actor=self.actor,
+                action="pack.export",
+                entity="workspace",
+                entity_id=PROFILE_ID,
+                summary={
+                    "file": self.target.name,
+                    "manifest_sha256": manifest_sha256,
+                    "files": len(self._contents.entries) + 1,
+                    "documents": len(self._contents.published),
+                    "drafts": len(self._contents.drafts),
+                    "include_drafts": self.include_drafts,
+                    "verify_ok": self._report.ok,
+                    "problems": len(self._report.problems),
+                },
+            )
+            session.flush()
+            self._partial.replace(self.target)
+        self._partial = None
+
+
+def build_pack(
+    workspace: Workspace,
+    target: Path,
+    *,
+    actor: str,
+    pdf_renderer: Renderer,
+    include_drafts: bool = False,
+    progress: Progress | None = None,
+    now: datetime | None = None,
+) -> PackResult:
+    """Write the audit pack to ``target`` (a .zip), reporting each step to ``progress``.
+
+    Raises:
+        PackCancelled: ``progress`` returned False; nothing was written or recorded.
+        PackError: a file could not be written; nothing was written or recorded.
+    """
+    with PackJob(
+        workspace, target, actor=actor, pdf_renderer=pdf_renderer,
+        include_drafts=include_drafts, now=now,
+    ) as job:  # fmt: skip
+        while not job.finished:
+            if progress is not None and not progress(job.done, job.total, job.next_label):
+                raise PackCancelled("the audit pack was cancelled; nothing was written")
+            job.step()
+        if progress is not None:
+            progress(job.total, job.total, "Done")
+        assert job.result is not None
+        return job.result

@@ -1,0 +1,247 @@
+"""iCalendar (.ics, RFC 5545) export of planner events.
+
+Writes one VEVENT per event with a stable UID; a series carries its RRULE, cancelled occurrences
+as EXDATE and changed ones as extra VEVENTs with RECURRENCE-ID. All-day events are DATE values;
+timed events are UTC, or local time with TZID (and its VTIMEZONE) when the series repeats in a
+zone. Artifact review dates are exported as all-day events too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from pathlib import Path
+from typing import Any
+
+import icalendar
+from sqlmodel import col, select
+
+from workbench.models import EventException, EventKind, EventLink, EventStatus, PlannerEvent
+from workbench.services.planner import recurrence
+from workbench.services.planner.drafts import (
+    KIND_LABELS,
+    UID_DOMAIN,
+)
+from workbench.services.planner.ics_format import (
+    PRODID,
+    REVIEW_UID_PREFIX,
+    X_KIND,
+    X_OUTCOME,
+    X_REFS,
+    X_STATUS,
+    IcsError,
+)
+from workbench.services.planner.schedule import Occurrence, Source, occurrences
+from workbench.services.store.workspace import Workspace
+
+# --- export ---------------------------------------------------------------------------------
+
+
+def _zone(event: PlannerEvent) -> tzinfo | None:
+    if event.all_day or not event.tzid:
+        return None
+    zone = recurrence.series_zone(event.tzid, all_day=False)
+    return None if zone is UTC else zone
+
+
+def _when(moment: datetime, event: PlannerEvent) -> date | datetime:
+    """A time as the event's DTSTART shows it: a date, a zoned local time, or UTC."""
+    if event.all_day:
+        return moment.astimezone(UTC).date()
+    zone = _zone(event)
+    return moment.astimezone(zone) if zone else moment.astimezone(UTC)
+
+
+def _base_component(event: PlannerEvent, stamp: datetime) -> icalendar.Event:
+    component = icalendar.Event()
+    component.add("uid", event.uid)
+    component.add("dtstamp", stamp)
+    component.add("created", event.created_at.astimezone(UTC))
+    component.add("last-modified", event.updated_at.astimezone(UTC))
+    return component
+
+
+def _add_times(
+    component: icalendar.Component, event: PlannerEvent, start: datetime, end: datetime | None
+) -> None:
+    component.add("dtstart", _when(start, event))
+    if event.all_day:
+        last = end if end is not None and end > start else start + timedelta(days=1)
+        component.add("dtend", _when(last, event))
+    elif end is not None and end > start:
+        component.add("dtend", _when(end, event))
+
+
+def _add_status(component: icalendar.Component, status: EventStatus) -> None:
+    component.add("status", "CANCELLED" if status is EventStatus.CANCELLED else "CONFIRMED")
+    component.add(X_STATUS, status.value)
+
+
+def _master(event: PlannerEvent, refs: list[str], stamp: datetime) -> icalendar.Event:
+    component = _base_component(event, stamp)
+    component.add("summary", event.title)
+    _add_times(component, event, event.start, event.end)
+    if event.rrule:
+        component.add("rrule", icalendar.vRecur.from_ical(event.rrule))
+    if event.location:
+        component.add("location", event.location)
+    if event.notes:
+        component.add("description", event.notes)
+    _add_status(component, event.status)
+    component.add("categories", [KIND_LABELS[event.kind]])
+    component.add(X_KIND, event.kind.value)
+    if event.outcome:
+        component.add(X_OUTCOME, event.outcome)
+    if refs:
+        component.add(X_REFS, ",".join(refs))
+    if event.reminder_minutes is not None:
+        alarm = icalendar.Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", event.title)
+        alarm.add("trigger", timedelta(minutes=-event.reminder_minutes))
+        component.add_component(alarm)
+    return component
+
+
+def _override(event: PlannerEvent, exception: EventException, stamp: datetime) -> icalendar.Event:
+    component = _base_component(event, stamp)
+    component.add("recurrence-id", _when(exception.original_start, event))
+    component.add("summary", exception.title if exception.title is not None else event.title)
+    duration = (event.end - event.start) if event.end else None
+    start = exception.start or exception.original_start
+    end = exception.end if exception.start else None
+    if end is None and duration is not None:
+        end = start + duration
+    _add_times(component, event, start, end)
+    location = exception.location if exception.location is not None else event.location
+    if location:
+        component.add("location", location)
+    notes = exception.notes if exception.notes is not None else event.notes
+    if notes:
+        component.add("description", notes)
+    _add_status(component, exception.status or event.status)
+    component.add(X_KIND, event.kind.value)
+    outcome = exception.outcome if exception.outcome is not None else event.outcome
+    if outcome:
+        component.add(X_OUTCOME, outcome)
+    return component
+
+
+def _selected_ids(
+    workspace: Workspace,
+    first: date | None,
+    last: date | None,
+    kinds: Collection[EventKind] | None,
+) -> set[int] | None:
+    if first is None and last is None:
+        return None
+    found = occurrences(
+        workspace,
+        first or date(1900, 1, 1),
+        last or date(9000, 12, 31),
+        kinds=kinds,
+        include_reviews=False,
+    )
+    return {o.event_id for o in found if o.event_id is not None}
+
+
+def build_calendar(
+    workspace: Workspace,
+    *,
+    first: date | None = None,
+    last: date | None = None,
+    kinds: Collection[EventKind] | None = None,
+    event_ids: Collection[int] | None = None,
+    include_reviews: bool = True,
+) -> tuple[icalendar.Calendar, int]:
+    """The workspace's events as a calendar, and how many events it holds.
+
+    Filters combine: ``first``/``last`` keep events (whole series) with an occurrence in that
+    range, ``kinds`` keeps those kinds, ``event_ids`` keeps those events. Review due dates of
+    register artifacts come along as one-day events unless ``include_reviews`` is False or
+    ``event_ids`` picks particular events.
+    """
+    include_reviews = include_reviews and event_ids is None
+    in_range = _selected_ids(workspace, first, last, kinds)
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", "ISMS audits and reviews")
+    stamp = datetime.now(UTC).replace(microsecond=0)
+    statement = select(PlannerEvent).order_by(col(PlannerEvent.start), col(PlannerEvent.id))
+    if kinds is not None:
+        statement = statement.where(col(PlannerEvent.kind).in_(list(kinds)))
+    count = 0
+    with workspace.read() as session:
+        refs: dict[int, list[str]] = {}
+        for event_id, ref in session.exec(
+            select(EventLink.event_id, EventLink.ref).where(col(EventLink.ref).is_not(None))
+        ):
+            if ref:
+                refs.setdefault(event_id, []).append(ref)
+        exceptions: dict[int, list[EventException]] = {}
+        for exception in session.exec(select(EventException)):
+            exceptions.setdefault(exception.event_id, []).append(exception)
+        for event in session.exec(statement):
+            assert event.id is not None
+            if in_range is not None and event.id not in in_range:
+                continue
+            if event_ids is not None and event.id not in event_ids:
+                continue
+            master = _master(event, refs.get(event.id, []), stamp)
+            own = sorted(exceptions.get(event.id, []), key=lambda e: e.original_start)
+            cancelled = [_when(e.original_start, event) for e in own if e.cancelled]
+            if cancelled:
+                master.add("exdate", cancelled)
+            calendar.add_component(master)
+            for exception in own:
+                if not exception.cancelled:
+                    calendar.add_component(_override(event, exception, stamp))
+            count += 1
+    if include_reviews and (kinds is None or EventKind.DOCUMENT_REVIEW in kinds):
+        for review in occurrences(
+            workspace,
+            first or date(1900, 1, 1),
+            last or date(9000, 12, 31),
+            kinds=[EventKind.DOCUMENT_REVIEW],
+            include_reviews=True,
+        ):
+            if review.source is Source.REVIEW and review.artifact_id is not None:
+                calendar.add_component(_review_component(review, stamp))
+                count += 1
+    calendar.add_missing_timezones()
+    return calendar, count
+
+
+def review_uid(artifact_id: int) -> str:
+    return f"{REVIEW_UID_PREFIX}{artifact_id}@{UID_DOMAIN}"
+
+
+def _review_component(review: Occurrence, stamp: datetime) -> icalendar.Event:
+    """An artifact's review due date, as a one-day event other calendars can show."""
+    assert review.artifact_id is not None
+    component = icalendar.Event()
+    component.add("uid", review_uid(review.artifact_id))
+    component.add("dtstamp", stamp)
+    component.add("summary", review.title)
+    day = review.start.astimezone(UTC).date()
+    component.add("dtstart", day)
+    component.add("dtend", day + timedelta(days=1))
+    component.add("categories", [KIND_LABELS[EventKind.DOCUMENT_REVIEW]])
+    component.add("transp", "TRANSPARENT")
+    return component
+
+
+def export_ics(workspace: Workspace, path: Path, **filters: Any) -> int:
+    """Write the (filtered) events to ``path``; return how many events were written."""
+    calendar, count = build_calendar(workspace, **filters)
+    data = calendar.to_ical()
+    partial = path.with_name(path.name + ".partial")
+    try:
+        partial.write_bytes(data)
+        partial.replace(path)
+    except OSError as error:
+        raise IcsError(f"Cannot write {path}: {error.strerror or error}.") from error
+    return count

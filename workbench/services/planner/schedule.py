@@ -1,0 +1,378 @@
+"""Occurrences in a date range: events expanded by their repeat rule, with changed and cancelled
+occurrences applied, and artifact review dates derived from ``next_review``.
+
+All-day events are stored at 00:00 UTC of their first day, with ``end`` (when longer than one
+day) at 00:00 UTC of the day after their last, as iCalendar does.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from enum import StrEnum
+from typing import Any, Protocol
+
+from sqlalchemy import and_, or_
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
+
+from workbench.models import (
+    Artifact,
+    ArtifactStatus,
+    EventException,
+    EventKind,
+    EventStatus,
+    PlannerEvent,
+)
+from workbench.services.planner import recurrence
+from workbench.services.planner.drafts import MAX_SPAN_DAYS, PlannerError, all_day_start
+from workbench.services.planner.recurrence import day_bounds
+from workbench.services.store.workspace import Workspace
+
+# --- occurrences ----------------------------------------------------------------------------
+
+
+class Source(StrEnum):
+    EVENT = "event"
+    REVIEW = "review"
+
+
+@dataclass(frozen=True, slots=True)
+class Occurrence:
+    """One dated appearance of an event (or of an artifact's review due date) on the calendar."""
+
+    source: Source
+    kind: EventKind
+    title: str
+    start: datetime
+    end: datetime | None
+    all_day: bool
+    status: EventStatus = EventStatus.PLANNED
+    event_id: int | None = None
+    original_start: datetime | None = None
+    recurring: bool = False
+    modified: bool = False
+    artifact_id: int | None = None
+    location: str = ""
+    uid: str = ""
+
+    @property
+    def key(self) -> str:
+        """Identifies the occurrence across refreshes (for selections and drag and drop)."""
+        if self.source is Source.REVIEW:
+            return f"review:{self.artifact_id}"
+        original = self.original_start.isoformat() if self.original_start else ""
+        return f"event:{self.event_id}:{original}"
+
+    def days(self, zone: tzinfo) -> tuple[date, date]:
+        """The first and last day (inclusive) the occurrence covers, as seen in ``zone``."""
+        if self.all_day:
+            first = self.start.astimezone(UTC).date()
+            if self.end is None or self.end <= self.start:
+                return first, first
+            return first, self.end.astimezone(UTC).date() - timedelta(days=1)
+        first = self.start.astimezone(zone).date()
+        if self.end is None or self.end <= self.start:
+            return first, first
+        # An event ending at midnight does not spill into the next day.
+        last = (self.end - timedelta(microseconds=1)).astimezone(zone).date()
+        return first, max(first, last)
+
+
+def parse_key(key: str) -> tuple[str, int, datetime | None]:
+    """(source, id, original start) from :attr:`Occurrence.key`."""
+    source, _, rest = key.partition(":")
+    identifier, _, original = rest.partition(":")
+    try:
+        return source, int(identifier), datetime.fromisoformat(original) if original else None
+    except ValueError:
+        raise PlannerError(f"Not an occurrence: {key}.") from None
+
+
+class EventLike(Protocol):
+    """What expansion reads of an event: a stored :class:`PlannerEvent` or a row of one."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def uid(self) -> str: ...
+    @property
+    def kind(self) -> EventKind: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def start(self) -> datetime: ...
+    @property
+    def end(self) -> datetime | None: ...
+    @property
+    def all_day(self) -> bool: ...
+    @property
+    def rrule(self) -> str | None: ...
+    @property
+    def tzid(self) -> str | None: ...
+    @property
+    def location(self) -> str: ...
+    @property
+    def status(self) -> EventStatus: ...
+
+
+# The columns a calendar needs; read as plain rows, which is several times quicker than
+# loading ORM objects when a year holds thousands of events.
+_EVENT_COLUMNS = [
+    col(column)
+    for column in (
+        PlannerEvent.id, PlannerEvent.uid, PlannerEvent.kind, PlannerEvent.title,
+        PlannerEvent.start, PlannerEvent.end, PlannerEvent.all_day, PlannerEvent.rrule,
+        PlannerEvent.tzid, PlannerEvent.location, PlannerEvent.status,
+    )
+]  # fmt: skip
+
+
+def _occurrence(
+    event: EventLike,
+    *,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    original_start: datetime | None = None,
+    exception: EventException | None = None,
+) -> Occurrence:
+    title, location, status = event.title, event.location, event.status
+    if exception is not None:
+        title = exception.title if exception.title is not None else title
+        location = exception.location if exception.location is not None else location
+        status = exception.status or status
+    return Occurrence(
+        Source.EVENT,
+        event.kind,
+        title,
+        event.start if start is None else start,
+        event.end if start is None else end,
+        event.all_day,
+        status,
+        event.id,
+        original_start,
+        event.rrule is not None,
+        exception is not None,
+        None,
+        location,
+        event.uid,
+    )
+
+
+def _expand(
+    event: EventLike,
+    exceptions: Sequence[EventException],
+    after: datetime,
+    before: datetime,
+) -> list[Occurrence]:
+    """The series' occurrences starting in ``[after, before)``, exceptions applied."""
+    assert event.rrule is not None
+    duration = (event.end - event.start) if event.end else None
+    changed = {exception.original_start for exception in exceptions}
+    # The hot loop of a busy calendar: the event's fields are read once, not per occurrence.
+    kind, title, all_day, status = event.kind, event.title, event.all_day, event.status
+    event_id, location, uid = event.id, event.location, event.uid
+    found = [
+        Occurrence(
+            Source.EVENT, kind, title, start, start + duration if duration is not None else None,
+            all_day, status, event_id, start, True, False, None, location, uid,
+        )
+        for start in recurrence.starts_between(
+            event.rrule, event.start, after, before, all_day=all_day, tzid=event.tzid
+        )
+        if start not in changed
+    ]  # fmt: skip
+    for exception in exceptions:
+        if exception.cancelled:
+            continue
+        start = exception.start or exception.original_start
+        if not after <= start < before:
+            continue
+        end = exception.end if exception.start else None
+        if end is None and duration is not None:
+            end = start + duration
+        found.append(
+            _occurrence(
+                event,
+                start=start,
+                end=end,
+                original_start=exception.original_start,
+                exception=exception,
+            )
+        )
+    return found
+
+
+def _event_conditions(kinds: Collection[EventKind] | None) -> list[Any]:
+    return [col(PlannerEvent.kind).in_(list(kinds))] if kinds is not None else []
+
+
+def _load_events(
+    session: Session, after: datetime, before: datetime, kinds: Collection[EventKind] | None
+) -> tuple[list[EventLike], dict[int, list[EventException]]]:
+    single = and_(
+        col(PlannerEvent.rrule).is_(None),
+        col(PlannerEvent.start) < before,
+        or_(col(PlannerEvent.end) >= after, col(PlannerEvent.start) >= after),
+    )
+    series = and_(
+        col(PlannerEvent.rrule).is_not(None),
+        col(PlannerEvent.start) < before,
+        or_(
+            col(PlannerEvent.recurrence_end).is_(None),
+            col(PlannerEvent.recurrence_end) >= after - timedelta(days=MAX_SPAN_DAYS),
+        ),
+    )
+    conditions = _event_conditions(kinds)
+    connection = session.connection()
+    rows = sa_select(*_EVENT_COLUMNS).where(or_(single, series), *conditions)
+    events: list[EventLike] = list(connection.execute(rows))
+    series_ids = {event.id for event in events if event.rrule is not None}
+    # An occurrence moved into the range from a series that starts after it.
+    moved_in = select(EventException.event_id).where(
+        col(EventException.start) >= after, col(EventException.start) < before
+    )
+    missing = set(session.exec(moved_in)) - series_ids
+    if missing:
+        extra = sa_select(*_EVENT_COLUMNS).where(col(PlannerEvent.id).in_(missing), *conditions)
+        events.extend(connection.execute(extra))
+        series_ids |= missing
+    exceptions: dict[int, list[EventException]] = {}
+    if series_ids:
+        statement = select(EventException).where(col(EventException.event_id).in_(series_ids))
+        for exception in session.exec(statement):
+            exceptions.setdefault(exception.event_id, []).append(exception)
+    return events, exceptions
+
+
+def _review_occurrences(session: Session, first: date, last: date) -> list[Occurrence]:
+    statement = sa_select(col(Artifact.id), col(Artifact.title), col(Artifact.next_review)).where(
+        col(Artifact.next_review) >= first,
+        col(Artifact.next_review) <= last,
+        col(Artifact.status) != ArtifactStatus.RETIRED,
+    )
+    return [
+        _review(artifact_id, title, next_review)
+        for artifact_id, title, next_review in session.connection().execute(statement)
+        if next_review is not None
+    ]
+
+
+def _review(artifact_id: int | None, title: str, next_review: date) -> Occurrence:
+    return Occurrence(
+        source=Source.REVIEW,
+        kind=EventKind.DOCUMENT_REVIEW,
+        title=f"Review due: {title}",
+        start=all_day_start(next_review),
+        end=None,
+        all_day=True,
+        artifact_id=artifact_id,
+    )
+
+
+@contextmanager
+def _collection_deferred() -> Iterator[None]:
+    """Hold off the cyclic garbage collector while a year's occurrences are built.
+
+    Thousands of small, acyclic objects would otherwise trigger several collections, now and
+    then a full one over every object of the process (the GUI's included), which makes a
+    refresh take twice as long at random. Reference counting still frees everything at once.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def occurrences(
+    workspace: Workspace,
+    first: date,
+    last: date,
+    *,
+    zone: tzinfo = UTC,
+    kinds: Collection[EventKind] | None = None,
+    include_reviews: bool = True,
+) -> list[Occurrence]:
+    """Everything on the calendar from ``first`` to ``last`` (inclusive) as seen in ``zone``.
+
+    Repeating events are expanded, with moved, changed and cancelled occurrences applied;
+    review due dates of register artifacts (not retired) are included unless asked not to.
+    """
+    begin, end = day_bounds(first, last, zone)
+    # All-day events sit at 00:00 UTC, up to 14 hours from local midnight: widen by a day.
+    after, before = begin - timedelta(days=1), end + timedelta(days=1)
+    found: list[Occurrence] = []
+    with workspace.read() as session, _collection_deferred():
+        events, exceptions = _load_events(session, after, before, kinds)
+        for event in events:
+            if event.rrule is None:
+                found.append(_occurrence(event))
+                continue
+            duration = (event.end - event.start) if event.end else timedelta()
+            found.extend(
+                _expand(event, exceptions.get(event.id or 0, []), after - duration, before)
+            )
+        if include_reviews and (kinds is None or EventKind.DOCUMENT_REVIEW in kinds):
+            found.extend(_review_occurrences(session, first, last))
+        placed = [(occurrence.days(zone), occurrence) for occurrence in found]
+        kept = [(days, o) for days, o in placed if days[0] <= last and days[1] >= first]
+        kept.sort(key=lambda pair: (pair[0][0], not pair[1].all_day, pair[1].start, pair[1].title))
+        return [occurrence for _, occurrence in kept]
+
+
+def by_day(
+    found: Iterable[Occurrence], zone: tzinfo, first: date, last: date
+) -> dict[date, list[Occurrence]]:
+    """The occurrences on each day from ``first`` to ``last`` (a long one on each of its days)."""
+    days: dict[date, list[Occurrence]] = {}
+    for occurrence in found:
+        begin, end = occurrence.days(zone)
+        day = max(begin, first)
+        while day <= min(end, last):
+            days.setdefault(day, []).append(occurrence)
+            day += timedelta(days=1)
+    return days
+
+
+def markers_by_day(
+    found: Iterable[Occurrence], zone: tzinfo, first: date, last: date
+) -> dict[date, list[EventKind]]:
+    """The kinds on each day from ``first`` to ``last``, for the calendar's day markers."""
+    return {
+        day: [occurrence.kind for occurrence in occurrences]
+        for day, occurrences in by_day(found, zone, first, last).items()
+    }
+
+
+def find_occurrence(
+    workspace: Workspace, event_id: int, original_start: datetime | None
+) -> Occurrence | None:
+    """One occurrence by its event and original start (None for a one-off event)."""
+    with workspace.read() as session:
+        event = session.get(PlannerEvent, event_id)
+        if event is None:
+            return None
+        if event.rrule is None or original_start is None:
+            return _occurrence(event)
+        statement = select(EventException).where(col(EventException.event_id) == event_id)
+        exceptions = list(session.exec(statement))
+    original = original_start.astimezone(UTC)
+    tick = timedelta(microseconds=1)
+    for exception in exceptions:
+        if exception.original_start == original:
+            if exception.cancelled:
+                return None
+            start = exception.start or original
+            found = _expand(event, [exception], start, start + tick)
+            return next(o for o in found if o.modified)
+    if not recurrence.is_occurrence(
+        event.rrule, event.start, original, all_day=event.all_day, tzid=event.tzid
+    ):
+        return None
+    return _expand(event, [], original, original + tick)[0]

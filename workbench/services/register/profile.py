@@ -1,0 +1,65 @@
+"""The workspace profile: the client organisation, its ISMS scope and owner."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import TYPE_CHECKING
+
+from workbench.models import WorkspaceProfile
+from workbench.services.store import audit_log
+from workbench.services.store.changes import ChangeSet
+from workbench.services.store.workspace import PROFILE_ID
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from workbench.services.store.workspace import Workspace
+
+EDITABLE_FIELDS = (
+    "organisation_name",
+    "isms_scope",
+    "isms_owner",
+    "certification_target",
+    "locations",
+    "industry",
+)
+
+
+def get_profile(workspace: Workspace) -> WorkspaceProfile:
+    with workspace.read() as session:
+        profile = session.get(WorkspaceProfile, PROFILE_ID)
+    assert profile is not None, "opening a workspace makes its profile"
+    return profile
+
+
+def check_fields(changes: Mapping[str, object]) -> None:
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown profile field(s): {', '.join(sorted(unknown))}")
+
+
+def apply_changes(session: Session, *, actor: str, changes: Mapping[str, object]) -> None:
+    """Change profile fields inside the caller's transaction, with their audit entry."""
+    check_fields(changes)
+    profile = session.get(WorkspaceProfile, PROFILE_ID)
+    assert profile is not None
+    before = {name: getattr(profile, name) for name in changes}
+    for name, value in changes.items():
+        setattr(profile, name, value)
+    session.add(profile)
+    audit_log.append(
+        session,
+        actor=actor,
+        action="profile.update",
+        entity="workspace",
+        entity_id=PROFILE_ID,
+        summary={"before": before, "after": dict(changes)},
+    )
+
+
+def update_profile(workspace: Workspace, *, actor: str, **changes: str | date | None) -> ChangeSet:
+    check_fields(changes)
+    with workspace.write() as session:
+        apply_changes(session, actor=actor, changes=changes)
+    return ChangeSet(profile=True)

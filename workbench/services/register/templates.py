@@ -1,0 +1,160 @@
+"""Artifact templates: Jinja2 Markdown with front matter, rendered in a sandbox.
+
+A template names the profile fields it uses; rendering with one missing says which field to
+fill in, in words, instead of failing with a Jinja2 error.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from importlib.resources.abc import Traversable
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from workbench.models import ArtifactKind, WorkspaceProfile
+from workbench.services.catalog.standards import Catalog, default_catalog
+from workbench.services.common.paths import resource
+
+if TYPE_CHECKING:
+    from jinja2.sandbox import SandboxedEnvironment
+
+TEMPLATE_SUFFIX = ".md.j2"
+# Profile fields a template may need, with the words a user knows them by.
+REQUIRED_PROFILE_FIELDS = {
+    "organisation_name": "organisation name",
+    "isms_scope": "ISMS scope",
+    "isms_owner": "ISMS owner",
+}
+OPTIONAL_PROFILE_FIELDS = ("certification_target", "locations", "industry")
+_UNDEFINED_NAME = re.compile(r"'([A-Za-z_][A-Za-z0-9_]*)' is undefined")
+
+
+class TemplateRenderError(Exception):
+    """A template cannot be rendered; the message says what to do, in one sentence."""
+
+
+@dataclass(frozen=True)
+class Template:
+    key: str
+    title: str
+    kind: ArtifactKind
+    refs: tuple[str, ...]
+    review_interval_months: int
+    core: bool
+    order: int
+    description: str
+    body: str
+
+
+def _parse(source: Traversable) -> Template:
+    text = source.read_text(encoding="utf-8")
+    front, separator, body = text.partition("\n---\n")
+    if not separator:
+        raise ValueError(f"template {source.name} has no '---' line after its front matter")
+    meta: Any = yaml.safe_load(front)
+    return Template(
+        key=str(meta["key"]),
+        title=str(meta["title"]),
+        kind=ArtifactKind(meta["kind"]),
+        refs=tuple(meta.get("refs", ())),
+        review_interval_months=int(meta.get("review_interval_months", 12)),
+        core=bool(meta.get("core", False)),
+        order=int(meta.get("order", 1000)),
+        description=str(meta.get("description", "")),
+        body=body,
+    )
+
+
+@cache
+def load_templates() -> dict[str, Template]:
+    """The shipped templates by key, in wizard order (read once per process)."""
+    folder = resource("templates")
+    templates = [_parse(item) for item in folder.iterdir() if item.name.endswith(TEMPLATE_SUFFIX)]
+    return {t.key: t for t in sorted(templates, key=lambda t: (t.order, t.key))}
+
+
+def get_template(key: str) -> Template:
+    try:
+        return load_templates()[key]
+    except KeyError:
+        known = ", ".join(load_templates())
+        raise TemplateRenderError(f"there is no template '{key}' (known: {known})") from None
+
+
+@cache
+def _environment() -> SandboxedEnvironment:
+    # Jinja2 is imported on first use, not when the app starts.
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+
+    return SandboxedEnvironment(
+        undefined=StrictUndefined, keep_trailing_newline=True, autoescape=False
+    )
+
+
+def _catalog_context(catalog: Catalog) -> dict[str, Any]:
+    controls = [
+        {"id": e.local_id, "ref": e.ref, "title": e.title, "theme": e.theme, "summary": e.summary}
+        for e in catalog.entries_of("ISO27001:2022", kind="control")
+    ]
+    clauses = [
+        {"id": e.local_id, "ref": e.ref, "title": e.title}
+        for e in catalog.entries_of("ISO27001:2022", kind="clause")
+        if not e.local_id.startswith("A.")
+    ]
+    return {"annex_a_controls": controls, "clauses": clauses}
+
+
+def template_context(
+    profile: WorkspaceProfile,
+    *,
+    document_owner: str,
+    review_interval_months: int,
+    today: date,
+    catalog: Catalog | None = None,
+) -> dict[str, Any]:
+    """The variables a template sees. Empty required profile fields are left out on purpose,
+    so rendering names them."""
+    context: dict[str, Any] = {
+        name: getattr(profile, name)
+        for name in REQUIRED_PROFILE_FIELDS
+        if str(getattr(profile, name) or "").strip()
+    }
+    for name in OPTIONAL_PROFILE_FIELDS:
+        value = getattr(profile, name)
+        context[name] = value.isoformat() if isinstance(value, date) else (value or "")
+    context.update(
+        document_owner=document_owner or profile.isms_owner or "[TO COMPLETE: document owner]",
+        review_interval_months=review_interval_months,
+        effective_date=today.isoformat(),
+    )
+    context.update(_catalog_context(catalog or default_catalog()))
+    return context
+
+
+def render(template: Template, context: Mapping[str, Any]) -> str:
+    from jinja2 import TemplateError, UndefinedError
+
+    try:
+        return _environment().from_string(template.body).render(**context)
+    except UndefinedError as error:
+        match = _UNDEFINED_NAME.search(str(error))
+        name = match.group(1) if match else ""
+        if name in REQUIRED_PROFILE_FIELDS:
+            label = REQUIRED_PROFILE_FIELDS[name]
+            raise TemplateRenderError(
+                f"the template '{template.title}' needs the {label}: "
+                "set it in the workspace profile"
+            ) from error
+        raise TemplateRenderError(
+            f"the template '{template.title}' uses an unknown field '{name or error}'"
+        ) from error
+    except TemplateError as error:
+        raise TemplateRenderError(
+            f"the template '{template.title}' is broken: {error.message or error}"
+        ) from error
