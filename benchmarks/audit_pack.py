@@ -80,7 +80,7 @@ def build(scratch: Path) -> Workspace:
 
 
 def run(scratch: Path) -> list[Result]:
-    from workbench.views.pdf_export import ensure_gui_application, write_pdf
+    from workbench.views.common.pdf_export import ensure_gui_application, write_pdf
 
     scratch.mkdir(parents=True, exist_ok=True)
     ensure_gui_application()

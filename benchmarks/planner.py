@@ -103,8 +103,8 @@ def run(scratch: Path) -> list[Result]:
     from PySide6.QtWidgets import QApplication
 
     from workbench.services.store.workspace import open_workspace
-    from workbench.views.planner import AgendaRange, PlannerView
-    from workbench.views.planner_calendar import to_qdate
+    from workbench.views.planner.calendar import to_qdate
+    from workbench.views.planner.view import AgendaRange, PlannerView
 
     scratch.mkdir(parents=True, exist_ok=True)
     path = scratch / "planner.grcw"

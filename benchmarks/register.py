@@ -80,7 +80,7 @@ def _peak_rss_mb() -> float:
 def run(scratch: Path) -> list[Result]:
     from PySide6.QtWidgets import QApplication
 
-    from workbench.views.register import RegisterView
+    from workbench.views.register.view import RegisterView
 
     scratch.mkdir(parents=True, exist_ok=True)
     workspace = build(scratch / "register.grcw")

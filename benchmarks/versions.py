@@ -35,7 +35,7 @@ def base_document(rng: random.Random) -> list[str]:
 def run(scratch: Path) -> list[Result]:
     from PySide6.QtWidgets import QApplication
 
-    from workbench.views.documents import DocumentEditor
+    from workbench.views.documents.view import DocumentEditor
 
     scratch.mkdir(parents=True, exist_ok=True)
     path = scratch / "versions.grcw"

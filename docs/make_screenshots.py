@@ -80,8 +80,8 @@ def main() -> None:
     os.environ["WORKBENCH_CONFIG_DIR"] = str(scratch / "config")
     build(scratch / "acme-isms.grcw")
 
+    from workbench.views.common.settings import AppSettings
     from workbench.views.main_window import MainWindow
-    from workbench.views.settings import AppSettings
 
     app = QApplication([])
     apply_look(app)

@@ -44,8 +44,8 @@ def run_gui(
 
     from workbench.services.cards.library import load_library
     from workbench.services.store.workspace import WorkspaceError, open_workspace
+    from workbench.views.common.settings import AppSettings
     from workbench.views.main_window import MainWindow
-    from workbench.views.settings import AppSettings
 
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0]])

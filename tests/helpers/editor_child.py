@@ -15,7 +15,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from workbench.services.store.workspace import open_workspace
-from workbench.views.documents import DocumentEditor  # noqa: E402
+from workbench.views.documents.view import DocumentEditor  # noqa: E402
 
 
 def main() -> None:

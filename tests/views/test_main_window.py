@@ -11,8 +11,8 @@ from workbench.services.cards.library import CardLibrary
 from workbench.services.register import profile
 from workbench.services.store.changes import ChangeSet
 from workbench.services.store.workspace import open_workspace
+from workbench.views.common.settings import AppSettings
 from workbench.views.main_window import PANE_NAMES, MainWindow
-from workbench.views.settings import AppSettings
 
 PANE_OBJECTS = {
     "questions": ["questionBrowser", "questionSearch", "questionList", "cardView"],
@@ -106,7 +106,7 @@ def test_back_up_workspace_writes_an_openable_copy(
 def test_q012_actions_open_the_register_and_the_build_wizard(window: MainWindow, qtbot) -> None:
     from PySide6.QtWidgets import QPushButton
 
-    from workbench.views.isms_wizard import IsmsBuildWizard
+    from workbench.views.register.isms_wizard import IsmsBuildWizard
 
     window.show_pane("questions")
     assert window.questions.open_card("Q012")
@@ -184,7 +184,7 @@ def test_preferences_refuse_an_empty_name(window: MainWindow) -> None:
 
 
 def test_plan_audit_programme_action_opens_the_generator(window: MainWindow) -> None:
-    from workbench.views.programme_dialog import ProgrammeDialog
+    from workbench.views.planner.programme_dialog import ProgrammeDialog
 
     assert window.router.run("open_planner", "audit_programme", "Q057")
     assert window.current_pane_name() == "planner"
@@ -195,10 +195,10 @@ def test_plan_audit_programme_action_opens_the_generator(window: MainWindow) -> 
 def test_approval_from_the_editor_shows_a_valid_badge_everywhere(
     window: MainWindow, qtbot, monkeypatch, tmp_path: Path
 ) -> None:
-    from tests.services.approval_helpers import JONAS_PASS, with_people, with_policy
+    from tests.helpers.approvals import JONAS_PASS, with_people, with_policy
     from workbench.services.approvals import reviews
-    from workbench.views.approve_dialog import ApproveDialog
-    from workbench.views.register_model import SIGNATURE_COLUMN
+    from workbench.views.documents.approve_dialog import ApproveDialog
+    from workbench.views.register.model import SIGNATURE_COLUMN
 
     with_people(window.workspace)
     artifact_id = with_policy(window.workspace)
@@ -232,7 +232,9 @@ def test_approval_from_the_editor_shows_a_valid_badge_everywhere(
     window.register_view.table.selectRow(row)
     assert window.approval.publish_action.isEnabled()
     monkeypatch.setattr(window.approval, "ask_publish_folder", lambda: str(tmp_path))
-    monkeypatch.setattr("workbench.views.document_actions.QMessageBox.information", lambda *a: None)
+    monkeypatch.setattr(
+        "workbench.views.documents.actions.QMessageBox.information", lambda *a: None
+    )
     result = window.approval.publish()
     assert result is not None and {p.suffix for p in result.files} == {".docx", ".pdf"}
     assert window.register_view.model.index(row, 5).data() == "published"
@@ -244,7 +246,7 @@ def test_export_document_and_audit_pack_from_the_file_menu(
     import json
     import zipfile
 
-    from tests.services.approval_helpers import with_people, with_policy
+    from tests.helpers.approvals import with_people, with_policy
 
     with_people(window.workspace)
     artifact_id = with_policy(window.workspace)

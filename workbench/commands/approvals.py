@@ -378,7 +378,7 @@ def approve_version(args: argparse.Namespace) -> int:
 def publish_artifact(args: argparse.Namespace) -> int:
     from workbench.services.common.identity import current_user
     from workbench.services.exports import publishing
-    from workbench.views.pdf_export import write_pdf
+    from workbench.views.common.pdf_export import write_pdf
 
     workspace = open_cli_workspace(args)
     try:

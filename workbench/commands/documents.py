@@ -209,7 +209,7 @@ def export_document(args: argparse.Namespace) -> int:
         raise UsageError(str(error)) from error
     renderer: document_export.Renderer | None = None
     if fmt == "pdf":  # Qt loads only for PDF
-        from workbench.views.pdf_export import write_pdf as renderer
+        from workbench.views.common.pdf_export import write_pdf as renderer
     workspace, artifact_id, title = _resolve(args)
     try:
         if into_folder:  # a folder gets the file named after the document and version

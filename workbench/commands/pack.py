@@ -37,7 +37,7 @@ def add_to(commands: Commands) -> None:
 def write_pack(args: argparse.Namespace) -> int:
     from workbench.services.common.identity import current_user
     from workbench.services.exports import audit_pack
-    from workbench.views.pdf_export import write_pdf
+    from workbench.views.common.pdf_export import write_pdf
 
     workspace = open_cli_workspace(args)
     try:

@@ -29,20 +29,20 @@ from workbench.services.common.paths import WORKSPACE_SUFFIX
 from workbench.services.register.listing import RegisterFilter, RegisterScope
 from workbench.services.store.changes import ChangeSet
 from workbench.services.store.workspace import Workspace, WorkspaceError, open_workspace
-from workbench.views.actions import ActionRouter
-from workbench.views.document_actions import DocumentActions
-from workbench.views.documents import DocumentEditor
-from workbench.views.pane import Pane
-from workbench.views.preferences_dialog import PreferencesDialog
-from workbench.views.questions import QuestionBrowser
-from workbench.views.register import RegisterView
-from workbench.views.settings import AppSettings
+from workbench.views.common.pane import Pane
+from workbench.views.common.preferences_dialog import PreferencesDialog
+from workbench.views.common.settings import AppSettings
+from workbench.views.documents.actions import DocumentActions
+from workbench.views.documents.view import DocumentEditor
+from workbench.views.questions.actions import ActionRouter
+from workbench.views.questions.view import QuestionBrowser
+from workbench.views.register.view import RegisterView
 
 if TYPE_CHECKING:
-    from workbench.views.audit_trail import AuditTrailView
-    from workbench.views.isms_wizard import IsmsBuildWizard
-    from workbench.views.pack_dialog import PackDialog
-    from workbench.views.planner import PlannerView
+    from workbench.views.audit.pack_dialog import PackDialog
+    from workbench.views.audit.view import AuditTrailView
+    from workbench.views.planner.view import PlannerView
+    from workbench.views.register.isms_wizard import IsmsBuildWizard
 
 PANE_NAMES = ("questions", "register", "documents", "planner", "audit")
 PANE_TITLES = {
@@ -195,7 +195,7 @@ class MainWindow(QMainWindow):
 
     @property
     def planner(self) -> PlannerView:
-        from workbench.views import planner as planner_view
+        from workbench.views.planner import view as planner_view
 
         pane = self._pane("planner")
         assert isinstance(pane, planner_view.PlannerView)
@@ -203,7 +203,7 @@ class MainWindow(QMainWindow):
 
     @property
     def audit_trail(self) -> AuditTrailView:
-        from workbench.views import audit_trail as audit_view
+        from workbench.views.audit import view as audit_view
 
         pane = self._pane("audit")
         assert isinstance(pane, audit_view.AuditTrailView)
@@ -215,11 +215,11 @@ class MainWindow(QMainWindow):
             pane: PlannerView | AuditTrailView
             # Imported here, not at the top: these panes cost start-up time until first shown.
             if name == "planner":
-                from workbench.views import planner as planner_view
+                from workbench.views.planner import view as planner_view
 
                 pane = planner_view.PlannerView(self)
             else:
-                from workbench.views import audit_trail as audit_view
+                from workbench.views.audit import view as audit_view
 
                 pane = audit_view.AuditTrailView(self)
             pane.artifact_open_requested.connect(self.open_artifact)
@@ -271,7 +271,7 @@ class MainWindow(QMainWindow):
     def start_isms_build(self) -> IsmsBuildWizard | None:
         """Open the Build ISMS Components wizard (returned for tests), or say nothing is missing."""
         from workbench.services.register import isms_build
-        from workbench.views.isms_wizard import IsmsBuildWizard
+        from workbench.views.register.isms_wizard import IsmsBuildWizard
 
         if not isms_build.plan_build(self.workspace).items:
             QMessageBox.information(
@@ -440,7 +440,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Backed up to {destination}", 8000)
 
     def write_audit_pack(self) -> PackDialog:
-        from workbench.views.pack_dialog import open_pack_dialog
+        from workbench.views.audit.pack_dialog import open_pack_dialog
 
         dialog = open_pack_dialog(self, self.workspace, self.settings.user_name)
         dialog.changes_made.connect(self.apply_changes)

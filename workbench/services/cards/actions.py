@@ -1,8 +1,8 @@
 """The card actions the workbench understands: one registry, looked up by type and target.
 
 Cards name actions in ``ui.actions``; validation checks them here, and the GUI registers one
-handler per :class:`ActionType` (``workbench.views.actions``), so a card can never name an
-action that silently does nothing.
+handler per :class:`ActionType` (``workbench.views.questions.actions``), so a card can never name
+an action that silently does nothing.
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ A pack is built in small steps (:class:`PackJob`), so a window can show progress
 between any two. The zip is written to a temporary file beside the target and moves into place
 only when the last step succeeds; a cancelled or failed pack leaves nothing behind. Writing the
 pack is recorded in the audit log as one ``pack.export`` entry with the manifest's SHA-256.
-PDF needs Qt, so the caller hands in the renderer (``workbench.views.pdf_export.write_pdf``).
+PDF needs Qt, so the caller hands in the renderer (``workbench.views.common.pdf_export.write_pdf``).
 """
 
 from __future__ import annotations

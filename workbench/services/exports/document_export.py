@@ -10,8 +10,8 @@ that is not approved says so in words ("DRAFT: this version has not been approve
   content security policy that allows no script, font or image from anywhere.
 - Word comes from python-docx (:mod:`workbench.services.exports.docx_render`), with the core
   document properties set (title, author, version, status, content hash).
-- PDF needs Qt's text layout, so it is rendered in ``workbench.views.pdf_export`` and handed in
-  as a renderer: the service layer never imports Qt.
+- PDF needs Qt's text layout, so it is rendered in ``workbench.views.common.pdf_export`` and
+  handed in as a renderer: the service layer never imports Qt.
 
 Exports change nothing in the workspace and are not logged. Files are written whole or not at
 all.
@@ -404,7 +404,7 @@ def export_document(
     }  # fmt: skip
     write = writers[fmt]
     if write is None:
-        raise ExportError("PDF export needs the Qt renderer (workbench.views.pdf_export)")
+        raise ExportError("PDF export needs the Qt renderer (workbench.views.common.pdf_export)")
     document = prepare(workspace, artifact_id, version, page_size=page_size)
     if target.parent.exists() and not target.parent.is_dir():
         raise ExportError(f"cannot write {target}: {target.parent} is not a folder")

@@ -6,9 +6,9 @@ signature verifies now. A version whose signatures do not verify is not publishe
 
 The renderings are those of any exported version
 (:mod:`workbench.services.exports.document_export`); this module adds the checks and records the
-published version. PDF needs Qt's text layout, so it is rendered in ``workbench.views.pdf_export``
-and handed to :func:`publish` as a renderer: the service layer never imports Qt.
-"""
+published version. PDF needs Qt's text layout, so it is rendered in
+``workbench.views.common.pdf_export`` and handed to :func:`publish` as a renderer: the service layer
+never imports Qt."""
 
 from __future__ import annotations
 

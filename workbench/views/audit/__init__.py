@@ -1,0 +1,1 @@
+"""The audit trail pane, and writing the audit pack."""

@@ -1,0 +1,161 @@
+"""Approve or reject the version under review, signed with the approver's key.
+
+The dialog shows exactly what is signed: the artifact, the version, its content hash and its
+text. A wrong passphrase records nothing; the dialog says so and stays open.
+
+Signals:
+    changes_made(ChangeSet): the decision was signed and recorded.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QRadioButton,
+    QTextBrowser,
+    QWidget,
+)
+
+from workbench.models import Decision
+from workbench.services.approvals import decisions, people, reviews, signing
+from workbench.services.approvals.decisions import ApprovalOutcome
+from workbench.services.approvals.reviews import ApprovalError, WrongPassphrase
+from workbench.services.common.markup import render_markdown
+from workbench.services.register import artifacts, versioning
+from workbench.services.store.workspace import Workspace
+from workbench.views.common.form_dialog import FormDialog
+from workbench.views.common.rich_text import for_qt, prepare_browser
+
+
+class ApproveDialog(FormDialog):
+    changes_made = Signal(object)
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        *,
+        artifact_id: int,
+        signer: str | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__("Approve Version", parent)
+        self.setObjectName("approveDialog")
+        self.workspace = workspace
+        self.artifact_id = artifact_id
+        self.outcome: ApprovalOutcome | None = None
+
+        details = artifacts.get_details(workspace, artifact_id)
+        review = reviews.current_round(workspace, artifact_id)
+        self.version = review.version if review is not None and review.pending else None
+        shown = versioning.get_version(workspace, artifact_id, self.version)
+        info = shown.info
+
+        self.artifact_label = self._label("approveArtifact", details.title)
+        self.version_label = self._label(
+            "approveVersion",
+            f"{info.number}, saved {info.created_at.astimezone():%Y-%m-%d %H:%M} by {info.author}"
+            + (f" — “{info.comment}”" if info.comment else ""),
+        )
+        self.hash_label = self._label(
+            "approveContentHash", signing.format_fingerprint(info.content_sha256.upper())
+        )
+        self.hash_label.setStyleSheet("font-family: monospace;")
+        self.waiting_label = self._label(
+            "approveWaiting", ", ".join(review.pending) if review and review.pending else "—"
+        )
+        self.preview = QTextBrowser(self)
+        self.preview.setObjectName("approvePreview")
+        prepare_browser(self.preview)
+        self.preview.setHtml(for_qt(render_markdown(shown.content)))
+        self.preview.setMinimumHeight(160)
+
+        self.signer_combo = QComboBox(self)
+        self.signer_combo.setObjectName("approveSigner")
+        for name in review.pending if review else ():
+            person = people.get_person(workspace, name)
+            label = name if person.can_sign_here else f"{name} (key not on this computer)"
+            self.signer_combo.addItem(label, name)
+        if signer is not None:
+            self.signer_combo.setCurrentIndex(max(self._signer_index(signer), 0))
+        self.approve_radio = QRadioButton("&Approve", self)
+        self.approve_radio.setObjectName("approveDecisionApprove")
+        self.approve_radio.setChecked(True)
+        self.reject_radio = QRadioButton("Re&ject (returns it to draft)", self)
+        self.reject_radio.setObjectName("approveDecisionReject")
+        self._decisions = QButtonGroup(self)
+        for button in (self.approve_radio, self.reject_radio):
+            self._decisions.addButton(button)
+        decision_row = QHBoxLayout()
+        decision_row.addWidget(self.approve_radio)
+        decision_row.addWidget(self.reject_radio)
+        decision_row.addStretch(1)
+        self.comment_edit = QPlainTextEdit(self)
+        self.comment_edit.setObjectName("approveComment")
+        self.comment_edit.setPlaceholderText("Optional when approving; the reason when rejecting")
+        self.comment_edit.setFixedHeight(60)
+        self.passphrase_edit = QLineEdit(self)
+        self.passphrase_edit.setObjectName("approvePassphrase")
+        self.passphrase_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase_edit.setPlaceholderText("the passphrase of the approver's signing key")
+
+        self.form.addRow("Artifact", self.artifact_label)
+        self.form.addRow("Version", self.version_label)
+        self.form.addRow("Content SHA-256", self.hash_label)
+        self.form.addRow("Waiting for", self.waiting_label)
+        self.form.addRow("Text", self.preview)
+        self.form.addRow("&Sign as", self.signer_combo)
+        self.form.addRow("Decision", decision_row)
+        self.form.addRow("&Comment", self.comment_edit)
+        self.form.addRow("&Passphrase", self.passphrase_edit)
+        self.ok_button = self.buttons.button(self.buttons.StandardButton.Ok)
+        self.ok_button.setText("Sign")
+        if self.version is None:
+            self.error_label.setText(f"“{details.title}” is not waiting for an approval.")
+            self.error_label.show()
+            self.ok_button.setEnabled(False)
+        self.on_submit(self._write, ApprovalError)
+        self.setMinimumWidth(620)
+
+    def _label(self, name: str, text: str) -> QLabel:
+        label = QLabel(text, self)
+        label.setObjectName(name)
+        label.setWordWrap(True)
+        return label
+
+    def _signer_index(self, name: str) -> int:
+        for index in range(self.signer_combo.count()):
+            if str(self.signer_combo.itemData(index)).lower() == name.strip().lower():
+                return index
+        return -1
+
+    @property
+    def decision(self) -> Decision:
+        return Decision.REJECTED if self.reject_radio.isChecked() else Decision.APPROVED
+
+    def _write(self) -> None:
+        if self.version is None:
+            raise ApprovalError("there is nothing to approve")
+        signer = self.signer_combo.currentData()
+        if not signer:
+            raise ApprovalError("choose who signs")
+        try:
+            changes, self.outcome = decisions.approve(
+                self.workspace,
+                artifact_id=self.artifact_id,
+                version=self.version,
+                signer=str(signer),
+                passphrase=self.passphrase_edit.text(),
+                decision=self.decision,
+                comment=self.comment_edit.toPlainText(),
+            )
+        except WrongPassphrase:
+            self.passphrase_edit.clear()
+            self.passphrase_edit.setFocus()
+            raise
+        self.changes_made.emit(changes)

@@ -1,0 +1,335 @@
+"""The Questions pane: search the question bank, read a card, and act on it.
+
+Signals:
+    action_requested(str, str, str): a card's action button (type, target, card id).
+    register_requested(str): show the register filtered to a clause/control reference.
+    artifact_requested(int): open an artifact linked from the card.
+    reload_requested(): reload the cards from disk (the window owns the library).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QListWidget,
+    QPushButton,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workbench.services.cards.actions import route
+from workbench.services.cards.library import CardLibrary
+from workbench.services.cards.loader import CAPABILITY_TAGS, Card
+from workbench.services.cards.search import CardFilter
+from workbench.services.common.markup import CARD_LINK_SCHEME
+from workbench.services.register import listing
+from workbench.services.register.listing import RegisterFilter, RegisterRow
+from workbench.services.store.changes import ChangeSet
+from workbench.services.store.workspace import Workspace
+from workbench.views.common.pane import Pane
+from workbench.views.common.rich_text import for_qt, prepare_browser
+from workbench.views.questions.card_html import ARTIFACT_LINK_SCHEME, REF_LINK_SCHEME, card_html
+from workbench.views.questions.card_list_model import CardListModel
+
+SEARCH_DEBOUNCE_MS = 150
+ALL = ""
+
+ActionAvailability = Callable[[str, str], str | None]
+
+
+class QuestionBrowser(Pane):
+    title = "Questions"
+
+    action_requested = Signal(str, str, str)
+    register_requested = Signal(str)
+    artifact_requested = Signal(int)
+    reload_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("questionBrowser")
+        self._library: CardLibrary | None = None
+        self._current: Card | None = None
+
+        self.search = QLineEdit(self)
+        self.search.setObjectName("questionSearch")
+        self.search.setPlaceholderText("Search questions (Ctrl+F)…")
+        self.search.setClearButtonEnabled(True)
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(SEARCH_DEBOUNCE_MS)
+        self._debounce.timeout.connect(self.run_search)
+        self.search.textChanged.connect(self._debounce.start)
+        QShortcut(QKeySequence.StandardKey.Find, self, self.search.setFocus)
+
+        self.pack_filter = self._combo("questionPackFilter", "All packs")
+        self.tag_filter = self._combo("questionTagFilter", "All capabilities")
+        self.ref_filter = self._combo("questionRefFilter", "Any clause or control")
+        self.count_label = QLabel(self)
+        self.count_label.setObjectName("questionCount")
+
+        self.list_model = CardListModel(self)
+        self.list = QListView(self)
+        self.list.setObjectName("questionList")
+        self.list.setModel(self.list_model)
+        self.list.setUniformItemSizes(True)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.selectionModel().selectionChanged.connect(self._on_selection_changed)
+        self.search.returnPressed.connect(self._focus_first_result)
+
+        self.problems = QListWidget(self)
+        self.problems.setObjectName("questionProblems")
+        self.problems.setVisible(False)
+        self.problems.setMaximumHeight(120)
+        self.problems_label = QLabel(self)
+        self.problems_label.setObjectName("questionProblemsLabel")
+        self.problems_label.setVisible(False)
+
+        self.card_view = QTextBrowser(self)
+        self.card_view.setObjectName("cardView")
+        prepare_browser(self.card_view)
+        self.card_view.anchorClicked.connect(self._on_link_clicked)
+        self.actions_bar = QWidget(self)
+        self.actions_bar.setObjectName("cardActions")
+        self._actions_layout = QHBoxLayout(self.actions_bar)
+        self._actions_layout.setContentsMargins(0, 0, 0, 0)
+        self._action_availability: ActionAvailability = _route_problem
+
+        reload_shortcut = QShortcut(QKeySequence.StandardKey.Refresh, self)
+        reload_shortcut.activated.connect(self.reload_requested)
+
+        filters = QHBoxLayout()
+        filters.addWidget(self.pack_filter)
+        filters.addWidget(self.tag_filter)
+        filters.addWidget(self.ref_filter, 1)
+        left = QWidget(self)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.search)
+        left_layout.addLayout(filters)
+        left_layout.addWidget(self.count_label)
+        left_layout.addWidget(self.list, 1)
+        left_layout.addWidget(self.problems_label)
+        left_layout.addWidget(self.problems)
+        right = QWidget(self)
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.card_view, 1)
+        right_layout.addWidget(self.actions_bar)
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        splitter.setSizes([440, 660])  # the card gets the room; long questions elide
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+
+    def _combo(self, name: str, everything: str) -> QComboBox:
+        combo = QComboBox(self)
+        combo.setObjectName(name)
+        # Clause titles are long; without this the combo widens the whole column to fit them.
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(12)
+        combo.addItem(everything, ALL)
+        combo.currentIndexChanged.connect(self.run_search)
+        return combo
+
+    # --- inputs from the window -------------------------------------------------------------
+
+    def set_library(self, library: CardLibrary) -> None:
+        current_id = self._current.id if self._current else None
+        self._library = library
+        self._fill_filters(library)
+        self._show_problems(library)
+        self.run_search()
+        if current_id and library.index.card(current_id):
+            self.open_card(current_id)
+
+    def set_action_availability(self, availability: ActionAvailability) -> None:
+        """How the pane learns whether an action can run (None) or why not (a reason)."""
+        self._action_availability = availability
+
+    def set_workspace(self, workspace: Workspace) -> None:
+        self.workspace = workspace
+        self._render_current()
+
+    def apply_changes(self, changes: ChangeSet) -> None:
+        if changes.artifacts:
+            self._render_current()
+
+    # --- searching --------------------------------------------------------------------------
+
+    def current_filter(self) -> CardFilter:
+        return CardFilter(
+            pack=self.pack_filter.currentData() or None,
+            tag=self.tag_filter.currentData() or None,
+            ref=self.ref_filter.currentData() or None,
+        )
+
+    def run_search(self) -> None:
+        self._debounce.stop()
+        if self._library is None:
+            return
+        index = self._library.index
+        ids = index.search(self.search.text(), self.current_filter())
+        self.list_model.set_results(index, ids)
+        total = len(index)
+        self.count_label.setText(
+            f"{len(ids)} of {total} questions" if len(ids) != total else f"{total} questions"
+        )
+        if self._current is not None:
+            row = self.list_model.row_of(self._current.id)
+            if row is not None:
+                self.list.setCurrentIndex(self.list_model.index(row))
+
+    def _focus_first_result(self) -> None:
+        self.run_search()
+        if self.list_model.rowCount():
+            self.list.setCurrentIndex(self.list_model.index(0))
+            self.list.setFocus()
+
+    def _fill_filters(self, library: CardLibrary) -> None:
+        for combo, values in (
+            (self.pack_filter, [(pack, pack) for pack in library.index.packs()]),
+            (self.tag_filter, [(tag, tag) for tag in CAPABILITY_TAGS]),
+            (
+                self.ref_filter,
+                [(library.catalog.label(ref), ref) for ref in library.index.references()],
+            ),
+        ):
+            selected = combo.currentData()
+            combo.blockSignals(True)
+            while combo.count() > 1:
+                combo.removeItem(1)
+            for text, data in values:
+                combo.addItem(text, data)
+            found = combo.findData(selected)
+            combo.setCurrentIndex(max(found, 0))
+            combo.blockSignals(False)
+
+    def _show_problems(self, library: CardLibrary) -> None:
+        self.problems.clear()
+        for problem in library.problems:
+            self.problems.addItem(str(problem))
+        count = len(library.problems)
+        self.problems_label.setText(f"Problems ({count})")
+        self.problems_label.setVisible(count > 0)
+        self.problems.setVisible(count > 0)
+
+    # --- the open card ----------------------------------------------------------------------
+
+    def open_card(self, card_id: str) -> bool:
+        """Show a card (clearing filters that would hide it); False if there is no such card."""
+        if self._library is None:
+            return False
+        card = self._library.index.card(card_id.upper())
+        if card is None:
+            return False
+        row = self.list_model.row_of(card.id)
+        if row is None:
+            self.search.blockSignals(True)
+            self.search.clear()
+            self.search.blockSignals(False)
+            for combo in (self.pack_filter, self.tag_filter, self.ref_filter):
+                combo.blockSignals(True)
+                combo.setCurrentIndex(0)
+                combo.blockSignals(False)
+            self.run_search()
+            row = self.list_model.row_of(card.id)
+        self._show_card(card)
+        if row is not None:
+            self.list.setCurrentIndex(self.list_model.index(row))
+        return True
+
+    @property
+    def current_card(self) -> Card | None:
+        return self._current
+
+    def _on_selection_changed(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
+        indexes = selected.indexes()
+        if not indexes or self._library is None:
+            return
+        card = self._library.index.card(self.list_model.card_id(indexes[0].row()))
+        if card is not None and card is not self._current:
+            self._show_card(card)
+
+    def _show_card(self, card: Card) -> None:
+        self._current = card
+        self._render_current()
+        self._build_action_buttons(card)
+
+    def _render_current(self) -> None:
+        if self._current is None or self._library is None:
+            return
+        scroll = self.card_view.verticalScrollBar().value()
+        self.card_view.setHtml(
+            for_qt(card_html(self._current, self._library, self._linked_artifacts()))
+        )
+        self.card_view.verticalScrollBar().setValue(scroll)
+
+    def _linked_artifacts(self) -> list[RegisterRow]:
+        if self.workspace is None or self._current is None:
+            return []
+        refs = tuple(self._current.fields.primary_ids)
+        ids = listing.query_ids(self.workspace, RegisterFilter(refs=refs, include_retired=False))
+        rows = listing.fetch_rows(self.workspace, ids)
+        return [rows[artifact_id] for artifact_id in ids if artifact_id in rows]
+
+    def _build_action_buttons(self, card: Card) -> None:
+        while self._actions_layout.count():
+            item = self._actions_layout.takeAt(0)
+            widget = item.widget() if item else None
+            if widget is not None:
+                widget.deleteLater()
+        for action in card.fields.ui.actions:
+            button = QPushButton(action.label, self.actions_bar)
+            button.setObjectName(f"cardAction_{action.type}_{action.target}")
+            reason = self._action_availability(action.type, action.target)
+            if reason:
+                button.setEnabled(False)
+                button.setToolTip(f"Not available: {reason}")
+            else:
+                button.setToolTip(f"{action.type} {action.target}")
+                button.clicked.connect(
+                    lambda _checked=False, a=action, c=card.id: self.action_requested.emit(
+                        a.type, a.target, c
+                    )
+                )
+            self._actions_layout.addWidget(button)
+        self._actions_layout.addStretch(1)
+
+    def _on_link_clicked(self, url: QUrl) -> None:
+        scheme = url.scheme()
+        target = url.path() or url.toString().split(":", 1)[-1]
+        if scheme == CARD_LINK_SCHEME:
+            self.open_card(target)
+        elif scheme == REF_LINK_SCHEME:
+            self.register_requested.emit(url.toString().split(":", 1)[1])
+        elif scheme == ARTIFACT_LINK_SCHEME and target.isdigit():
+            self.artifact_requested.emit(int(target))
+        elif scheme in ("http", "https", "mailto"):
+            QDesktopServices.openUrl(url)
+        # Any other scheme (file:, javascript:, ...) is never followed.
+
+    def selected_index(self) -> QModelIndex:
+        return self.list.currentIndex()
+
+
+def _route_problem(action_type: str, target: str) -> str | None:
+    try:
+        route(action_type, target)
+    except ValueError as error:
+        return str(error)
+    return None

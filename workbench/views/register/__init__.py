@@ -1,0 +1,3 @@
+"""The register pane: the artifact table, the coverage panel, the profile and the ISMS build
+wizard.
+"""

@@ -1,0 +1,131 @@
+"""The register's table model: holds artifact ids, fetches rows lazily in pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
+
+from workbench.services.approvals import signing
+from workbench.services.register import listing
+from workbench.services.register.listing import COLUMN_TITLES, Column, RegisterFilter, RegisterRow
+from workbench.services.store.workspace import Workspace
+from workbench.views.common.badges import Badge, badge_data, signature_badge
+
+PAGE_SIZE = 200
+COLUMNS = list(Column)
+# After the stored columns: the approved version's signatures, checked when a row is shown.
+SIGNATURE_COLUMN = len(COLUMNS)
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+class RegisterTableModel(QAbstractTableModel):
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._workspace: Workspace | None = None
+        self._ids: list[int] = []
+        self._cache: dict[int, RegisterRow] = {}
+        self._badges: dict[tuple[int, int], Badge] = {}
+        self._total = 0
+        self.register_filter = RegisterFilter()
+        self._sort = Column.ID
+        self._descending = False
+
+    def set_workspace(self, workspace: Workspace) -> None:
+        self._workspace = workspace
+        self.refresh()
+
+    def set_filter(self, register_filter: RegisterFilter) -> None:
+        self.register_filter = register_filter
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.beginResetModel()
+        self._cache.clear()
+        self._badges.clear()
+        if self._workspace is None:
+            self._ids, self._total = [], 0
+        else:
+            self._ids = listing.query_ids(
+                self._workspace, self.register_filter, sort=self._sort, descending=self._descending
+            )
+            self._total = listing.count_all(self._workspace)
+        self.endResetModel()
+
+    def total_count(self) -> int:
+        """Artifacts in the workspace, whatever the filter."""
+        return self._total
+
+    def artifact_id(self, row: int) -> int:
+        return self._ids[row]
+
+    def row_of(self, artifact_id: int) -> int | None:
+        try:
+            return self._ids.index(artifact_id)
+        except ValueError:
+            return None
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS) + 1
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            if 0 <= section < len(COLUMNS):
+                return COLUMN_TITLES[COLUMNS[section]]
+            if section == SIGNATURE_COLUMN:
+                return "Signature"
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        if index.column() == SIGNATURE_COLUMN:
+            badge = self._badge(index.row())
+            return badge_data(badge, role) if badge is not None else None
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return None
+        row = self._row(index.row())
+        if row is None:
+            return None
+        column = COLUMNS[index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole and column is Column.REFS:
+            return "\n".join(row.refs)
+        return listing.cell_text(row, column)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(COLUMNS):
+            return
+        self._sort = COLUMNS[column]
+        self._descending = order == Qt.SortOrder.DescendingOrder
+        self.refresh()
+
+    def _badge(self, row_number: int) -> Badge | None:
+        row = self._row(row_number)
+        if row is None or row.approved_version is None or self._workspace is None:
+            return None
+        key = (row.id, row.approved_version)
+        if key not in self._badges:
+            status = signing.signature_status(self._workspace, row.id, row.approved_version)
+            self._badges[key] = signature_badge(status)
+        return self._badges[key]
+
+    def _row(self, row: int) -> RegisterRow | None:
+        if not 0 <= row < len(self._ids) or self._workspace is None:
+            return None
+        artifact_id = self._ids[row]
+        if artifact_id not in self._cache:
+            page_start = row - row % PAGE_SIZE
+            page = self._ids[page_start : page_start + PAGE_SIZE]
+            self._cache.update(listing.fetch_rows(self._workspace, page))
+        return self._cache.get(artifact_id)

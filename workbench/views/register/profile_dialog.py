@@ -1,0 +1,89 @@
+"""The workspace profile: the client organisation and its ISMS, which templates draw on."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import QCheckBox, QDateEdit, QHBoxLayout, QLineEdit, QPlainTextEdit, QWidget
+
+from workbench.models import WorkspaceProfile
+from workbench.views.common.form_dialog import FormDialog
+
+
+class TargetDateEdit(QWidget):
+    """A date that may be "not set yet"."""
+
+    def __init__(self, value: date | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.enabled = QCheckBox("Set", self)
+        self.enabled.setObjectName("targetDateSet")
+        self.edit = QDateEdit(self)
+        self.edit.setObjectName("targetDate")
+        self.edit.setCalendarPopup(True)
+        self.edit.setDisplayFormat("yyyy-MM-dd")
+        start = value or date.today().replace(day=1)
+        self.edit.setDate(QDate(start.year, start.month, start.day))
+        self.enabled.setChecked(value is not None)
+        self.edit.setEnabled(value is not None)
+        self.enabled.toggled.connect(self.edit.setEnabled)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.enabled)
+        layout.addWidget(self.edit, 1)
+
+    def value(self) -> date | None:
+        if not self.enabled.isChecked():
+            return None
+        chosen = self.edit.date()
+        return date(chosen.year(), chosen.month(), chosen.day())
+
+
+class ProfileFields(QWidget):
+    """The profile's fields, shared by the profile dialog and the build wizard."""
+
+    def __init__(self, profile: WorkspaceProfile, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.organisation = QLineEdit(profile.organisation_name, self)
+        self.organisation.setObjectName("profileOrganisation")
+        self.scope = QPlainTextEdit(profile.isms_scope, self)
+        self.scope.setObjectName("profileScope")
+        self.scope.setTabChangesFocus(True)
+        self.scope.setFixedHeight(70)
+        self.owner = QLineEdit(profile.isms_owner, self)
+        self.owner.setObjectName("profileOwner")
+        self.target = TargetDateEdit(profile.certification_target, self)
+        self.locations = QLineEdit(profile.locations, self)
+        self.locations.setObjectName("profileLocations")
+        self.industry = QLineEdit(profile.industry, self)
+        self.industry.setObjectName("profileIndustry")
+
+    def values(self) -> dict[str, str | date | None]:
+        return {
+            "organisation_name": self.organisation.text().strip(),
+            "isms_scope": self.scope.toPlainText().strip(),
+            "isms_owner": self.owner.text().strip(),
+            "certification_target": self.target.value(),
+            "locations": self.locations.text().strip(),
+            "industry": self.industry.text().strip(),
+        }
+
+    def rows(self) -> list[tuple[str, QWidget]]:
+        return [
+            ("&Organisation", self.organisation),
+            ("ISMS &scope", self.scope),
+            ("ISMS o&wner", self.owner),
+            ("&Certification target", self.target),
+            ("&Locations", self.locations),
+            ("&Industry", self.industry),
+        ]
+
+
+class ProfileDialog(FormDialog):
+    def __init__(self, profile: WorkspaceProfile, parent: QWidget | None = None) -> None:
+        super().__init__("Workspace Profile", parent)
+        self.setObjectName("profileDialog")
+        self.fields = ProfileFields(profile, self)
+        for label, widget in self.fields.rows():
+            self.form.addRow(label, widget)
+        self.resize(560, self.sizeHint().height())
