@@ -22,6 +22,7 @@ def test_wheel_carries_resources_and_runs_from_elsewhere(tmp_path: Path) -> None
     for expected in (
         "workbench/seeds/Q012.md",
         "workbench/resources/catalogs/iso27001-2022.yaml",
+        "workbench/resources/risk-library/scenarios.yaml",
         "workbench/migrations/env.py",
         "workbench/migrations/script.py.mako",
         "workbench/migrations/versions/0001_initial_schema.py",
