@@ -186,9 +186,10 @@ def test_a_misnamed_header_key_is_refused(tmp_path: Path) -> None:
         read_guidance(broken)
 
 
-def test_unreadable_yaml_names_the_file(tmp_path: Path) -> None:
+@pytest.mark.parametrize("text", ["pack: [unclosed\n", "? [a, b]\n: c\n"])
+def test_unreadable_yaml_names_the_file(tmp_path: Path, text: str) -> None:
     broken = tmp_path / "iso27001-2022-annex-a.yaml"
-    broken.write_text("pack: [unclosed\n", encoding="utf-8")
+    broken.write_text(text, encoding="utf-8")
     with pytest.raises(GuidanceError, match=r"guidance file iso27001-2022-annex-a\.yaml"):
         read_guidance(broken)
 
