@@ -23,6 +23,7 @@ def test_wheel_carries_resources_and_runs_from_elsewhere(tmp_path: Path) -> None
         "workbench/seeds/Q012.md",
         "workbench/resources/catalogs/iso27001-2022.yaml",
         "workbench/resources/risk-library/scenarios.yaml",
+        "workbench/resources/guidance/iso27001-2022-annex-a.yaml",
         "workbench/migrations/env.py",
         "workbench/migrations/script.py.mako",
         "workbench/migrations/versions/0001_initial_schema.py",
@@ -50,6 +51,12 @@ def test_wheel_carries_resources_and_runs_from_elsewhere(tmp_path: Path) -> None
         cwd=elsewhere, env=env, capture_output=True, text=True, check=True,
     )  # fmt: skip
     assert where.stdout.startswith(str(target))
+    guidance = subprocess.run(
+        [sys.executable, "-c",
+         "from workbench.services.guidance import load_guidance; print(len(load_guidance()))"],
+        cwd=elsewhere, env=env, capture_output=True, text=True,
+    )  # fmt: skip
+    assert guidance.stdout.strip() == "93", guidance.stderr
     validated = run("cards", "validate")
     assert validated.returncode == 0, validated.stdout + validated.stderr
     assert validated.stdout.strip().endswith("card(s) valid")
