@@ -53,7 +53,8 @@ def test_wheel_carries_resources_and_runs_from_elsewhere(tmp_path: Path) -> None
     assert where.stdout.startswith(str(target))
     guidance = subprocess.run(
         [sys.executable, "-c",
-         "from workbench.services.guidance import load_guidance; print(len(load_guidance()))"],
+         "from workbench.services.catalog.guidance import load_guidance; "
+         "print(len(load_guidance()))"],
         cwd=elsewhere, env=env, capture_output=True, text=True,
     )  # fmt: skip
     assert guidance.stdout.strip() == "93", guidance.stderr

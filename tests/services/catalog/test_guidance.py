@@ -9,15 +9,15 @@ from pathlib import Path
 import pytest
 import yaml
 
-from workbench.services import guidance as guidance_module
-from workbench.services.catalog import default_catalog
-from workbench.services.guidance import (
+from workbench.services.catalog import guidance as guidance_module
+from workbench.services.catalog.guidance import (
     ControlGuidance,
     GuidanceError,
     guidance_source,
     load_guidance,
     read_guidance,
 )
+from workbench.services.catalog.standards import default_catalog
 
 PACK = "ISO27001:2022"
 NEW_IN_2022 = {

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from workbench.services.paths import resource
+from workbench.services.common.paths import resource
 
 GUIDANCE_FOLDER = "guidance"
 GUIDANCE_FILE = "iso27001-2022-annex-a.yaml"

@@ -17,7 +17,7 @@ from typing import Any, NoReturn
 
 import yaml
 
-from workbench.services.paths import resource
+from workbench.services.common.paths import resource
 
 CONTROL_PACK = "ISO27001:2022"
 SUPPORTED_VERSION = 1

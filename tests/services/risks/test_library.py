@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 import yaml
 
-from workbench.services.catalog import default_catalog
-from workbench.services.risk_library import (
+from workbench.services.catalog.standards import default_catalog
+from workbench.services.risks.library import (
     RiskLibraryError,
     RiskScenario,
     load_scenarios,
@@ -20,7 +20,7 @@ from workbench.services.risk_library import (
     search_scenarios,
 )
 
-LIBRARY_FILE = Path(__file__).resolve().parents[2] / "resources" / "risk-library" / "scenarios.yaml"
+LIBRARY_FILE = Path(__file__).resolve().parents[3] / "resources" / "risk-library" / "scenarios.yaml"
 # Spelled out here rather than imported, so a loosened rule in the loader cannot pass unseen.
 FIELDS = {
     "id", "title", "threat", "vulnerability", "consequence", "category", "asset_types", "cia",

@@ -1,0 +1,4 @@
+"""Risks: the starter library of common risk scenarios.
+
+May import: ``common``.
+"""
