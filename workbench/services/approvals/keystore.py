@@ -15,12 +15,13 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from workbench.services.common.errors import ServiceError
 from workbench.services.common.paths import config_dir
 
 MIN_PASSPHRASE_LENGTH = 8
 
 
-class KeyStoreError(Exception):
+class KeyStoreError(ServiceError):
     """A private key cannot be stored or used; the message is for the user."""
 
 

@@ -17,12 +17,13 @@ from sqlmodel import Session, col, func, select
 
 from workbench.models import Approval, Person
 from workbench.services.approvals import keystore, signing
+from workbench.services.common.errors import ServiceError
 from workbench.services.store import audit_log
 from workbench.services.store.changes import ChangeSet
 from workbench.services.store.workspace import Workspace
 
 
-class PersonError(Exception):
+class PersonError(ServiceError):
     """A request about a person that cannot be met; the message is for the user."""
 
 

@@ -26,12 +26,13 @@ from workbench.models import (
     utc_now,
 )
 from workbench.services.approvals import people
+from workbench.services.common.errors import ServiceError
 from workbench.services.store import audit_log
 from workbench.services.store.changes import ChangeSet
 from workbench.services.store.workspace import Workspace
 
 
-class ApprovalError(Exception):
+class ApprovalError(ServiceError):
     """A workflow step that cannot be taken; the message is for the user."""
 
 

@@ -28,6 +28,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 from sqlmodel import Session, col, select
 
 from workbench.models import Approval, Decision, Person, Version
+from workbench.services.common.errors import ServiceError
 from workbench.services.register import versioning
 from workbench.services.store.audit_log import canonical_json
 from workbench.services.store.workspace import Workspace
@@ -37,7 +38,7 @@ PAYLOAD_FORMAT = 1
 RAW_KEY_LENGTH = 32
 
 
-class SigningError(Exception):
+class SigningError(ServiceError):
     """A key or signature that cannot be used; the message is for the user."""
 
 

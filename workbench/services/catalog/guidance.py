@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from workbench.services.common.errors import ServiceError
 from workbench.services.common.paths import resource
 
 GUIDANCE_FOLDER = "guidance"
@@ -28,7 +29,7 @@ _REQUIRED_FIELDS = ("asks", "typical", "evidence")
 _FIELDS = frozenset({*_REQUIRED_FIELDS, "pitfalls", "related"})
 
 
-class GuidanceError(Exception):
+class GuidanceError(ServiceError):
     """The guidance file is missing or malformed (a defect of the shipped resources)."""
 
 

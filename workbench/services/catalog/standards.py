@@ -11,6 +11,7 @@ from typing import Any
 
 import yaml
 
+from workbench.services.common.errors import ServiceError
 from workbench.services.common.paths import resource
 
 # libyaml when the wheel has it: the catalogs load ten times faster at start-up.
@@ -18,7 +19,7 @@ SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 REFERENCE_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9]*:\d{4}/(?:[A-Z]\.)?\d+(?:\.\d+)*$")
 
 
-class CatalogError(Exception):
+class CatalogError(ServiceError):
     """A catalog file is missing or malformed (a defect of the shipped resources)."""
 
 

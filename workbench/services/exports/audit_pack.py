@@ -41,6 +41,7 @@ from workbench import __version__
 from workbench.models import ArtifactKind, ArtifactStatus
 from workbench.services.audit import trail, verify
 from workbench.services.common import fileio
+from workbench.services.common.errors import ServiceError
 from workbench.services.exports import document_export, register_export
 from workbench.services.exports.document_export import ExportDocument, ExportError, Renderer
 from workbench.services.exports.pack_pages import (
@@ -67,7 +68,7 @@ PLANNER_BACK = relativedelta(years=1)
 PLANNER_AHEAD = relativedelta(years=3)
 
 
-class PackError(Exception):
+class PackError(ServiceError):
     """A pack that cannot be written; the message is for the user. Nothing is left behind."""
 
 

@@ -32,6 +32,7 @@ from sqlmodel import func, select
 from workbench import __version__
 from workbench.models import Artifact, ArtifactKind, ArtifactStatus, Version
 from workbench.services.approvals import reviews, signing
+from workbench.services.common.errors import ServiceError
 from workbench.services.common.fileio import atomic_path
 from workbench.services.common.markup import escape, render_markdown
 from workbench.services.exports import approval_block
@@ -51,7 +52,7 @@ IN_FORCE = ("approved", "published")
 Renderer = Callable[["ExportDocument", Path], None]
 
 
-class ExportError(Exception):
+class ExportError(ServiceError):
     """An export that cannot be made; the message is for the user."""
 
 

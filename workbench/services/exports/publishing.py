@@ -18,6 +18,7 @@ from pathlib import Path
 
 from workbench.models import Artifact, ArtifactStatus, utc_now
 from workbench.services.approvals import reviews
+from workbench.services.common.errors import ServiceError
 from workbench.services.exports import document_export
 from workbench.services.exports.approval_block import APPROVER_HEADER, ApprovalBlock
 from workbench.services.exports.approval_block import to_html as approval_block_html
@@ -37,7 +38,7 @@ PublishDocument = ExportDocument
 Renderer = Callable[[PublishDocument, Path], None]
 
 
-class PublishError(Exception):
+class PublishError(ServiceError):
     """A version that cannot be published; the message is for the user."""
 
 

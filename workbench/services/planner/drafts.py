@@ -17,6 +17,7 @@ from workbench.models import (
     EventStatus,
 )
 from workbench.services.catalog.standards import default_catalog
+from workbench.services.common.errors import ServiceError
 from workbench.services.planner import recurrence
 from workbench.services.planner.recurrence import RecurrenceError
 
@@ -45,7 +46,7 @@ AUDIT_KINDS = frozenset(
 )
 
 
-class PlannerError(ValueError):
+class PlannerError(ServiceError):
     """Bad planner input; ``str(error)`` is one sentence for the user."""
 
 

@@ -20,8 +20,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dateutil import tz as dateutil_tz
 from dateutil.rrule import rrule, rrulestr
 
+from workbench.services.common.errors import ServiceError
 
-class RecurrenceError(ValueError):
+
+class RecurrenceError(ServiceError):
     """A repeat rule cannot be used; ``str(error)`` is one sentence for the user."""
 
 

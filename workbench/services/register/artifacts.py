@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 
 from workbench.models import Artifact, ArtifactKind, ArtifactLink, ArtifactStatus, utc_now
 from workbench.services.catalog.standards import Catalog, default_catalog
+from workbench.services.common.errors import ServiceError
 from workbench.services.register import profile, templates, versioning
 from workbench.services.store import audit_log
 from workbench.services.store.changes import ChangeSet
@@ -23,7 +24,7 @@ from workbench.services.store.workspace import Workspace
 EDITABLE = ("title", "kind", "owner", "review_interval_months", "next_review")
 
 
-class ArtifactError(Exception):
+class ArtifactError(ServiceError):
     """A request about an artifact that cannot be met; the message is for the user."""
 
 

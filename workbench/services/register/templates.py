@@ -18,6 +18,7 @@ import yaml
 
 from workbench.models import ArtifactKind, WorkspaceProfile
 from workbench.services.catalog.standards import Catalog, default_catalog
+from workbench.services.common.errors import ServiceError
 from workbench.services.common.paths import resource
 
 if TYPE_CHECKING:
@@ -34,7 +35,7 @@ OPTIONAL_PROFILE_FIELDS = ("certification_target", "locations", "industry")
 _UNDEFINED_NAME = re.compile(r"'([A-Za-z_][A-Za-z0-9_]*)' is undefined")
 
 
-class TemplateRenderError(Exception):
+class TemplateRenderError(ServiceError):
     """A template cannot be rendered; the message says what to do, in one sentence."""
 
 

@@ -25,13 +25,14 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, func, select
 
 from workbench.models import Artifact, Version, utc_now
+from workbench.services.common.errors import ServiceError
 from workbench.services.store.audit_log import canonical_json
 from workbench.services.store.workspace import Workspace
 
 GENESIS_CHAIN = "0" * 64
 
 
-class VersionError(Exception):
+class VersionError(ServiceError):
     """A version request that cannot be met; the message is for the user."""
 
 

@@ -17,6 +17,7 @@ from typing import Any, NoReturn
 
 import yaml
 
+from workbench.services.common.errors import ServiceError
 from workbench.services.common.paths import resource
 
 CONTROL_PACK = "ISO27001:2022"
@@ -42,7 +43,7 @@ _FIELDS = frozenset(
 )
 
 
-class RiskLibraryError(Exception):
+class RiskLibraryError(ServiceError):
     """The scenario library is missing or malformed; the message names the file and scenario."""
 
 

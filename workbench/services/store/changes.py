@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, fields
+from typing import Any
 
 
 @dataclass(frozen=True)
 class ChangeSet:
-    """Returned by every write service. Empty sets mean "nothing of that kind changed"."""
+    """Returned by every write service. Empty sets mean "nothing of that kind changed".
+
+    A new kind of change is one more field: a ``bool`` (something changed), a ``frozenset`` of
+    ids, or a ``tuple`` of messages; combining change sets needs no edit for it.
+    """
 
     profile: bool = False
     artifacts: frozenset[int] = field(default_factory=frozenset)
@@ -21,12 +27,28 @@ class ChangeSet:
 
     def __or__(self, other: ChangeSet) -> ChangeSet:
         return ChangeSet(
-            profile=self.profile or other.profile,
-            artifacts=self.artifacts | other.artifacts,
-            versions=self.versions | other.versions,
-            approvals=self.approvals | other.approvals,
-            people=self.people | other.people,
-            events=self.events | other.events,
-            audit_log=self.audit_log or other.audit_log,
-            notices=self.notices + other.notices,
+            **{
+                f.name: _combine(getattr(self, f.name), getattr(other, f.name))
+                for f in fields(self)
+            }
         )
+
+    @classmethod
+    def of(cls, **kinds: Iterable[int] | Iterable[str] | bool) -> ChangeSet:
+        """A change set from plain values: ``ChangeSet.of(artifacts=[3], notices=["..."])``."""
+        values: dict[str, Any] = {}
+        for name, value in kinds.items():
+            default = getattr(cls(), name)
+            if isinstance(default, bool):
+                values[name] = bool(value)
+            elif isinstance(default, tuple):
+                values[name] = tuple(value)  # type: ignore[arg-type]
+            else:
+                values[name] = frozenset(value)  # type: ignore[arg-type]
+        return cls(**values)
+
+
+def _combine(first: Any, second: Any) -> Any:
+    if isinstance(first, bool):
+        return first or second
+    return first + second if isinstance(first, tuple) else first | second

@@ -23,6 +23,8 @@ from sqlalchemy import Connection, Engine, Executable, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
+from workbench.services.common.errors import ServiceError
+
 if TYPE_CHECKING:
     from alembic.config import Config
 
@@ -34,7 +36,7 @@ BUSY_TIMEOUT_MS = 5000
 PROFILE_ID = 1
 
 
-class WorkspaceError(Exception):
+class WorkspaceError(ServiceError):
     """A workspace cannot be opened or written; ``str(error)`` is one sentence for the user."""
 
 
