@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from workbench import __version__
+from workbench.services.common.errors import ServiceError
 from workbench.services.common.paths import default_workspace_path
 
 if TYPE_CHECKING:
@@ -43,7 +44,7 @@ def run_gui(
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from workbench.services.cards.library import load_library
-    from workbench.services.store.workspace import WorkspaceError, open_workspace
+    from workbench.services.store.workspace import open_workspace
     from workbench.views.common.settings import AppSettings
     from workbench.views.main_window import MainWindow
 
@@ -57,7 +58,7 @@ def run_gui(
     location = workspace or settings.last_workspace or str(default_workspace_path())
     try:
         opened = open_workspace(location)
-    except WorkspaceError as error:
+    except ServiceError as error:
         if workspace is not None or screenshot is not None:
             print(f"workbench: {error}", file=sys.stderr)
             if screenshot is None:

@@ -14,13 +14,8 @@ from pathlib import Path
 
 from workbench import __version__
 from workbench.commands import approvals, cards, documents, pack, planner, register
-from workbench.commands.base import (
-    EXIT_BAD_INPUT,
-    EXIT_INTERNAL,
-    EXIT_OK,
-    Handler,
-    UsageError,
-)
+from workbench.commands.base import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, Handler
+from workbench.services.common.errors import ServiceError
 
 VIEWS = ("questions", "register", "documents", "planner", "audit")
 COMMAND_MODULES = (cards, register, documents, approvals, planner, pack)
@@ -87,16 +82,19 @@ def _silence_stdout() -> None:
     os.close(devnull)
 
 
+def one_line(error: Exception) -> str:
+    """A service error as the command line prints it: one line, without a closing full stop."""
+    return " ".join(str(error).split()).rstrip(".")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     _configure_logging()
-    from workbench.services.store.workspace import WorkspaceError
-
     handler: Handler = getattr(args, "handler", _open_gui)
     try:
         return handler(args)
-    except (UsageError, WorkspaceError) as error:
-        print(f"workbench: {error}", file=sys.stderr)
+    except ServiceError as error:
+        print(f"workbench: {one_line(error)}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130

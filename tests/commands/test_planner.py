@@ -94,24 +94,24 @@ def test_list_includes_review_due_dates(capsys, ws) -> None:
     ("argv", "message"),
     [
         (("add", "--kind", "party", "--title", "x", "--start", "2027-01-01"),
-         "workbench: unknown event kind 'party' (known: internal_audit, "),
+         "workbench: Unknown event kind 'party' (known: internal_audit, "),
         (("add", "--kind", "other", "--title", "x", "--start", "2027-13-01"),
          "workbench: start '2027-13-01' is not a date (YYYY-MM-DD)"),
         (("add", "--kind", "other", "--title", "x", "--start", "soon-ish"),
          "workbench: start 'soon-ish' is not a date or time"),
         (("add", "--kind", "other", "--title", "x", "--start", "2027-01-01",
           "--rrule", "FREQ=MONTHLY;BYDAY=XX"),
-         "workbench: the repeat rule FREQ=MONTHLY;BYDAY=XX is not valid: invalid 'BYDAY': XX"),
+         "workbench: The repeat rule FREQ=MONTHLY;BYDAY=XX is not valid: invalid 'BYDAY': XX"),
         (("add", "--kind", "other", "--title", "x", "--start", "2027-01-01T10:00",
           "--end", "2027-01-01T09:00"),
-         "workbench: the event ends before it starts"),
+         "workbench: The event ends before it starts"),
         (("add", "--kind", "other", "--title", "x", "--start", "2027-01-01", "--tz", "Mars/Base"),
          "workbench: unknown time zone 'Mars/Base'"),
         (("list", "--from", "2027-02-01", "--to", "2027-01-01"),
          "workbench: --to is before --from"),
         (("list", "--from", "yesterday"), "workbench: --from 'yesterday' is not a date"),
         (("import-ics", "missing.ics"), "workbench: missing.ics: no such file"),
-        (("review-done", "99"), "workbench: there is no artifact 99"),
+        (("review-done", "99"), "workbench: There is no artifact 99"),
     ],
 )  # fmt: skip
 def test_bad_input_is_one_line_and_exit_2(capsys, ws, argv, message) -> None:
@@ -154,4 +154,4 @@ def test_programme_proposes_and_accepts(capsys, ws) -> None:
     code, out, _ = planner(capsys, ws, "programme", "--target", "2027-06-15", "--accept")
     assert out.splitlines()[-1] == "Added 13 event(s) to the planner"
     code, out, err = planner(capsys, ws, "programme", "--target", "2027-06-15", "--accept")
-    assert code == 2 and "no programme items are ticked" in err
+    assert code == 2 and "No programme items are ticked" in err

@@ -17,7 +17,7 @@ from workbench.commands.base import (
     EXIT_PROBLEMS,
     Commands,
     UsageError,
-    open_cli_workspace,
+    cli_workspace,
     print_json,
 )
 
@@ -129,20 +129,8 @@ def read_passphrase(prompt: str, *, confirm: bool = False) -> str:
 def _resolve(workspace: Workspace, identifier: str) -> tuple[int, str]:
     from workbench.services.register import artifacts
 
-    try:
-        details = artifacts.resolve(workspace, identifier)
-    except artifacts.ArtifactError as error:
-        raise UsageError(str(error)) from error
+    details = artifacts.resolve(workspace, identifier)
     return details.id, details.title
-
-
-def _user_errors() -> tuple[type[Exception], ...]:
-    from workbench.services.approvals.keystore import KeyStoreError
-    from workbench.services.approvals.people import PersonError
-    from workbench.services.approvals.reviews import ApprovalError
-    from workbench.services.exports.publishing import PublishError
-
-    return (ApprovalError, KeyStoreError, PersonError, PublishError)
 
 
 # --- people -----------------------------------------------------------------------------------
@@ -155,16 +143,11 @@ def add_person(args: argparse.Namespace) -> int:
     passphrase = None
     if not args.no_key:
         passphrase = read_passphrase(f"Passphrase for {args.name}'s signing key: ", confirm=True)
-    workspace = open_cli_workspace(args)
-    try:
+    with cli_workspace(args) as workspace:
         _, person = people.add_person(
             workspace, actor=current_user(), name=args.name, role=args.role, email=args.email,
             passphrase=passphrase,
         )  # fmt: skip
-    except _user_errors() as error:
-        raise UsageError(str(error)) from error
-    finally:
-        workspace.close()
     print(f"added {person.name} ({person.role or 'no role'})")
     if person.key_fingerprint:
         print(f"signing key fingerprint: {person.fingerprint_text}")
@@ -175,17 +158,12 @@ def create_key_for(args: argparse.Namespace) -> int:
     from workbench.services.approvals import people
     from workbench.services.common.identity import current_user
 
-    workspace = open_cli_workspace(args)
-    try:
+    with cli_workspace(args) as workspace:
         name = people.get_person(workspace, args.name).name
         passphrase = read_passphrase(f"Passphrase for {name}'s signing key: ", confirm=True)
         _, person = people.create_identity(
             workspace, actor=current_user(), name=name, passphrase=passphrase
         )
-    except _user_errors() as error:
-        raise UsageError(str(error)) from error
-    finally:
-        workspace.close()
     print(f"{person.name}: signing key fingerprint {person.fingerprint_text}")
     return EXIT_OK
 
@@ -193,11 +171,8 @@ def create_key_for(args: argparse.Namespace) -> int:
 def list_people(args: argparse.Namespace) -> int:
     from workbench.services.approvals import people
 
-    workspace = open_cli_workspace(args)
-    try:
+    with cli_workspace(args) as workspace:
         everyone = people.list_people(workspace)
-    finally:
-        workspace.close()
     if args.json:
         print_json(
             [
@@ -225,13 +200,8 @@ def list_people(args: argparse.Namespace) -> int:
 def export_key(args: argparse.Namespace) -> int:
     from workbench.services.approvals import people
 
-    workspace = open_cli_workspace(args)
-    try:
+    with cli_workspace(args) as workspace:
         person = people.export_public_key(workspace, args.name, args.output)
-    except _user_errors() as error:
-        raise UsageError(str(error)) from error
-    finally:
-        workspace.close()
     print(f"wrote {person.name}'s public key to {args.output}")
     print(f"fingerprint: {person.fingerprint_text}")
     return EXIT_OK
@@ -245,16 +215,11 @@ def import_key_for(args: argparse.Namespace) -> int:
         data = args.file.read_bytes()
     except OSError as error:
         raise UsageError(f"cannot read {args.file}: {error.strerror}") from error
-    workspace = open_cli_workspace(args)
-    try:
+    with cli_workspace(args) as workspace:
         _, person = people.import_public_key(
             workspace, actor=current_user(), name=args.name, key_data=data, role=args.role,
             email=args.email, expected_fingerprint=args.fingerprint,
         )  # fmt: skip
-    except _user_errors() as error:
-        raise UsageError(str(error)) from error
-    finally:
-        workspace.close()
     print(f"{person.name}: public key imported")
     print(f"fingerprint: {person.fingerprint_text}")
     if not args.fingerprint:
@@ -269,17 +234,12 @@ def request_review(args: argparse.Namespace) -> int:
     from workbench.services.approvals import reviews
     from workbench.services.common.identity import current_user
 
-    workspace = open_cli_workspace(args)
-    try:
+    with cli_workspace(args) as workspace:
         artifact_id, title = _resolve(workspace, args.artifact)
         _, review = reviews.request_review(
             workspace, actor=current_user(), artifact_id=artifact_id, approvers=args.approver,
             note=args.note,
         )  # fmt: skip
-    except _user_errors() as error:
-        raise UsageError(str(error)) from error
-    finally:
-        workspace.close()
     print(
         f"{title}: version {review.version} is in review; waiting for {', '.join(review.pending)}"
     )
@@ -289,15 +249,12 @@ def request_review(args: argparse.Namespace) -> int:
 def show_review(args: argparse.Namespace) -> int:
     from workbench.services.approvals import reviews, signing
 
-    workspace = open_cli_workspace(args)
-    try:
+    with cli_workspace(args) as workspace:
         artifact_id, title = _resolve(workspace, args.artifact)
         rounds = reviews.review_rounds(workspace, artifact_id)
         statuses = {
             r.version: signing.signature_status(workspace, artifact_id, r.version) for r in rounds
         }
-    finally:
-        workspace.close()
     if args.json:
         print_json(
             [
@@ -339,16 +296,11 @@ def withdraw_review(args: argparse.Namespace) -> int:
     from workbench.services.approvals import reviews
     from workbench.services.common.identity import current_user
 
-    workspace = open_cli_workspace(args)
-    try:
+    with cli_workspace(args) as workspace:
         artifact_id, title = _resolve(workspace, args.artifact)
         reviews.withdraw_review(
             workspace, actor=current_user(), artifact_id=artifact_id, reason=args.reason
         )
-    except _user_errors() as error:
-        raise UsageError(str(error)) from error
-    finally:
-        workspace.close()
     print(f"{title}: review withdrawn; the artifact is a draft again")
     return EXIT_OK
 
@@ -358,8 +310,7 @@ def approve_version(args: argparse.Namespace) -> int:
     from workbench.services.approvals import decisions, people
 
     decision = Decision.REJECTED if args.reject else Decision.APPROVED
-    workspace = open_cli_workspace(args)
-    try:
+    with cli_workspace(args) as workspace:
         artifact_id, title = _resolve(workspace, args.artifact)
         signer = people.get_person(workspace, args.signer).name
         passphrase = read_passphrase(f"Passphrase for {signer}'s signing key: ")
@@ -367,10 +318,6 @@ def approve_version(args: argparse.Namespace) -> int:
             workspace, artifact_id=artifact_id, version=args.version, signer=signer,
             passphrase=passphrase, decision=decision, comment=args.comment,
         )  # fmt: skip
-    except _user_errors() as error:
-        raise UsageError(str(error)) from error
-    finally:
-        workspace.close()
     print(f"{title}: {outcome.message}")
     return EXIT_OK
 
@@ -380,17 +327,12 @@ def publish_artifact(args: argparse.Namespace) -> int:
     from workbench.services.exports import publishing
     from workbench.views.common.pdf_export import write_pdf
 
-    workspace = open_cli_workspace(args)
-    try:
+    with cli_workspace(args) as workspace:
         artifact_id, title = _resolve(workspace, args.artifact)
         _, result = publishing.publish(
             workspace, actor=current_user(), artifact_id=artifact_id, out_dir=args.output,
             version=args.version, renderers={"pdf": write_pdf},
         )  # fmt: skip
-    except _user_errors() as error:
-        raise UsageError(str(error)) from error
-    finally:
-        workspace.close()
     for path in result.files:
         print(f"wrote {path}")
     print(f"{title}: version {result.version} published")
@@ -400,11 +342,8 @@ def publish_artifact(args: argparse.Namespace) -> int:
 def verify_workspace(args: argparse.Namespace) -> int:
     from workbench.services.audit import verify
 
-    workspace = open_cli_workspace(args)
-    try:
+    with cli_workspace(args) as workspace:
         report = verify.verify_workspace(workspace)
-    finally:
-        workspace.close()
     if args.json:
         print_json(report.to_json())
     else:

@@ -5,8 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
+
+from workbench.services.common.errors import ServiceError
 
 if TYPE_CHECKING:
     from workbench.services.store.workspace import Workspace
@@ -21,16 +24,22 @@ Handler = Callable[[argparse.Namespace], int]
 Commands = Any
 
 
-class UsageError(Exception):
-    """Bad input from the user: printed as one line, exit code 2."""
+class UsageError(ServiceError):
+    """Bad input on the command line itself: printed as one line, exit code 2."""
 
 
-def open_cli_workspace(args: argparse.Namespace) -> Workspace:
-    """The workspace named by ``-w``, else the user's default; created when missing."""
+@contextmanager
+def cli_workspace(args: argparse.Namespace) -> Iterator[Workspace]:
+    """The workspace named by ``-w``, else the user's default (created when missing), open for
+    the duration of one command and closed however the command ends."""
     from workbench.services.common.paths import default_workspace_path
     from workbench.services.store.workspace import open_workspace
 
-    return open_workspace(args.workspace or default_workspace_path())
+    workspace = open_workspace(args.workspace or default_workspace_path())
+    try:
+        yield workspace
+    finally:
+        workspace.close()
 
 
 def print_json(value: object) -> None:

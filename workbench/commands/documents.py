@@ -12,7 +12,7 @@ from workbench.commands.base import (
     EXIT_OK,
     Commands,
     UsageError,
-    open_cli_workspace,
+    cli_workspace,
     print_json,
 )
 
@@ -66,28 +66,19 @@ def add_to(commands: Commands) -> None:
     export.set_defaults(handler=export_document)
 
 
-def _resolve(args: argparse.Namespace) -> tuple[Workspace, int, str]:
+def _resolve(workspace: Workspace, identifier: str) -> tuple[int, str]:
     from workbench.services.register import artifacts
 
-    workspace = open_cli_workspace(args)
-    try:
-        details = artifacts.resolve(workspace, args.artifact)
-    except artifacts.ArtifactError as error:
-        workspace.close()
-        raise UsageError(str(error)) from error
-    return workspace, details.id, details.title
+    details = artifacts.resolve(workspace, identifier)
+    return details.id, details.title
 
 
 def show_document(args: argparse.Namespace) -> int:
     from workbench.services.register import versioning
 
-    workspace, artifact_id, _ = _resolve(args)
-    try:
+    with cli_workspace(args) as workspace:
+        artifact_id, _ = _resolve(workspace, args.artifact)
         text = versioning.get_version(workspace, artifact_id, args.version).content
-    except versioning.VersionError as error:
-        raise UsageError(str(error)) from error
-    finally:
-        workspace.close()
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
     return EXIT_OK
 
@@ -105,20 +96,19 @@ def save_document(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.file} is not UTF-8 text") from None
     except OSError as error:
         raise UsageError(f"cannot read {args.file}: {error.strerror}") from error
-    workspace, artifact_id, title = _resolve(args)
-    try:
-        changes, info = editing.save_version(
-            workspace,
-            artifact_id=artifact_id,
-            content=content,
-            author=current_user(),
-            comment=args.comment,
-        )
-    except versioning.UnchangedContent as error:
-        print(f"{title}: {error}")
-        return EXIT_OK
-    finally:
-        workspace.close()
+    with cli_workspace(args) as workspace:
+        artifact_id, title = _resolve(workspace, args.artifact)
+        try:
+            changes, info = editing.save_version(
+                workspace,
+                artifact_id=artifact_id,
+                content=content,
+                author=current_user(),
+                comment=args.comment,
+            )
+        except versioning.UnchangedContent as error:
+            print(f"{title}: {error}")
+            return EXIT_OK
     print(f"{title}: saved version {info.number} ({info.short_hash})")
     for notice in changes.notices:
         print(notice)
@@ -128,11 +118,9 @@ def save_document(args: argparse.Namespace) -> int:
 def show_history(args: argparse.Namespace) -> int:
     from workbench.services.register import versioning
 
-    workspace, artifact_id, title = _resolve(args)
-    try:
+    with cli_workspace(args) as workspace:
+        artifact_id, title = _resolve(workspace, args.artifact)
         versions = versioning.history(workspace, artifact_id)
-    finally:
-        workspace.close()
     if args.json:
         print_json(
             [
@@ -159,14 +147,10 @@ def diff_versions(args: argparse.Namespace) -> int:
     from workbench.services.documents import diffing
     from workbench.services.register import versioning
 
-    workspace, artifact_id, _ = _resolve(args)
-    try:
+    with cli_workspace(args) as workspace:
+        artifact_id, _ = _resolve(workspace, args.artifact)
         old = versioning.get_version(workspace, artifact_id, args.old).content
         new = versioning.get_version(workspace, artifact_id, args.new).content
-    except versioning.VersionError as error:
-        raise UsageError(str(error)) from error
-    finally:
-        workspace.close()
     sys.stdout.write(
         diffing.unified(old, new, old_label=f"version {args.old}", new_label=f"version {args.new}")
     )
@@ -176,17 +160,12 @@ def diff_versions(args: argparse.Namespace) -> int:
 def restore_version(args: argparse.Namespace) -> int:
     from workbench.services.common.identity import current_user
     from workbench.services.documents import editing
-    from workbench.services.register import versioning
 
-    workspace, artifact_id, title = _resolve(args)
-    try:
+    with cli_workspace(args) as workspace:
+        artifact_id, title = _resolve(workspace, args.artifact)
         _, info = editing.restore_version(
             workspace, artifact_id=artifact_id, number=args.number, author=current_user()
         )
-    except versioning.VersionError as error:
-        raise UsageError(str(error)) from error
-    finally:
-        workspace.close()
     print(f"{title}: version {args.number} restored as version {info.number}")
     return EXIT_OK
 
@@ -203,15 +182,12 @@ def export_document(args: argparse.Namespace) -> int:
         )
     sizes = {size.lower(): size for size in document_export.PAGE_SIZES}
     page_size = sizes.get(args.page_size.lower(), args.page_size)
-    try:
-        document_export.check_options(fmt, page_size)
-    except document_export.ExportError as error:
-        raise UsageError(str(error)) from error
+    document_export.check_options(fmt, page_size)
     renderer: document_export.Renderer | None = None
     if fmt == "pdf":  # Qt loads only for PDF
         from workbench.views.common.pdf_export import write_pdf as renderer
-    workspace, artifact_id, title = _resolve(args)
-    try:
+    with cli_workspace(args) as workspace:
+        artifact_id, title = _resolve(workspace, args.artifact)
         if into_folder:  # a folder gets the file named after the document and version
             stem = document_export.prepare(workspace, artifact_id, args.version).file_stem
             output = output / f"{stem}.{fmt}"
@@ -219,9 +195,5 @@ def export_document(args: argparse.Namespace) -> int:
             workspace, artifact_id, fmt=fmt, target=output, version=args.version,
             page_size=page_size, pdf_renderer=renderer,
         )  # fmt: skip
-    except document_export.ExportError as error:
-        raise UsageError(str(error)) from error
-    finally:
-        workspace.close()
     print(f"{title}: version {document.version} ({document.status}) written to {output}")
     return EXIT_OK

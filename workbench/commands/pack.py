@@ -14,8 +14,7 @@ from workbench.commands.base import (
     EXIT_OK,
     EXIT_PROBLEMS,
     Commands,
-    UsageError,
-    open_cli_workspace,
+    cli_workspace,
 )
 
 
@@ -39,16 +38,11 @@ def write_pack(args: argparse.Namespace) -> int:
     from workbench.services.exports import audit_pack
     from workbench.views.common.pdf_export import write_pdf
 
-    workspace = open_cli_workspace(args)
-    try:
+    with cli_workspace(args) as workspace:
         result = audit_pack.build_pack(
             workspace, args.output, actor=current_user(), pdf_renderer=write_pdf,
             include_drafts=args.include_drafts,
         )  # fmt: skip
-    except audit_pack.PackError as error:
-        raise UsageError(str(error)) from error
-    finally:
-        workspace.close()
     print(f"{result.summary()}; manifest SHA-256 {result.manifest_sha256}")
     if result.report.ok:
         return EXIT_OK

@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from workbench.commands.base import EXIT_OK, Commands, UsageError, open_cli_workspace, print_json
+from workbench.commands.base import EXIT_OK, Commands, UsageError, cli_workspace, print_json
 
 if TYPE_CHECKING:
     from workbench.models import EventKind
@@ -84,11 +84,6 @@ def _add_zone(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--tz", metavar="ZONE", help="time zone, e.g. Europe/Berlin")
 
 
-def _usage(error: Exception) -> UsageError:
-    text = str(error).rstrip(".")
-    return UsageError(text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text)
-
-
 def _zone(args: argparse.Namespace) -> tuple[tzinfo, str | None]:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -131,14 +126,11 @@ def _full_ref(text: str) -> str:
 
 
 def _kind(text: str | None) -> EventKind | None:
-    from workbench.services.planner.drafts import PlannerError, parse_kind
+    from workbench.services.planner.drafts import parse_kind
 
     if text is None:
         return None
-    try:
-        return parse_kind(text)
-    except PlannerError as error:
-        raise _usage(error) from None
+    return parse_kind(text)
 
 
 def _rule(text: str | None) -> str | None:
@@ -156,7 +148,7 @@ def _rule(text: str | None) -> str | None:
 def add_event(args: argparse.Namespace) -> int:
     from workbench.services.common.identity import current_user
     from workbench.services.planner import events
-    from workbench.services.planner.drafts import EventDraft, PlannerError, all_day_start
+    from workbench.services.planner.drafts import EventDraft, all_day_start
 
     zone, zone_name = _zone(args)
     kind = _kind(args.kind)
@@ -187,14 +179,9 @@ def add_event(args: argparse.Namespace) -> int:
         refs=tuple(_full_ref(ref) for ref in args.ref),
         reminder_minutes=args.reminder,
     )
-    workspace = open_cli_workspace(args)
-    try:
+    with cli_workspace(args) as workspace:
         (event_id,) = events.create_event(workspace, draft, actor=current_user()).events
         details = events.get_event(workspace, event_id)
-    except PlannerError as error:
-        raise _usage(error) from None
-    finally:
-        workspace.close()
     if args.json:
         print_json({"id": event_id, "uid": details.draft.uid, "rrule": details.draft.rrule})
     else:
@@ -252,13 +239,10 @@ def list_events(args: argparse.Namespace) -> int:
     if last < first:
         raise UsageError("--to is before --from")
     kind = _kind(args.kind)
-    workspace = open_cli_workspace(args)
-    try:
+    with cli_workspace(args) as workspace:
         found = schedule.occurrences(
             workspace, first, last, zone=zone, kinds={kind} if kind else None
         )
-    finally:
-        workspace.close()
     if args.json:
         print_json([_occurrence_json(occurrence, zone) for occurrence in found])
         return EXIT_OK
@@ -273,13 +257,10 @@ def list_upcoming(args: argparse.Namespace) -> int:
     from workbench.services.planner import upcoming
 
     zone, _ = _zone(args)
-    workspace = open_cli_workspace(args)
-    try:
+    with cli_workspace(args) as workspace:
         items = upcoming.upcoming_and_overdue(
             workspace, today=datetime.now(zone).date(), zone=zone, horizon_days=args.days
         )
-    finally:
-        workspace.close()
     if args.json:
         print_json(
             [
@@ -305,37 +286,27 @@ def list_upcoming(args: argparse.Namespace) -> int:
 
 
 def export_ics(args: argparse.Namespace) -> int:
-    from workbench.services.planner import ics_export, ics_format
+    from workbench.services.planner import ics_export
 
     kind = _kind(args.kind)
     first = _date(args.first, "--from") if args.first else None
     last = _date(args.last, "--to") if args.last else None
-    workspace = open_cli_workspace(args)
-    try:
+    with cli_workspace(args) as workspace:
         count = ics_export.export_ics(
             workspace, args.output, first=first, last=last, kinds={kind} if kind else None
         )
-    except ics_format.IcsError as error:
-        raise _usage(error) from None
-    finally:
-        workspace.close()
     print(f"Wrote {count} event(s) to {args.output}")
     return EXIT_OK
 
 
 def import_ics(args: argparse.Namespace) -> int:
     from workbench.services.common.identity import current_user
-    from workbench.services.planner import ics_format, ics_import
+    from workbench.services.planner import ics_import
 
     if not args.file.is_file():
         raise UsageError(f"{args.file}: no such file")
-    workspace = open_cli_workspace(args)
-    try:
+    with cli_workspace(args) as workspace:
         result = ics_import.import_ics(workspace, args.file, actor=current_user())
-    except ics_format.IcsError as error:
-        raise _usage(error) from None
-    finally:
-        workspace.close()
     for warning in result.warnings:
         print(f"warning: {warning}")
     print(f"Imported {args.file.name}: {result.created} added, {result.updated} updated")
@@ -345,10 +316,9 @@ def import_ics(args: argparse.Namespace) -> int:
 def propose_programme(args: argparse.Namespace) -> int:
     from workbench.services.common.identity import current_user
     from workbench.services.planner import programme
-    from workbench.services.planner.drafts import KIND_LABELS, PlannerError
+    from workbench.services.planner.drafts import KIND_LABELS
 
-    workspace = open_cli_workspace(args)
-    try:
+    with cli_workspace(args) as workspace:
         target = (
             _date(args.target, "--target")
             if args.target
@@ -357,12 +327,7 @@ def propose_programme(args: argparse.Namespace) -> int:
         items = programme.propose_for(workspace, target)
         added = 0
         if args.accept:
-            try:
-                added = len(programme.accept(workspace, items, actor=current_user()).events)
-            except PlannerError as error:
-                raise _usage(error) from None
-    finally:
-        workspace.close()
+            added = len(programme.accept(workspace, items, actor=current_user()).events)
     if args.json:
         print_json(
             [
@@ -392,20 +357,15 @@ def propose_programme(args: argparse.Namespace) -> int:
 
 def review_done(args: argparse.Namespace) -> int:
     from workbench.services.common.identity import current_user
-    from workbench.services.planner import drafts, due_reviews
+    from workbench.services.planner import due_reviews
     from workbench.services.register import listing
 
     done_on = _date(args.on, "--on") if args.on else date.today()
-    workspace = open_cli_workspace(args)
-    try:
+    with cli_workspace(args) as workspace:
         due_reviews.mark_review_done(
             workspace, args.artifact_id, actor=current_user(), done_on=done_on
         )
         row = listing.fetch_rows(workspace, [args.artifact_id])[args.artifact_id]
-    except drafts.PlannerError as error:
-        raise _usage(error) from None
-    finally:
-        workspace.close()
     following = row.next_review.isoformat() if row.next_review else "not set"
     print(f"Review of {row.title} recorded; next review {following}")
     return EXIT_OK

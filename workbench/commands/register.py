@@ -11,7 +11,7 @@ from workbench.commands.base import (
     EXIT_OK,
     Commands,
     UsageError,
-    open_cli_workspace,
+    cli_workspace,
     print_json,
 )
 
@@ -96,8 +96,7 @@ def build_isms(args: argparse.Namespace) -> int:
 
     if not args.org.strip() or not args.scope.strip():
         raise UsageError("--org and --scope must not be empty")
-    workspace = open_cli_workspace(args)
-    try:
+    with cli_workspace(args) as workspace:
         changes = {"organisation_name": args.org.strip(), "isms_scope": args.scope.strip()}
         if args.owner:
             changes["isms_owner"] = args.owner.strip()
@@ -119,8 +118,6 @@ def build_isms(args: argparse.Namespace) -> int:
             if plan.already_present:
                 print(f"already present: {len(plan.already_present)} artifact(s), not duplicated")
             print(f"{len(created)} artifact(s) created")
-    finally:
-        workspace.close()
     return EXIT_OK
 
 
@@ -129,11 +126,8 @@ def list_register(args: argparse.Namespace) -> int:
     from workbench.services.register.listing import COLUMN_TITLES, Column
 
     register_filter = _filter(args)
-    workspace = open_cli_workspace(args)
-    try:
+    with cli_workspace(args) as workspace:
         rows = listing.export_rows(workspace, register_filter)
-    finally:
-        workspace.close()
     if args.json:
         print_json([listing.row_json(row) for row in rows])
         return EXIT_OK
@@ -154,15 +148,13 @@ def export_register(args: argparse.Namespace) -> int:
     from workbench.services.exports import register_export
 
     register_filter = _filter(args)
-    workspace = open_cli_workspace(args)
-    try:
-        count = register_export.export_register(
-            workspace, args.output, register_filter=register_filter, fmt=args.format
-        )
-    except OSError as error:
-        raise UsageError(f"cannot write {args.output}: {error.strerror}") from error
-    finally:
-        workspace.close()
+    with cli_workspace(args) as workspace:
+        try:
+            count = register_export.export_register(
+                workspace, args.output, register_filter=register_filter, fmt=args.format
+            )
+        except OSError as error:
+            raise UsageError(f"cannot write {args.output}: {error.strerror}") from error
     print(f"wrote {count} artifact(s) to {args.output}")
     return EXIT_OK
 
@@ -170,11 +162,8 @@ def export_register(args: argparse.Namespace) -> int:
 def show_coverage(args: argparse.Namespace) -> int:
     from workbench.services.register import coverage
 
-    workspace = open_cli_workspace(args)
-    try:
+    with cli_workspace(args) as workspace:
         rows = coverage.coverage(workspace)
-    finally:
-        workspace.close()
     totals = coverage.summary(rows)
     if args.uncovered:
         rows = [row for row in rows if not row.covered]

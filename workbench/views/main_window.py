@@ -25,10 +25,11 @@ from PySide6.QtWidgets import (
 from workbench import __version__
 from workbench.services.cards.actions import ActionType
 from workbench.services.cards.library import CardLibrary, load_library
+from workbench.services.common.errors import ServiceError
 from workbench.services.common.paths import WORKSPACE_SUFFIX
 from workbench.services.register.listing import RegisterFilter, RegisterScope
 from workbench.services.store.changes import ChangeSet
-from workbench.services.store.workspace import Workspace, WorkspaceError, open_workspace
+from workbench.services.store.workspace import Workspace, open_workspace
 from workbench.views.common.pane import Pane
 from workbench.views.common.preferences_dialog import PreferencesDialog
 from workbench.views.common.settings import AppSettings
@@ -343,7 +344,7 @@ class MainWindow(QMainWindow):
             return False
         try:
             workspace = open_workspace(location, create=create)
-        except WorkspaceError as error:
+        except ServiceError as error:
             QMessageBox.critical(self, "Cannot open workspace", str(error))
             return False
         previous = self.workspace
@@ -434,7 +435,7 @@ class MainWindow(QMainWindow):
             return
         try:
             self.workspace.backup(destination)
-        except (OSError, WorkspaceError) as error:
+        except (ServiceError, OSError) as error:
             QMessageBox.critical(self, "Back Up Workspace", f"The backup failed: {error}")
             return
         self.statusBar().showMessage(f"Backed up to {destination}", 8000)

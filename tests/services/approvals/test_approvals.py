@@ -21,7 +21,8 @@ from workbench.models import (
     ReviewStatus,
 )
 from workbench.services.approvals import decisions, people, reviews, signing
-from workbench.services.approvals.reviews import ApprovalError, WrongPassphrase
+from workbench.services.approvals.keystore import WrongPassphrase
+from workbench.services.approvals.reviews import ApprovalError
 from workbench.services.approvals.signing import SignatureState
 from workbench.services.documents import editing
 from workbench.services.register import artifacts, listing, versioning

@@ -23,7 +23,6 @@ from workbench.models import (
 from workbench.services.approvals import keystore, people, signing
 from workbench.services.approvals.reviews import (
     ApprovalError,
-    WrongPassphrase,
     _artifact,
     _close_pending,
     _latest_version,
@@ -31,9 +30,9 @@ from workbench.services.approvals.reviews import (
     _pending,
 )
 from workbench.services.register import artifacts, versioning
-from workbench.services.store import audit_log
 from workbench.services.store.changes import ChangeSet
 from workbench.services.store.workspace import Workspace
+from workbench.services.store.writes import run_write
 
 # --- deciding -------------------------------------------------------------------------------
 
@@ -126,7 +125,7 @@ def approve(
     """Sign a decision on one exact version with the signer's private key.
 
     Raises:
-        WrongPassphrase: the passphrase does not open the key; nothing was recorded.
+        keystore.WrongPassphrase: the passphrase does not open the key; nothing was recorded.
         ApprovalError: the signer is not asked to decide on this version, or the key is not on
             this computer, ...; nothing was recorded.
     """
@@ -157,7 +156,12 @@ def approve(
         comment=comment.strip(),
     ).to_json()
     signature = signing.sign(key, payload)
-    with workspace.write(durable=True) as session:
+    action = f"approval.{'approve' if decision is Decision.APPROVED else 'reject'}"
+    with run_write(
+        workspace, actor=ready.signer, action=action, entity="artifact", entity_id=artifact_id,
+        durable=True,
+    ) as write:  # fmt: skip
+        session = write.session
         # Re-checked inside the write: the review may have moved on while the key was opened.
         again = _prepare(session, artifact_id=artifact_id, version=version, signer=signer,
                          decision=decision, comment=comment)  # fmt: skip
@@ -179,17 +183,16 @@ def approve(
         session.add(approval)
         session.flush()
         assert approval.id is not None
-        outcome = _record_decision(session, approval, ready, today or date.today())
-    return ChangeSet(
-        artifacts=frozenset({artifact_id}), approvals=frozenset({approval.id})
-    ), outcome
+        outcome, write.summary = _record_decision(session, approval, ready, today or date.today())
+        write.changed(artifacts=[artifact_id], approvals=[approval.id])
+    return write.changes, outcome
 
 
 def _open_key(ready: _Ready, passphrase: str) -> Ed25519PrivateKey:
     try:
         key = keystore.load_private_key(ready.fingerprint, passphrase, owner=ready.signer)
-    except keystore.WrongPassphrase as error:
-        raise WrongPassphrase(str(error)) from None
+    except keystore.WrongPassphrase:
+        raise
     except keystore.KeyStoreError as error:
         raise ApprovalError(str(error)) from None
     if signing.fingerprint(signing.raw_public_key(key)) != ready.fingerprint:
@@ -202,7 +205,8 @@ def _open_key(ready: _Ready, passphrase: str) -> Ed25519PrivateKey:
 
 def _record_decision(
     session: Session, approval: Approval, ready: _Ready, today: date
-) -> ApprovalOutcome:
+) -> tuple[ApprovalOutcome, dict[str, object]]:
+    """Move the review round on; returns the outcome and what the audit entry records."""
     artifact = _artifact(session, approval.artifact_id)
     request = session.get(ReviewRequest, ready.request_id)
     assert request is not None and approval.id is not None
@@ -230,25 +234,18 @@ def _record_decision(
             artifact.next_review = next_review
     artifact.updated_at = at
     session.add(artifact)
-    audit_log.append(
-        session,
-        actor=ready.signer,
-        action=f"approval.{'approve' if approval.decision is Decision.APPROVED else 'reject'}",
-        entity="artifact",
-        entity_id=approval.artifact_id,
-        summary={
-            "approval_id": approval.id,
-            "version": approval.version_number,
-            "content_sha256": approval.content_sha256,
-            "decision": approval.decision.value,
-            "key_fingerprint": approval.key_fingerprint,
-            "comment": approval.comment,
-            "waiting_for": waiting,
-            "status": {"before": before.value, "after": artifact.status.value},
-            "next_review": next_review,
-        },
-    )
-    return ApprovalOutcome(
+    summary: dict[str, object] = {
+        "approval_id": approval.id,
+        "version": approval.version_number,
+        "content_sha256": approval.content_sha256,
+        "decision": approval.decision.value,
+        "key_fingerprint": approval.key_fingerprint,
+        "comment": approval.comment,
+        "waiting_for": waiting,
+        "status": {"before": before.value, "after": artifact.status.value},
+        "next_review": next_review,
+    }
+    outcome = ApprovalOutcome(
         approval_id=approval.id,
         decision=approval.decision,
         signer=ready.signer,
@@ -258,3 +255,4 @@ def _record_decision(
         waiting_for=tuple(waiting),
         next_review=next_review,
     )
+    return outcome, summary

@@ -18,9 +18,9 @@ from sqlmodel import Session, col, func, select
 from workbench.models import Approval, Person
 from workbench.services.approvals import keystore, signing
 from workbench.services.common.errors import ServiceError
-from workbench.services.store import audit_log
 from workbench.services.store.changes import ChangeSet
 from workbench.services.store.workspace import Workspace
+from workbench.services.store.writes import run_write
 
 
 class PersonError(ServiceError):
@@ -127,7 +127,10 @@ def add_person(
         cleaned = _check_new(session, name, email)
     identity = _new_identity(passphrase) if passphrase is not None else None
     try:
-        with workspace.write(durable=True) as session:
+        with run_write(
+            workspace, actor=actor, action="person.add", entity="person", durable=True
+        ) as write:
+            session = write.session
             cleaned = _check_new(session, name, email)
             person = Person(name=cleaned, role=role.strip(), email=email.strip())
             if identity is not None:
@@ -135,25 +138,20 @@ def add_person(
             session.add(person)
             session.flush()
             assert person.id is not None
-            audit_log.append(
-                session,
-                actor=actor,
-                action="person.add",
-                entity="person",
-                entity_id=person.id,
-                summary={
-                    "name": person.name,
-                    "role": person.role,
-                    "email": person.email,
-                    "key_fingerprint": person.key_fingerprint,
-                },
+            write.entity_id = person.id
+            write.summary.update(
+                name=person.name,
+                role=person.role,
+                email=person.email,
+                key_fingerprint=person.key_fingerprint,
             )
+            write.changed(people=[person.id])
             info = _info(person)
     except BaseException:
         if identity is not None:
             keystore.remove_private_key(identity[1])
         raise
-    return ChangeSet(people=frozenset({info.id})), info
+    return write.changes, info
 
 
 def _signed_with(session: Session, person: Person) -> int:
@@ -179,26 +177,24 @@ def create_identity(
         _check_key_replaceable(session, _require(session, name))
     raw, fingerprint, _ = _new_identity(passphrase)
     try:
-        with workspace.write(durable=True) as session:
+        with run_write(
+            workspace, actor=actor, action="person.create_key", entity="person", durable=True
+        ) as write:
+            session = write.session
             person = _require(session, name)
             _check_key_replaceable(session, person)
             before = person.key_fingerprint if person.public_key else None
             person.public_key, person.key_fingerprint = raw, fingerprint
             session.add(person)
             assert person.id is not None
-            audit_log.append(
-                session,
-                actor=actor,
-                action="person.create_key",
-                entity="person",
-                entity_id=person.id,
-                summary={"name": person.name, "before": before, "key_fingerprint": fingerprint},
-            )
+            write.entity_id = person.id
+            write.summary.update(name=person.name, before=before, key_fingerprint=fingerprint)
+            write.changed(people=[person.id])
             info = _info(person)
     except BaseException:
         keystore.remove_private_key(fingerprint)
         raise
-    return ChangeSet(people=frozenset({info.id})), info
+    return write.changes, info
 
 
 def export_public_key(workspace: Workspace, name: str, target: Path) -> PersonInfo:
@@ -243,7 +239,10 @@ def import_public_key(
                 f"the key's fingerprint is {signing.format_fingerprint(fingerprint)}, "
                 "not the one given; ask the approver to check"
             )
-    with workspace.write(durable=True) as session:
+    with run_write(
+        workspace, actor=actor, action="person.import_key", entity="person", durable=True
+    ) as write:
+        session = write.session
         person = find(session, name)
         added = person is None
         if person is None:
@@ -258,21 +257,13 @@ def import_public_key(
         session.add(person)
         session.flush()
         assert person.id is not None
-        audit_log.append(
-            session,
-            actor=actor,
-            action="person.import_key",
-            entity="person",
-            entity_id=person.id,
-            summary={
-                "name": person.name,
-                "added": added,
-                "before": before,
-                "key_fingerprint": fingerprint,
-            },
+        write.entity_id = person.id
+        write.summary.update(
+            name=person.name, added=added, before=before, key_fingerprint=fingerprint
         )
+        write.changed(people=[person.id])
         info = _info(person)
-    return ChangeSet(people=frozenset({info.id})), info
+    return write.changes, info
 
 
 def people_by_id(session: Session, ids: set[int]) -> dict[int, Person]:

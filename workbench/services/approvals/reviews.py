@@ -27,17 +27,13 @@ from workbench.models import (
 )
 from workbench.services.approvals import people
 from workbench.services.common.errors import ServiceError
-from workbench.services.store import audit_log
 from workbench.services.store.changes import ChangeSet
 from workbench.services.store.workspace import Workspace
+from workbench.services.store.writes import run_write
 
 
 class ApprovalError(ServiceError):
     """A workflow step that cannot be taken; the message is for the user."""
-
-
-class WrongPassphrase(ApprovalError):
-    """The approver's passphrase does not open their key. Nothing was recorded."""
 
 
 # --- reading the state of a review ----------------------------------------------------------
@@ -240,7 +236,10 @@ def request_review(
     note: str = "",
 ) -> tuple[ChangeSet, ReviewRound]:
     """Ask each named approver to approve the current version; all of them must approve."""
-    with workspace.write() as session:
+    with run_write(
+        workspace, actor=actor, action="review.request", entity="artifact", entity_id=artifact_id
+    ) as write:
+        session = write.session
         artifact = _artifact(session, artifact_id)
         if artifact.status is ArtifactStatus.RETIRED:
             raise ApprovalError(f"'{artifact.title}' is retired; it cannot be reviewed")
@@ -279,23 +278,17 @@ def request_review(
         artifact.updated_at = now
         session.add(artifact)
         session.flush()
-        audit_log.append(
-            session,
-            actor=actor,
-            action="review.request",
-            entity="artifact",
-            entity_id=artifact_id,
-            summary={
-                "version": version.number,
-                "content_sha256": version.content_sha256,
-                "round": number,
-                "approvers": [person.name for person in chosen],
-                "note": note.strip(),
-                "status": {"before": before.value, "after": ArtifactStatus.IN_REVIEW.value},
-            },
+        write.summary.update(
+            version=version.number,
+            content_sha256=version.content_sha256,
+            round=number,
+            approvers=[person.name for person in chosen],
+            note=note.strip(),
+            status={"before": before.value, "after": ArtifactStatus.IN_REVIEW.value},
         )
+        write.changed(artifacts=[artifact_id])
         review = next(r for r in _rounds(session, artifact_id) if r.number == number)
-    return ChangeSet(artifacts=frozenset({artifact_id})), review
+    return write.changes, review
 
 
 def _close_pending(
@@ -312,7 +305,10 @@ def withdraw_review(
     workspace: Workspace, *, actor: str, artifact_id: int, reason: str = ""
 ) -> ChangeSet:
     """Cancel a pending review; the artifact returns to draft. Signed decisions stay."""
-    with workspace.write() as session:
+    with run_write(
+        workspace, actor=actor, action="review.withdraw", entity="artifact", entity_id=artifact_id
+    ) as write:
+        session = write.session
         artifact = _artifact(session, artifact_id)
         if artifact.status is not ArtifactStatus.IN_REVIEW:
             raise ApprovalError(f"'{artifact.title}' is not in review")
@@ -325,15 +321,9 @@ def withdraw_review(
         artifact.status = ArtifactStatus.DRAFT
         artifact.updated_at = now
         session.add(artifact)
-        audit_log.append(
-            session,
-            actor=actor,
-            action="review.withdraw",
-            entity="artifact",
-            entity_id=artifact_id,
-            summary={"cancelled": names, "reason": reason.strip()},
-        )
-    return ChangeSet(artifacts=frozenset({artifact_id}))
+        write.summary.update(cancelled=names, reason=reason.strip())
+        write.changed(artifacts=[artifact_id])
+    return write.changes
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ binds to one exact text, the cancellation of a review pending on the old one, in
 from __future__ import annotations
 
 from workbench.models import Artifact
+from workbench.services.approvals import reviews
 from workbench.services.register.versioning import (
     UnchangedContent,
     VersionError,
@@ -15,16 +16,20 @@ from workbench.services.register.versioning import (
     content_sha256,
     get_version,
 )
-from workbench.services.store import audit_log
 from workbench.services.store.changes import ChangeSet
 from workbench.services.store.workspace import Workspace
+from workbench.services.store.writes import run_write
 
 
 def save_version(
     workspace: Workspace, *, artifact_id: int, content: str, author: str, comment: str
 ) -> tuple[ChangeSet, VersionInfo]:
     """Write the next version. Raises UnchangedContent when the text equals the latest version."""
-    with workspace.write(durable=True) as session:
+    with run_write(
+        workspace, actor=author, action="version.save", entity="artifact", entity_id=artifact_id,
+        durable=True,
+    ) as write:  # fmt: skip
+        session = write.session
         artifact = session.get(Artifact, artifact_id)
         if artifact is None:
             raise VersionError(f"there is no artifact {artifact_id}")
@@ -37,32 +42,19 @@ def save_version(
             session, artifact=artifact, content=content, author=author, comment=comment.strip()
         )
         # An approval binds to one exact text, so a pending review of the old one is cancelled.
-        from workbench.services.approvals import reviews
-
         cancelled = reviews.cancel_for_new_version(session, artifact=artifact, version=version)
-        summary: dict[str, object] = {
-            "version": version.number,
-            "content_sha256": version.content_sha256,
-            "comment": version.comment,
-        }
-        if cancelled is not None:
-            summary["review_cancelled"] = cancelled.summary()
-        audit_log.append(
-            session,
-            actor=author,
-            action="version.save",
-            entity="artifact",
-            entity_id=artifact_id,
-            summary=summary,
+        write.summary.update(
+            version=version.number,
+            content_sha256=version.content_sha256,
+            comment=version.comment,
         )
         assert version.id is not None
+        write.changed(artifacts=[artifact_id], versions=[version.id])
+        if cancelled is not None:
+            write.summary["review_cancelled"] = cancelled.summary()
+            write.notice(cancelled.message)
         info = _info(version)
-    changes = ChangeSet(
-        artifacts=frozenset({artifact_id}),
-        versions=frozenset({version.id}),
-        notices=(cancelled.message,) if cancelled is not None else (),
-    )
-    return changes, info
+    return write.changes, info
 
 
 def restore_version(

@@ -55,9 +55,9 @@ from workbench.services.exports.pack_pages import (
 from workbench.services.planner import ics_export, recurrence, schedule
 from workbench.services.register import listing, profile
 from workbench.services.register.listing import RegisterFilter, RegisterRow
-from workbench.services.store import audit_log
 from workbench.services.store.changes import ChangeSet
 from workbench.services.store.workspace import PROFILE_ID, Workspace
+from workbench.services.store.writes import run_write
 
 # progress(done, total, label) is called before each step; returning False cancels.
 Progress = Callable[[int, int, str], bool]
@@ -441,25 +441,21 @@ class PackJob:
     def _record(self, manifest_sha256: str) -> None:
         """Move the zip into place and log it, in one transaction: both or neither."""
         assert self._partial is not None and self._report is not None
-        with self.workspace.write() as session:
-            audit_log.append(
-                session,
-                actor=self.actor,
-                action="pack.export",
-                entity="workspace",
-                entity_id=PROFILE_ID,
-                summary={
-                    "file": self.target.name,
-                    "manifest_sha256": manifest_sha256,
-                    "files": len(self._contents.entries) + 1,
-                    "documents": len(self._contents.published),
-                    "drafts": len(self._contents.drafts),
-                    "include_drafts": self.include_drafts,
-                    "verify_ok": self._report.ok,
-                    "problems": len(self._report.problems),
-                },
-            )
-            session.flush()
+        summary: dict[str, object] = {
+            "file": self.target.name,
+            "manifest_sha256": manifest_sha256,
+            "files": len(self._contents.entries) + 1,
+            "documents": len(self._contents.published),
+            "drafts": len(self._contents.drafts),
+            "include_drafts": self.include_drafts,
+            "verify_ok": self._report.ok,
+            "problems": len(self._report.problems),
+        }
+        with run_write(
+            self.workspace, actor=self.actor, action="pack.export", entity="workspace",
+            entity_id=PROFILE_ID, summary=summary,
+        ):  # fmt: skip
+            # Inside the write, so a failed move leaves no entry and a failed commit no file.
             self._partial.replace(self.target)
         self._partial = None
 

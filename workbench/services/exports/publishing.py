@@ -24,9 +24,9 @@ from workbench.services.exports.approval_block import APPROVER_HEADER, ApprovalB
 from workbench.services.exports.approval_block import to_html as approval_block_html
 from workbench.services.exports.document_export import ExportDocument, ExportError
 from workbench.services.register import artifacts
-from workbench.services.store import audit_log
 from workbench.services.store.changes import ChangeSet
 from workbench.services.store.workspace import Workspace
+from workbench.services.store.writes import run_write
 
 __all__ = [
     "APPROVER_HEADER", "ApprovalBlock", "PublishDocument", "PublishError", "PublishResult",
@@ -108,7 +108,15 @@ def publish(
         except OSError as error:
             raise PublishError(f"cannot write {target}: {error.strerror or error}") from error
         files.append(target)
-    with workspace.write(durable=True) as session:
+    with run_write(
+        workspace,
+        actor=actor,
+        action="artifact.publish",
+        entity="artifact",
+        entity_id=artifact_id,
+        durable=True,
+    ) as write:
+        session = write.session
         artifact = session.get(Artifact, artifact_id)
         assert artifact is not None
         if artifact.status is ArtifactStatus.RETIRED:  # retired while the files were written
@@ -120,20 +128,12 @@ def publish(
             artifact.status = ArtifactStatus.PUBLISHED
         artifact.updated_at = utc_now()
         session.add(artifact)
-        audit_log.append(
-            session,
-            actor=actor,
-            action="artifact.publish",
-            entity="artifact",
-            entity_id=artifact_id,
-            summary={
-                "version": document.version,
-                "content_sha256": document.content_sha256,
-                "files": [path.name for path in files],
-                "status": {"before": before[0].value, "after": artifact.status.value},
-                "published_version": {"before": before[1], "after": document.version},
-            },
-        )
-        status = artifact.status
-    result = PublishResult(document.version, tuple(files), status)
-    return ChangeSet(artifacts=frozenset({artifact_id})), result
+        write.summary = {
+            "version": document.version,
+            "content_sha256": document.content_sha256,
+            "files": [path.name for path in files],
+            "status": {"before": before[0].value, "after": artifact.status.value},
+            "published_version": {"before": before[1], "after": document.version},
+        }
+        write.changed(artifacts=[artifact_id])
+    return write.changes, PublishResult(document.version, tuple(files), artifact.status)

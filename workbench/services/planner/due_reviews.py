@@ -15,9 +15,9 @@ from workbench.models import (
 )
 from workbench.services.planner.drafts import EventDraft, PlannerError, all_day_start
 from workbench.services.planner.events import add_event
-from workbench.services.store import audit_log
 from workbench.services.store.changes import ChangeSet
 from workbench.services.store.workspace import Workspace
+from workbench.services.store.writes import run_write
 
 # --- reviews --------------------------------------------------------------------------------
 
@@ -31,21 +31,22 @@ def _artifact(session: Session, artifact_id: int) -> Artifact:
 
 def set_next_review(workspace: Workspace, artifact_id: int, day: date, *, actor: str) -> ChangeSet:
     """Move an artifact's review due date (dragging it on the calendar)."""
-    with workspace.write() as session:
+    with run_write(
+        workspace,
+        actor=actor,
+        action="planner.review.move",
+        entity="artifact",
+        entity_id=artifact_id,
+    ) as write:
+        session = write.session
         artifact = _artifact(session, artifact_id)
         before = artifact.next_review
         artifact.next_review = day
         artifact.updated_at = utc_now()
         session.add(artifact)
-        audit_log.append(
-            session,
-            actor=actor,
-            action="planner.review.move",
-            entity="artifact",
-            entity_id=artifact_id,
-            summary={"before": before, "after": day},
-        )
-    return ChangeSet(artifacts=frozenset({artifact_id}))
+        write.summary = {"before": before, "after": day}
+        write.changed(artifacts=[artifact_id])
+    return write.changes
 
 
 ON_TIME_WINDOW = timedelta(days=31)
@@ -76,7 +77,14 @@ def mark_review_done(
 
     The review is kept on the calendar as a done document-review event linked to the artifact.
     """
-    with workspace.write() as session:
+    with run_write(
+        workspace,
+        actor=actor,
+        action="planner.review.done",
+        entity="artifact",
+        entity_id=artifact_id,
+    ) as write:
+        session = write.session
         artifact = _artifact(session, artifact_id)
         due = artifact.next_review
         following = next_review_after(due, artifact.review_interval_months, done_on)
@@ -92,14 +100,13 @@ def mark_review_done(
             outcome=outcome or f"Reviewed; next review {following.isoformat()}.",
             artifact_ids=(artifact_id,),
         )
-        event = add_event(session, record, actor=actor, action="")
+        event = add_event(session, record)
         assert event.id is not None
-        audit_log.append(
-            session,
-            actor=actor,
-            action="planner.review.done",
-            entity="artifact",
-            entity_id=artifact_id,
-            summary={"due": due, "done_on": done_on, "next_review": following, "event": event.id},
-        )
-        return ChangeSet(artifacts=frozenset({artifact_id}), events=frozenset({event.id}))
+        write.summary = {
+            "due": due,
+            "done_on": done_on,
+            "next_review": following,
+            "event": event.id,
+        }
+        write.changed(artifacts=[artifact_id], events=[event.id])
+    return write.changes

@@ -25,9 +25,9 @@ from workbench.services.planner.drafts import (
     new_uid,
     validate_draft,
 )
-from workbench.services.store import audit_log
 from workbench.services.store.changes import ChangeSet
 from workbench.services.store.workspace import Workspace
+from workbench.services.store.writes import run_write
 
 # --- reading one event ----------------------------------------------------------------------
 
@@ -151,10 +151,8 @@ def _refresh_recurrence_end(session: Session, event: PlannerEvent) -> None:
     event.recurrence_end = last
 
 
-def add_event(
-    session: Session, draft: EventDraft, *, actor: str, action: str = "planner.event.create"
-) -> PlannerEvent:
-    """Insert a validated draft inside the caller's transaction (for batch writes)."""
+def add_event(session: Session, draft: EventDraft) -> PlannerEvent:
+    """Insert a validated draft as part of the caller's write (which logs it)."""
     event = PlannerEvent(
         uid=draft.uid or new_uid(),
         kind=draft.kind,
@@ -168,22 +166,16 @@ def add_event(
     _replace_links(session, event.id, draft)
     _refresh_recurrence_end(session, event)
     session.add(event)
-    if action:
-        audit_log.append(
-            session,
-            actor=actor,
-            action=action,
-            entity="planner_event",
-            entity_id=event.id,
-            summary=_summary(draft),
-        )
     return event
 
 
 def create_event(workspace: Workspace, draft: EventDraft, *, actor: str) -> ChangeSet:
     """Add an event (or series). The change set's ``events`` holds its id."""
     checked = validate_draft(draft)
-    with workspace.write() as session:
+    with run_write(
+        workspace, actor=actor, action="planner.event.create", entity="planner_event"
+    ) as write:
+        session = write.session
         if (
             checked.uid
             and session.exec(
@@ -191,9 +183,12 @@ def create_event(workspace: Workspace, draft: EventDraft, *, actor: str) -> Chan
             ).first()
         ):
             raise PlannerError(f"An event with UID {checked.uid} exists already.")
-        event = add_event(session, checked, actor=actor)
+        event = add_event(session, checked)
         assert event.id is not None
-        return ChangeSet(events=frozenset({event.id}))
+        write.entity_id = event.id
+        write.summary = _summary(checked)
+        write.changed(events=[event.id])
+    return write.changes
 
 
 def _shift_exceptions(session: Session, event: PlannerEvent, old: PlannerEvent) -> None:
@@ -263,19 +258,20 @@ def update_event(
 ) -> ChangeSet:
     """Change an event, or a whole series (every occurrence not changed on its own)."""
     checked = validate_draft(draft)
-    with workspace.write() as session:
+    with run_write(
+        workspace,
+        actor=actor,
+        action="planner.event.update",
+        entity="planner_event",
+        entity_id=event_id,
+    ) as write:
+        session = write.session
         event = _get(session, event_id)
         before = _summary(get_draft(event))
         write_event(session, event, checked)
-        audit_log.append(
-            session,
-            actor=actor,
-            action="planner.event.update",
-            entity="planner_event",
-            entity_id=event_id,
-            summary={"before": before, "after": _summary(checked)},
-        )
-    return ChangeSet(events=frozenset({event_id}))
+        write.summary = {"before": before, "after": _summary(checked)}
+        write.changed(events=[event_id])
+    return write.changes
 
 
 def get_draft(event: PlannerEvent) -> EventDraft:
@@ -338,7 +334,14 @@ def update_occurrence(
     ``original_start`` is the occurrence's start as the series rule produces it
     (:attr:`Occurrence.original_start`).
     """
-    with workspace.write() as session:
+    with run_write(
+        workspace,
+        actor=actor,
+        action="planner.occurrence.update",
+        entity="planner_event",
+        entity_id=event_id,
+    ) as write:
+        session = write.session
         event = _get(session, event_id)
         change = _checked_change(event, change)
         if event.rrule is None or original_start is None:
@@ -351,18 +354,12 @@ def update_occurrence(
             session.flush()
             _refresh_recurrence_end(session, event)
             session.add(event)
-        audit_log.append(
-            session,
-            actor=actor,
-            action="planner.occurrence.update",
-            entity="planner_event",
-            entity_id=event_id,
-            summary={
-                "original_start": original_start.isoformat() if original_start else None,
-                "change": {key: value for key, value in vars(change).items() if value is not None},
-            },
-        )
-    return ChangeSet(events=frozenset({event_id}))
+        write.summary = {
+            "original_start": original_start.isoformat() if original_start else None,
+            "change": {key: value for key, value in vars(change).items() if value is not None},
+        }
+        write.changed(events=[event_id])
+    return write.changes
 
 
 def _change_single(event: PlannerEvent, change: OccurrenceChange) -> None:
@@ -389,7 +386,14 @@ def cancel_occurrence(
     workspace: Workspace, event_id: int, original_start: datetime, *, actor: str
 ) -> ChangeSet:
     """Remove one occurrence from a series (iCalendar's EXDATE)."""
-    with workspace.write() as session:
+    with run_write(
+        workspace,
+        actor=actor,
+        action="planner.occurrence.cancel",
+        entity="planner_event",
+        entity_id=event_id,
+    ) as write:
+        session = write.session
         event = _get(session, event_id)
         if event.rrule is None:
             raise PlannerError(f"{event.title} does not repeat; delete the event instead.")
@@ -397,32 +401,27 @@ def cancel_occurrence(
         exception.cancelled = True
         exception.start = exception.end = None
         session.add(exception)
-        audit_log.append(
-            session,
-            actor=actor,
-            action="planner.occurrence.cancel",
-            entity="planner_event",
-            entity_id=event_id,
-            summary={"original_start": original_start.astimezone(UTC).isoformat()},
-        )
-    return ChangeSet(events=frozenset({event_id}))
+        write.summary = {"original_start": original_start.astimezone(UTC).isoformat()}
+        write.changed(events=[event_id])
+    return write.changes
 
 
 def delete_event(workspace: Workspace, event_id: int, *, actor: str) -> ChangeSet:
     """Delete an event or a whole series, with its findings and links."""
-    with workspace.write() as session:
+    with run_write(
+        workspace,
+        actor=actor,
+        action="planner.event.delete",
+        entity="planner_event",
+        entity_id=event_id,
+    ) as write:
+        session = write.session
         event = _get(session, event_id)
         summary = _summary(get_draft(event))
         session.exec(delete(EventException).where(col(EventException.event_id) == event_id))
         session.exec(delete(Finding).where(col(Finding.event_id) == event_id))
         session.exec(delete(EventLink).where(col(EventLink.event_id) == event_id))
         session.delete(event)
-        audit_log.append(
-            session,
-            actor=actor,
-            action="planner.event.delete",
-            entity="planner_event",
-            entity_id=event_id,
-            summary=summary,
-        )
-    return ChangeSet(events=frozenset({event_id}))
+        write.summary = dict(summary)
+        write.changed(events=[event_id])
+    return write.changes

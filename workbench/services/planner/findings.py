@@ -13,9 +13,9 @@ from sqlmodel import col, select
 from workbench.models import Finding, FindingSeverity, FindingStatus, PlannerEvent, utc_now
 from workbench.services.catalog.standards import default_catalog
 from workbench.services.planner.drafts import AUDIT_KINDS, PlannerError
-from workbench.services.store import audit_log
 from workbench.services.store.changes import ChangeSet
 from workbench.services.store.workspace import Workspace
+from workbench.services.store.writes import run_write
 
 SEVERITY_LABELS: dict[FindingSeverity, str] = {
     FindingSeverity.MAJOR: "Major nonconformity",
@@ -68,7 +68,8 @@ def add_finding(
 ) -> ChangeSet:
     """Record a finding of an audit event."""
     checked = _checked(draft)
-    with workspace.write() as session:
+    with run_write(workspace, actor=actor, action="planner.finding.add", entity="finding") as write:
+        session = write.session
         event = session.get(PlannerEvent, event_id)
         if event is None:
             raise PlannerError(f"There is no event {event_id}.")
@@ -86,15 +87,10 @@ def add_finding(
         session.add(finding)
         session.flush()
         assert finding.id is not None
-        audit_log.append(
-            session,
-            actor=actor,
-            action="planner.finding.add",
-            entity="finding",
-            entity_id=finding.id,
-            summary={"event": event_id, **_summary(checked)},
-        )
-    return ChangeSet(events=frozenset({event_id}))
+        write.entity_id = finding.id
+        write.summary = {"event": event_id, **_summary(checked)}
+        write.changed(events=[event_id])
+    return write.changes
 
 
 def update_finding(
@@ -102,7 +98,14 @@ def update_finding(
 ) -> ChangeSet:
     """Change a finding (closing it is ``status=CLOSED``)."""
     checked = _checked(draft)
-    with workspace.write() as session:
+    with run_write(
+        workspace,
+        actor=actor,
+        action="planner.finding.update",
+        entity="finding",
+        entity_id=finding_id,
+    ) as write:
+        session = write.session
         finding = session.get(Finding, finding_id)
         if finding is None:
             raise PlannerError(f"There is no finding {finding_id}.")
@@ -115,16 +118,10 @@ def update_finding(
         )
         finding.updated_at = utc_now()
         session.add(finding)
-        audit_log.append(
-            session,
-            actor=actor,
-            action="planner.finding.update",
-            entity="finding",
-            entity_id=finding_id,
-            summary={"before": before, "after": _summary(checked)},
-        )
+        write.summary = {"before": before, "after": _summary(checked)}
         event_id = finding.event_id
-    return ChangeSet(events=frozenset({event_id}))
+        write.changed(events=[event_id])
+    return write.changes
 
 
 def close_finding(workspace: Workspace, finding_id: int, *, actor: str) -> ChangeSet:

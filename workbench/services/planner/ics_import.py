@@ -43,9 +43,9 @@ from workbench.services.planner.ics_format import (
     X_STATUS,
     IcsError,
 )
-from workbench.services.store import audit_log
 from workbench.services.store.changes import ChangeSet
 from workbench.services.store.workspace import Workspace
+from workbench.services.store.writes import run_write
 
 # --- import ---------------------------------------------------------------------------------
 
@@ -378,10 +378,8 @@ def _linked_artifacts(session: Session, event_id: int) -> tuple[int, ...]:
     return tuple(artifact_id for artifact_id in session.exec(statement) if artifact_id is not None)
 
 
-def store_events(
-    session: Session, imported: Iterable[ImportedEvent], *, actor: str
-) -> tuple[int, int, set[int]]:
-    """Add or update (by UID) events in the caller's transaction: (created, updated, ids)."""
+def store_events(session: Session, imported: Iterable[ImportedEvent]) -> tuple[int, int, set[int]]:
+    """Add or update (by UID) events as part of the caller's write: (created, updated, ids)."""
     created = updated = 0
     ids: set[int] = set()
     for item in imported:
@@ -389,7 +387,7 @@ def store_events(
             select(PlannerEvent).where(col(PlannerEvent.uid) == item.draft.uid)
         ).first()
         if existing is None:
-            event = add_event(session, item.draft, actor=actor, action="")
+            event = add_event(session, item.draft)
             created += 1
         else:
             assert existing.id is not None
@@ -414,19 +412,13 @@ def import_ics(workspace: Workspace, path: Path, *, actor: str) -> ImportResult:
 
 def import_ics_data(workspace: Workspace, data: bytes, *, name: str, actor: str) -> ImportResult:
     imported, warnings = parse_ics(data, name=name)
-    with workspace.write() as session:
-        created, updated, ids = store_events(session, imported, actor=actor)
-        audit_log.append(
-            session,
-            actor=actor,
-            action="planner.import",
-            entity="planner_event",
-            entity_id=name,
-            summary={"file": name, "created": created, "updated": updated},
-        )
+    with run_write(
+        workspace, actor=actor, action="planner.import", entity="planner_event", entity_id=name
+    ) as write:
+        session = write.session
+        created, updated, ids = store_events(session, imported)
+        write.summary = {"file": name, "created": created, "updated": updated}
+        write.changed(events=ids)
     return ImportResult(
-        created=created,
-        updated=updated,
-        warnings=tuple(warnings),
-        changes=ChangeSet(events=frozenset(ids)),
+        created=created, updated=updated, warnings=tuple(warnings), changes=write.changes
     )

@@ -24,9 +24,9 @@ from workbench.services.planner.drafts import (
 )
 from workbench.services.planner.events import add_event
 from workbench.services.register import profile
-from workbench.services.store import audit_log
 from workbench.services.store.changes import ChangeSet
 from workbench.services.store.workspace import Workspace
+from workbench.services.store.writes import run_write
 
 STAGE_1_BEFORE_STAGE_2 = timedelta(weeks=6)
 INTERNAL_AUDIT_BEFORE = timedelta(weeks=8)
@@ -151,22 +151,19 @@ def accept(workspace: Workspace, items: list[ProgrammeItem], *, actor: str) -> C
             raise PlannerError(f"{item.title} must last at least one day.")
         drafts.append(validate_draft(item.draft()))
     ids: set[int] = set()
-    with workspace.write() as session:
+    with run_write(
+        workspace, actor=actor, action="planner.programme.accept", entity="planner_event"
+    ) as write:
+        session = write.session
         for draft in drafts:
-            event = add_event(session, draft, actor=actor, action="")
+            event = add_event(session, draft)
             assert event.id is not None
             ids.add(event.id)
-        audit_log.append(
-            session,
-            actor=actor,
-            action="planner.programme.accept",
-            entity="planner_event",
-            entity_id=",".join(str(i) for i in sorted(ids)),
-            summary={
-                "items": [
-                    {"kind": d.kind.value, "title": d.title, "start": d.start.date()}
-                    for d in drafts
-                ]
-            },
-        )
-    return ChangeSet(events=frozenset(ids))
+        write.entity_id = ",".join(str(i) for i in sorted(ids))
+        write.summary = {
+            "items": [
+                {"kind": d.kind.value, "title": d.title, "start": d.start.date()} for d in drafts
+            ]
+        }
+        write.changed(events=ids)
+    return write.changes

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from sqlmodel import Session, col, select
@@ -17,9 +18,9 @@ from workbench.models import Artifact, ArtifactKind, ArtifactLink, ArtifactStatu
 from workbench.services.catalog.standards import Catalog, default_catalog
 from workbench.services.common.errors import ServiceError
 from workbench.services.register import profile, templates, versioning
-from workbench.services.store import audit_log
 from workbench.services.store.changes import ChangeSet
 from workbench.services.store.workspace import Workspace
+from workbench.services.store.writes import run_write
 
 EDITABLE = ("title", "kind", "owner", "review_interval_months", "next_review")
 
@@ -120,8 +121,11 @@ def insert_artifact(
     template: str | None,
     today: date,
     comment: str,
-) -> Artifact:
-    """Create an artifact, its links and version 1 inside the caller's transaction."""
+) -> tuple[Artifact, dict[str, object]]:
+    """Create an artifact, its links and version 1 as part of the caller's write.
+
+    Returns the artifact and what the write's audit entry records of it.
+    """
     artifact = Artifact(
         kind=kind,
         title=title.strip(),
@@ -138,22 +142,25 @@ def insert_artifact(
     version = versioning.append_version(
         session, artifact=artifact, content=content, author=actor, comment=comment
     )
-    audit_log.append(
-        session,
-        actor=actor,
-        action="artifact.create",
-        entity="artifact",
-        entity_id=artifact.id,
-        summary={
-            "title": artifact.title,
-            "kind": kind.value,
-            "refs": list(refs),
-            "template": template,
-            "version": version.number,
-            "content_sha256": version.content_sha256,
-        },
-    )
-    return artifact
+    return artifact, {
+        "title": artifact.title,
+        "kind": kind.value,
+        "refs": list(refs),
+        "template": template,
+        "version": version.number,
+        "content_sha256": version.content_sha256,
+    }
+
+
+def _create(workspace: Workspace, *, actor: str, **fields: Any) -> tuple[ChangeSet, int]:
+    with run_write(
+        workspace, actor=actor, action="artifact.create", entity="artifact", durable=True
+    ) as write:
+        artifact, write.summary = insert_artifact(write.session, actor=actor, **fields)
+        assert artifact.id is not None
+        write.entity_id = artifact.id
+        write.changed(artifacts=[artifact.id])
+    return write.changes, artifact.id
 
 
 def create_artifact(
@@ -172,23 +179,19 @@ def create_artifact(
     _check_fields(title, review_interval_months)
     checked = check_refs(refs)
     body = content if content is not None else f"# {title.strip()}\n\n"
-    with workspace.write(durable=True) as session:
-        artifact = insert_artifact(
-            session,
-            actor=actor,
-            kind=kind,
-            title=title,
-            owner=owner,
-            refs=checked,
-            review_interval_months=review_interval_months,
-            content=body,
-            template=None,
-            today=today or date.today(),
-            comment="Created",
-        )
-        assert artifact.id is not None
-        artifact_id = artifact.id
-    return ChangeSet(artifacts=frozenset({artifact_id})), artifact_id
+    return _create(
+        workspace,
+        actor=actor,
+        kind=kind,
+        title=title,
+        owner=owner,
+        refs=checked,
+        review_interval_months=review_interval_months,
+        content=body,
+        template=None,
+        today=today or date.today(),
+        comment="Created",
+    )
 
 
 def create_from_template(
@@ -215,23 +218,19 @@ def create_from_template(
     )
     chosen_title = title or template.title
     _check_fields(chosen_title, interval)
-    with workspace.write(durable=True) as session:
-        artifact = insert_artifact(
-            session,
-            actor=actor,
-            kind=template.kind,
-            title=chosen_title,
-            owner=chosen_owner,
-            refs=template.refs,
-            review_interval_months=interval,
-            content=content,
-            template=template.key,
-            today=day,
-            comment=f"Created from the template {template.title}",
-        )
-        assert artifact.id is not None
-        artifact_id = artifact.id
-    return ChangeSet(artifacts=frozenset({artifact_id})), artifact_id
+    return _create(
+        workspace,
+        actor=actor,
+        kind=template.kind,
+        title=chosen_title,
+        owner=chosen_owner,
+        refs=template.refs,
+        review_interval_months=interval,
+        content=content,
+        template=template.key,
+        today=day,
+        comment=f"Created from the template {template.title}",
+    )
 
 
 def update_properties(
@@ -247,7 +246,10 @@ def update_properties(
     if unknown:
         raise ArtifactError(f"cannot change {', '.join(sorted(unknown))} here")
     checked = check_refs(refs) if refs is not None else None
-    with workspace.write() as session:
+    with run_write(
+        workspace, actor=actor, action="artifact.update", entity="artifact", entity_id=artifact_id
+    ) as write:
+        session = write.session
         artifact = session.get(Artifact, artifact_id)
         if artifact is None:
             raise ArtifactError(f"there is no artifact {artifact_id}")
@@ -257,10 +259,9 @@ def update_properties(
                 value = ArtifactKind(str(value))
             setattr(artifact, name, value)
         _check_fields(artifact.title, artifact.review_interval_months)
-        summary: dict[str, object] = {
-            "before": {name: getattr(before, name) for name in changes},
-            "after": dict(changes),
-        }
+        summary = write.summary
+        summary["before"] = {name: getattr(before, name) for name in changes}
+        summary["after"] = dict(changes)
         if checked is not None and checked != before.refs:
             for link in session.exec(
                 select(ArtifactLink).where(ArtifactLink.artifact_id == artifact_id)
@@ -273,44 +274,35 @@ def update_properties(
             summary["refs"] = {"before": list(before.refs), "after": list(checked)}
         artifact.updated_at = utc_now()
         session.add(artifact)
-        audit_log.append(
-            session,
-            actor=actor,
-            action="artifact.update",
-            entity="artifact",
-            entity_id=artifact_id,
-            summary=summary,
-        )
-    return ChangeSet(artifacts=frozenset({artifact_id}))
+        write.changed(artifacts=[artifact_id])
+    return write.changes
 
 
 def duplicate(workspace: Workspace, *, actor: str, artifact_id: int) -> tuple[ChangeSet, int]:
     """A new draft artifact with the same properties and the current text as its version 1."""
     source = get_details(workspace, artifact_id)
     text = versioning.get_version(workspace, artifact_id).content
-    with workspace.write(durable=True) as session:
-        artifact = insert_artifact(
-            session,
-            actor=actor,
-            kind=source.kind,
-            title=f"Copy of {source.title}",
-            owner=source.owner,
-            refs=source.refs,
-            review_interval_months=source.review_interval_months,
-            content=text,
-            template=source.template,
-            today=date.today(),
-            comment=f"Duplicated from artifact {artifact_id}",
-        )
-        assert artifact.id is not None
-        new_id = artifact.id
-    return ChangeSet(artifacts=frozenset({new_id})), new_id
+    return _create(
+        workspace,
+        actor=actor,
+        kind=source.kind,
+        title=f"Copy of {source.title}",
+        owner=source.owner,
+        refs=source.refs,
+        review_interval_months=source.review_interval_months,
+        content=text,
+        template=source.template,
+        today=date.today(),
+        comment=f"Duplicated from artifact {artifact_id}",
+    )
 
 
 def retire(workspace: Workspace, *, actor: str, artifact_id: int, reason: str = "") -> ChangeSet:
     """Take an artifact out of the live register; its versions and approvals stay."""
-    with workspace.write() as session:
-        artifact = session.get(Artifact, artifact_id)
+    with run_write(
+        workspace, actor=actor, action="artifact.retire", entity="artifact", entity_id=artifact_id
+    ) as write:
+        artifact = write.session.get(Artifact, artifact_id)
         if artifact is None:
             raise ArtifactError(f"there is no artifact {artifact_id}")
         if artifact.status is ArtifactStatus.RETIRED:
@@ -318,16 +310,10 @@ def retire(workspace: Workspace, *, actor: str, artifact_id: int, reason: str = 
         before = artifact.status
         artifact.status = ArtifactStatus.RETIRED
         artifact.updated_at = utc_now()
-        session.add(artifact)
-        audit_log.append(
-            session,
-            actor=actor,
-            action="artifact.retire",
-            entity="artifact",
-            entity_id=artifact_id,
-            summary={"before": before.value, "reason": reason},
-        )
-    return ChangeSet(artifacts=frozenset({artifact_id}))
+        write.session.add(artifact)
+        write.summary.update(before=before.value, reason=reason)
+        write.changed(artifacts=[artifact_id])
+    return write.changes
 
 
 def live_template_keys(session: Session) -> set[str]:

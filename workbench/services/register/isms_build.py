@@ -13,9 +13,9 @@ from datetime import date
 
 from workbench.models import WorkspaceProfile
 from workbench.services.register import artifacts, profile, templates
-from workbench.services.store import audit_log
 from workbench.services.store.changes import ChangeSet
 from workbench.services.store.workspace import PROFILE_ID, Workspace
+from workbench.services.store.writes import run_write
 
 
 @dataclass(frozen=True)
@@ -110,14 +110,20 @@ def build_isms(
             )
 
     created: list[int] = []
-    with workspace.write(durable=True) as session:
+    with run_write(
+        workspace, actor=actor, action="isms.build", entity="workspace", entity_id=PROFILE_ID,
+        durable=True,
+    ) as write:  # fmt: skip
+        session = write.session
         if changes:
-            profile.apply_changes(session, actor=actor, changes=changes)
+            write.summary["profile"] = profile.apply_changes(session, changes)
+            write.changed(profile=True)
+        records: list[dict[str, object]] = []
         present = artifacts.live_template_keys(session)
         for item, template, content in rendered:
             if template.key in present:
                 continue  # created meanwhile (another window, a second run): never duplicate
-            artifact = artifacts.insert_artifact(
+            artifact, record = artifacts.insert_artifact(
                 session,
                 actor=actor,
                 kind=template.kind,
@@ -132,12 +138,8 @@ def build_isms(
             )
             assert artifact.id is not None
             created.append(artifact.id)
-        audit_log.append(
-            session,
-            actor=actor,
-            action="isms.build",
-            entity="workspace",
-            entity_id=PROFILE_ID,
-            summary={"created": created},
-        )
-    return ChangeSet(profile=bool(changes), artifacts=frozenset(created)), created
+            records.append({"artifact": artifact.id, **record})
+        write.summary["created"] = created
+        write.summary["artifacts"] = records
+        write.changed(artifacts=created)
+    return write.changes, created

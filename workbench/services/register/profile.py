@@ -7,9 +7,9 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from workbench.models import WorkspaceProfile
-from workbench.services.store import audit_log
 from workbench.services.store.changes import ChangeSet
 from workbench.services.store.workspace import PROFILE_ID
+from workbench.services.store.writes import run_write
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -39,8 +39,8 @@ def check_fields(changes: Mapping[str, object]) -> None:
         raise ValueError(f"unknown profile field(s): {', '.join(sorted(unknown))}")
 
 
-def apply_changes(session: Session, *, actor: str, changes: Mapping[str, object]) -> None:
-    """Change profile fields inside the caller's transaction, with their audit entry."""
+def apply_changes(session: Session, changes: Mapping[str, object]) -> dict[str, object]:
+    """Change profile fields as part of the caller's write; returns what its entry records."""
     check_fields(changes)
     profile = session.get(WorkspaceProfile, PROFILE_ID)
     assert profile is not None
@@ -48,18 +48,14 @@ def apply_changes(session: Session, *, actor: str, changes: Mapping[str, object]
     for name, value in changes.items():
         setattr(profile, name, value)
     session.add(profile)
-    audit_log.append(
-        session,
-        actor=actor,
-        action="profile.update",
-        entity="workspace",
-        entity_id=PROFILE_ID,
-        summary={"before": before, "after": dict(changes)},
-    )
+    return {"before": before, "after": dict(changes)}
 
 
 def update_profile(workspace: Workspace, *, actor: str, **changes: str | date | None) -> ChangeSet:
     check_fields(changes)
-    with workspace.write() as session:
-        apply_changes(session, actor=actor, changes=changes)
-    return ChangeSet(profile=True)
+    with run_write(
+        workspace, actor=actor, action="profile.update", entity="workspace", entity_id=PROFILE_ID
+    ) as write:
+        write.summary = apply_changes(write.session, changes)
+        write.changed(profile=True)
+    return write.changes

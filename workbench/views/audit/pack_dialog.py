@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workbench.services.common.errors import ServiceError
 from workbench.services.exports.document_export import Renderer, slug
 from workbench.services.register import profile
 from workbench.services.store.workspace import Workspace
@@ -149,7 +150,7 @@ class PackDialog(QDialog):
 
     def start(self) -> None:
         """Plan the pack and run its first step on the next turn of the event loop."""
-        from workbench.services.exports.audit_pack import PackError, PackJob
+        from workbench.services.exports.audit_pack import PackJob
 
         if self.running:
             return
@@ -170,7 +171,7 @@ class PackDialog(QDialog):
                 self.workspace, target, actor=self.actor, pdf_renderer=self._renderer,
                 include_drafts=self.drafts_check.isChecked(),
             )  # fmt: skip
-        except PackError as error:
+        except ServiceError as error:
             self._say(_sentence(str(error)), error=True)
             return
         self.pack_result = None
@@ -187,14 +188,13 @@ class PackDialog(QDialog):
         self.progress_changed.emit(job.done, job.total, job.next_label)
 
     def _run_step(self) -> None:
-        from workbench.services.exports.audit_pack import PackError
 
         job = self._job
         if job is None:  # cancelled while the step was queued
             return
         try:
             job.step()
-        except PackError as error:
+        except ServiceError as error:
             self._stop()
             self._say(_sentence(str(error)), error=True)
             self.pack_failed.emit(str(error))

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.services.approvals import reviews
+from workbench.services.common.errors import ServiceError
 from workbench.services.exports import document_export
 from workbench.services.exports.document_export import ExportError
 from workbench.services.register import artifacts, listing, versioning
@@ -189,7 +190,7 @@ class ExportDialog(FormDialog):
                 self.workspace, self.artifact_id, fmt=self.fmt, target=target,
                 version=self.version, page_size=self.page_size, pdf_renderer=renderer,
             )  # fmt: skip
-        except ExportError as error:
+        except ServiceError as error:
             self.status_label.hide()
             self.error_label.setText(_sentence(str(error)))
             self.error_label.show()

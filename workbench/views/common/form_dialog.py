@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workbench.services.common.errors import ServiceError
 from workbench.views.common.pane import _sentence
 
 # Returns None on success, or raises an exception whose message is for the user.
@@ -39,12 +40,13 @@ class FormDialog(QDialog):
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
         self._submit: Submit | None = None
-        self._expected: tuple[type[Exception], ...] = (ValueError,)
+        self._expected: tuple[type[Exception], ...] = (ServiceError,)
 
     def on_submit(self, submit: Submit, *expected: type[Exception]) -> None:
-        """Run ``submit`` on OK; an ``expected`` error keeps the dialog open with its message."""
+        """Run ``submit`` on OK; a :class:`ServiceError` (or an ``expected`` error, such as a
+        ValueError from parsing a field) keeps the dialog open with its message."""
         self._submit = submit
-        self._expected = expected or (ValueError,)
+        self._expected = (ServiceError, *expected)
 
     def accept(self) -> None:
         if self._submit is not None:

@@ -20,9 +20,8 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
 from workbench.models import ArtifactStatus
 from workbench.services.approvals import reviews
-from workbench.services.approvals.reviews import ApprovalError
+from workbench.services.common.errors import ServiceError
 from workbench.services.register import artifacts
-from workbench.services.register.artifacts import ArtifactError
 from workbench.services.store.workspace import Workspace
 from workbench.views.common.pane import _sentence
 
@@ -81,7 +80,7 @@ class DocumentActions(QObject):
             try:
                 status = artifacts.get_details(self.workspace, artifact_id).status
                 approved = reviews.approved_version(self.workspace, artifact_id) is not None
-            except ArtifactError:
+            except ServiceError:
                 status = None
         self.add_person_action.setEnabled(self.workspace is not None)
         live = status is not None and status is not ArtifactStatus.RETIRED
@@ -152,7 +151,7 @@ class DocumentActions(QObject):
             changes = reviews.withdraw_review(
                 self.workspace, actor=self.user_name, artifact_id=artifact_id, reason=reason
             )
-        except ApprovalError as error:
+        except ServiceError as error:
             QMessageBox.warning(self.window, "Withdraw Review", _sentence(str(error)))
             return False
         self._emit(changes)
@@ -164,7 +163,6 @@ class DocumentActions(QObject):
     def publish(self) -> PublishResult | None:
         # Imported here: python-docx and the PDF writer are not needed to start the app.
         from workbench.services.exports import publishing
-        from workbench.services.exports.publishing import PublishError
         from workbench.views.common.pdf_export import write_pdf
 
         artifact_id = self.current_artifact()
@@ -181,7 +179,7 @@ class DocumentActions(QObject):
                 out_dir=Path(folder),
                 renderers={"pdf": write_pdf},
             )
-        except PublishError as error:
+        except ServiceError as error:
             QMessageBox.warning(self.window, "Publish", _sentence(str(error)))
             return None
         self._emit(changes)

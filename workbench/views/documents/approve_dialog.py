@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
 from workbench.models import Decision
 from workbench.services.approvals import decisions, people, reviews, signing
 from workbench.services.approvals.decisions import ApprovalOutcome
-from workbench.services.approvals.reviews import ApprovalError, WrongPassphrase
+from workbench.services.approvals.keystore import WrongPassphrase
+from workbench.services.approvals.reviews import ApprovalError
 from workbench.services.common.markup import render_markdown
 from workbench.services.register import artifacts, versioning
 from workbench.services.store.workspace import Workspace
@@ -119,7 +120,7 @@ class ApproveDialog(FormDialog):
             self.error_label.setText(f"“{details.title}” is not waiting for an approval.")
             self.error_label.show()
             self.ok_button.setEnabled(False)
-        self.on_submit(self._write, ApprovalError)
+        self.on_submit(self._write)
         self.setMinimumWidth(620)
 
     def _label(self, name: str, text: str) -> QLabel:

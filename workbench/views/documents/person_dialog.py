@@ -13,8 +13,8 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from workbench.services.approvals import people
-from workbench.services.approvals.keystore import MIN_PASSPHRASE_LENGTH, KeyStoreError
-from workbench.services.approvals.people import PersonError, PersonInfo
+from workbench.services.approvals.keystore import MIN_PASSPHRASE_LENGTH
+from workbench.services.approvals.people import PersonInfo
 from workbench.services.store.workspace import Workspace
 from workbench.views.common.form_dialog import FormDialog
 
@@ -73,7 +73,7 @@ class PersonDialog(FormDialog):
         assert isinstance(layout, QVBoxLayout)
         layout.insertWidget(1, hint)  # below the form: a wrapped label in a form row is clipped
         self.key_check.toggled.connect(self._on_key_toggled)
-        self.on_submit(self._write, PersonError, KeyStoreError, ValueError)
+        self.on_submit(self._write, ValueError)
         self.setMinimumWidth(480)
 
     def _line(self, name: str, text: str, *, secret: bool = False) -> QLineEdit:

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.services.approvals import people, reviews, signing
-from workbench.services.approvals.reviews import ApprovalError, ReviewRound
+from workbench.services.approvals.reviews import ReviewRound
 from workbench.services.register import artifacts, versioning
 from workbench.services.store.workspace import Workspace
 from workbench.views.common.form_dialog import FormDialog
@@ -80,7 +80,7 @@ class ReviewDialog(FormDialog):
         assert isinstance(layout, QVBoxLayout)
         layout.insertWidget(1, hint)
         self.buttons.button(self.buttons.StandardButton.Ok).setText("Request Review")
-        self.on_submit(self._write, ApprovalError)
+        self.on_submit(self._write)
         self.setMinimumWidth(520)
 
     def _label(self, name: str, text: str) -> QLabel:

@@ -30,11 +30,12 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.services.approvals import reviews, signing
+from workbench.services.common.errors import ServiceError
 from workbench.services.common.markup import render_markdown
 from workbench.services.documents import drafts, editing
 from workbench.services.register import artifacts, versioning
-from workbench.services.register.artifacts import ArtifactDetails, ArtifactError
-from workbench.services.register.versioning import UnchangedContent, VersionError, VersionInfo
+from workbench.services.register.artifacts import ArtifactDetails
+from workbench.services.register.versioning import UnchangedContent, VersionInfo
 from workbench.services.store.changes import ChangeSet
 from workbench.services.store.workspace import Workspace
 from workbench.views.common.badges import apply_badge, badge_label, signature_badge
@@ -359,7 +360,7 @@ class DocumentEditor(Pane):
             details = artifacts.get_details(self.workspace, artifact_id)
             latest = versioning.get_version(self.workspace, artifact_id)
             draft = drafts.recoverable_draft(self.workspace, artifact_id)
-        except (ArtifactError, VersionError) as error:
+        except ServiceError as error:
             self.report_error("Open Document", error)
             return False
         self._autosave_timer.stop()
@@ -447,7 +448,7 @@ class DocumentEditor(Pane):
             self._saved_text = text
             self._update_state()
             return False
-        except VersionError as error:
+        except ServiceError as error:
             self.report_error("Save Version", error)
             return False
         self._after_new_version(changes, info, text)
@@ -581,7 +582,7 @@ class DocumentEditor(Pane):
             changes, info = editing.restore_version(
                 self.workspace, artifact_id=self.details.id, number=number, author=self.user_name
             )
-        except VersionError as error:
+        except ServiceError as error:
             self.message.setText(str(error).capitalize() + ".")
             return False
         text = versioning.get_version(self.workspace, self.details.id).content

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.models import EventKind, EventStatus
+from workbench.services.common.errors import ServiceError
 from workbench.services.planner import recurrence
 from workbench.services.planner.drafts import (
     KIND_LABELS,
@@ -31,7 +32,7 @@ from workbench.services.planner.drafts import (
     OccurrenceChange,
     all_day_start,
 )
-from workbench.services.planner.recurrence import Recurrence, RecurrenceError
+from workbench.services.planner.recurrence import Recurrence
 from workbench.services.planner.schedule import Occurrence
 from workbench.views.common.artifact_dialog import full_ref, short_ref
 from workbench.views.common.form_dialog import FormDialog
@@ -286,7 +287,7 @@ class EventDialog(FormDialog):
             normal = recurrence.normalize(
                 rule, dtstart=start, all_day=self.all_day, tzid=self._tzid()
             )
-        except RecurrenceError as error:
+        except ServiceError as error:
             self.rule_check.setStyleSheet("color: #b00020;")
             self.rule_check.setText(str(error))
             return

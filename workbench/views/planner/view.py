@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.models import EventKind, EventStatus
+from workbench.services.common.errors import ServiceError
 from workbench.services.planner import (
     due_reviews,
     events,
@@ -538,7 +539,7 @@ class PlannerView(Pane):
             self._emit(
                 events.delete_event(self.workspace, occurrence.event_id, actor=self.user_name)
             )
-        except PlannerError as error:
+        except ServiceError as error:
             self.report_error("Delete Event", error)
 
     def mark_selected_done(self) -> None:
@@ -570,7 +571,7 @@ class PlannerView(Pane):
                     OccurrenceChange(status=EventStatus.DONE),
                     actor=self.user_name,
                 )
-        except PlannerError as error:
+        except ServiceError as error:
             self.report_error("Mark Done", error)
             return
         self._emit(changes)
@@ -634,7 +635,7 @@ class PlannerView(Pane):
     def _on_occurrence_dropped(self, key: str, day: date) -> None:
         try:
             occurrence = self.occurrence_for_key(key)
-        except PlannerError:
+        except ServiceError:
             return
         if occurrence is None or self.workspace is None:
             return
@@ -656,7 +657,7 @@ class PlannerView(Pane):
             changes = rescheduling.reschedule(
                 self.workspace, occurrence, day, scope=scope, zone=self.zone, actor=self.user_name
             )
-        except PlannerError as error:
+        except ServiceError as error:
             self.report_error("Reschedule", error)
             return
         self._emit(changes)
@@ -679,12 +680,12 @@ class PlannerView(Pane):
             self._emit(changes)
             self.show_day(to_date(dialog.target_edit.date()))
 
-        dialog.on_submit(submit, PlannerError)
+        dialog.on_submit(submit)
         dialog.open()
         return dialog
 
     def export_calendar(self) -> None:
-        from workbench.services.planner import ics_export, ics_format
+        from workbench.services.planner import ics_export
 
         if self.workspace is None:
             return
@@ -699,13 +700,13 @@ class PlannerView(Pane):
             path = path.with_suffix(".ics")
         try:
             count = ics_export.export_ics(self.workspace, path, **filters)
-        except ics_format.IcsError as error:
+        except ServiceError as error:
             self.report_error("Export Calendar", error)
             return
         self.inform("Export Calendar", f"Wrote {count} event(s) to {path}.")
 
     def import_calendar(self) -> None:
-        from workbench.services.planner import ics_format, ics_import
+        from workbench.services.planner import ics_import
 
         if self.workspace is None:
             return
@@ -714,7 +715,7 @@ class PlannerView(Pane):
             return
         try:
             result = ics_import.import_ics(self.workspace, Path(chosen), actor=self.user_name)
-        except ics_format.IcsError as error:
+        except ServiceError as error:
             self.report_error("Import Calendar", f"{error} Nothing was imported.")
             return
         self._emit(result.changes)

@@ -29,11 +29,10 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.models import ArtifactKind, ArtifactStatus
+from workbench.services.common.errors import ServiceError
 from workbench.services.exports import register_export
 from workbench.services.register import artifacts, profile, templates
-from workbench.services.register.artifacts import ArtifactError
 from workbench.services.register.listing import Column, RegisterFilter, RegisterScope
-from workbench.services.register.templates import TemplateRenderError
 from workbench.services.store.changes import ChangeSet
 from workbench.services.store.workspace import Workspace
 from workbench.views.common.artifact_dialog import ArtifactDialog, kind_label, short_ref
@@ -355,7 +354,7 @@ class RegisterView(Pane):
             created.append(artifact_id)
             self._emit(changes, artifact_id)
 
-        dialog.on_submit(submit, ArtifactError, TemplateRenderError)
+        dialog.on_submit(submit)
         dialog.open()
 
     def edit_selected(self) -> None:
@@ -378,7 +377,7 @@ class RegisterView(Pane):
             )
             self._emit(changes, artifact_id)
 
-        dialog.on_submit(submit, ArtifactError)
+        dialog.on_submit(submit)
         dialog.open()
 
     def duplicate_selected(self) -> None:
@@ -389,7 +388,7 @@ class RegisterView(Pane):
             changes, new_id = artifacts.duplicate(
                 self.workspace, actor=self.user_name, artifact_id=artifact_id
             )
-        except ArtifactError as error:
+        except ServiceError as error:
             self.report_error("Duplicate", error)
             return
         self._emit(changes, new_id)
@@ -415,7 +414,7 @@ class RegisterView(Pane):
             changes = artifacts.retire(
                 self.workspace, actor=self.user_name, artifact_id=artifact_id, reason=reason
             )
-        except ArtifactError as error:
+        except ServiceError as error:
             self.report_error("Retire", error)
             return
         self._emit(changes)
