@@ -30,4 +30,4 @@ def load_library(
     catalog = catalog or default_catalog()
     sources = ([seeds_dir()] if include_seeds else []) + list(packs)
     card_set = load_and_check(sources, catalog)
-    return CardLibrary(card_set, CardIndex(card_set.cards.values()), catalog)
+    return CardLibrary(card_set, CardIndex(card_set.cards.values(), catalog), catalog)

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from workbench.services.cards.loader import Card
+from workbench.services.catalog.standards import Catalog
 
 TERM_PATTERN = re.compile(r"\w+", re.UNICODE)
 # Column weights for bm25(): id, query, refs, packs, tags, body, notes.
@@ -52,7 +53,9 @@ def match_expression(text: str) -> str | None:
 
 
 class CardIndex:
-    def __init__(self, cards: Iterable[Card]) -> None:
+    def __init__(self, cards: Iterable[Card], catalog: Catalog | None = None) -> None:
+        """Index the cards; with a catalog, a card is also found by the titles (and title
+        aliases) of the clauses and controls it references."""
         self._cards: dict[str, Card] = {}
         self._order: list[str] = []
         self._db = sqlite3.connect(":memory:", check_same_thread=False)
@@ -66,11 +69,13 @@ class CardIndex:
             self._cards[card.id] = card
             self._order.append(card.id)
             fields = card.fields
+            refs = card.references
+            ref_words = [*refs, *(catalog.search_text(ref) for ref in refs)] if catalog else refs
             rows.append(
                 (
                     card.id,
                     fields.query,
-                    " ".join(card.references),
+                    " ".join(ref_words),
                     " ".join(fields.packs),
                     " ".join(fields.capability_tags),
                     card.body,

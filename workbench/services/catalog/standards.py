@@ -16,7 +16,8 @@ from workbench.services.common.paths import resource
 
 # libyaml when the wheel has it: the catalogs load ten times faster at start-up.
 SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-REFERENCE_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9]*:\d{4}/(?:[A-Z]\.)?\d+(?:\.\d+)*$")
+# A multi-part standard keeps its part number in the pack: ``ISO17021-1:2015/9.1.3``.
+REFERENCE_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:-\d+)?:\d{4}/(?:[A-Z]\.)?\d+(?:\.\d+)*$")
 
 
 class CatalogError(ServiceError):
@@ -33,6 +34,9 @@ class CatalogEntry:
     parent: str | None
     summary: str
     theme: str | None
+    # Other published wordings of the title (ISO/IEC 27002's for an Annex A control), so a
+    # search for either finds it; the title itself is always the catalog's own standard's.
+    aliases: tuple[str, ...] = ()
 
     @property
     def is_control(self) -> bool:
@@ -44,6 +48,16 @@ class Pack:
     pack: str
     title: str
     short_title: str
+    # Set when a newer edition replaced this one; the note says what that means for the user.
+    superseded_by: str | None = None
+    transition_note: str = ""
+
+    @property
+    def display_title(self) -> str:
+        """The short title, marked when the edition has been replaced."""
+        if self.superseded_by:
+            return f"{self.short_title} (superseded by {self.superseded_by})"
+        return self.short_title
 
 
 class Catalog:
@@ -72,8 +86,15 @@ class Catalog:
         if entry is None:
             return ref
         pack = self.packs.get(entry.pack)
-        prefix = pack.short_title if pack else entry.pack
+        prefix = pack.display_title if pack else entry.pack
         return f"{prefix} {entry.local_id} {entry.title}"
+
+    def search_text(self, ref: str) -> str:
+        """The words a search should find a reference by: its title and any aliases."""
+        entry = self._entries.get(ref)
+        if entry is None:
+            return ""
+        return " ".join((entry.title, *entry.aliases))
 
     def entries_of(self, pack: str, *, kind: str | None = None) -> list[CatalogEntry]:
         return [
@@ -89,7 +110,13 @@ class Catalog:
 def _read_pack(source: Traversable) -> tuple[Pack, list[CatalogEntry]]:
     try:
         data: Any = yaml.load(source.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
-        pack = Pack(pack=data["pack"], title=data["title"], short_title=data["short_title"])
+        pack = Pack(
+            pack=data["pack"],
+            title=data["title"],
+            short_title=data["short_title"],
+            superseded_by=data.get("superseded_by"),
+            transition_note=str(data.get("transition_note", "")).strip(),
+        )
         entries = [
             CatalogEntry(
                 ref=f"{pack.pack}/{item['id']}",
@@ -100,6 +127,7 @@ def _read_pack(source: Traversable) -> tuple[Pack, list[CatalogEntry]]:
                 parent=item.get("parent"),
                 summary=item.get("summary", ""),
                 theme=item.get("theme"),
+                aliases=tuple(str(alias) for alias in item.get("aliases", ())),
             )
             for item in data["entries"]
         ]

@@ -32,6 +32,7 @@ REQUIRED_PROFILE_FIELDS = {
     "isms_owner": "ISMS owner",
 }
 OPTIONAL_PROFILE_FIELDS = ("certification_target", "locations", "industry")
+INDUSTRY_EXAMPLES = "industry-examples.yaml"
 _UNDEFINED_NAME = re.compile(r"'([A-Za-z_][A-Za-z0-9_]*)' is undefined")
 
 
@@ -98,6 +99,34 @@ def _environment() -> SandboxedEnvironment:
     )
 
 
+@cache
+def _example_sets() -> tuple[dict[str, Any], tuple[dict[str, Any], ...]]:
+    data: Any = yaml.safe_load(resource("templates", INDUSTRY_EXAMPLES).read_text("utf-8"))
+    return data["default"], tuple(data["sectors"])
+
+
+def industry_examples(industry: str) -> dict[str, Any]:
+    """The example set for a free-text industry: the first sector with a keyword that starts a
+    word of it, else the general set. Templates show every item marked as an example."""
+    default, sectors = _example_sets()
+    text = industry.casefold()
+    for sector in sectors:
+        if any(re.search(rf"\b{re.escape(word)}", text) for word in sector["keywords"]):
+            return {**sector, "matched": True}
+    return {**default, "key": "default", "matched": False}
+
+
+def _documents_by_control(catalog: Catalog) -> dict[str, list[str]]:
+    """Annex A control id -> titles of the shipped templates that address it (their refs)."""
+    documents: dict[str, list[str]] = {}
+    for template in load_templates().values():
+        for ref in template.refs:
+            entry = catalog.get(ref)
+            if entry is not None and entry.is_control and entry.pack == "ISO27001:2022":
+                documents.setdefault(entry.local_id, []).append(template.title)
+    return documents
+
+
 def _catalog_context(catalog: Catalog) -> dict[str, Any]:
     controls = [
         {"id": e.local_id, "ref": e.ref, "title": e.title, "theme": e.theme, "summary": e.summary}
@@ -108,7 +137,11 @@ def _catalog_context(catalog: Catalog) -> dict[str, Any]:
         for e in catalog.entries_of("ISO27001:2022", kind="clause")
         if not e.local_id.startswith("A.")
     ]
-    return {"annex_a_controls": controls, "clauses": clauses}
+    return {
+        "annex_a_controls": controls,
+        "clauses": clauses,
+        "control_documents": _documents_by_control(catalog),
+    }
 
 
 def template_context(
@@ -133,6 +166,7 @@ def template_context(
         document_owner=document_owner or profile.isms_owner or "[TO COMPLETE: document owner]",
         review_interval_months=review_interval_months,
         effective_date=today.isoformat(),
+        examples=industry_examples(profile.industry or ""),
     )
     context.update(_catalog_context(catalog or default_catalog()))
     return context

@@ -38,7 +38,14 @@ def _ref_chips(refs: Sequence[str], kind: str, library: CardLibrary) -> str:
         title = library.catalog.title(ref)
         text = f"{ref.split('/', 1)[-1]} {title}" if title else ref
         pack = ref.split("/", 1)[0]
-        chips.append(_chip(f"{pack} {text}", kind, href=f"{REF_LINK_SCHEME}:{ref}", tooltip=ref))
+        tooltip = ref
+        edition = library.catalog.packs.get(pack)
+        if edition is not None and edition.superseded_by:
+            text = f"{text} (superseded by {edition.superseded_by})"
+            tooltip = f"{ref}: {edition.transition_note}" if edition.transition_note else ref
+        chips.append(
+            _chip(f"{pack} {text}", kind, href=f"{REF_LINK_SCHEME}:{ref}", tooltip=tooltip)
+        )
     return "".join(chips)
 
 
