@@ -36,6 +36,17 @@ def workspace(tmp_path: Path) -> Iterator[Workspace]:
     opened.close()
 
 
+@pytest.fixture
+def approved_policy(workspace: Workspace) -> int:
+    """The Access Control Policy, version 1, approved by both approvers (see helpers.approvals)."""
+    from tests.helpers.approvals import approved_by_both, with_people, with_policy
+
+    with_people(workspace)
+    artifact_id = with_policy(workspace)
+    approved_by_both(workspace, artifact_id)
+    return artifact_id
+
+
 @pytest.fixture(scope="session")
 def library() -> CardLibrary:
     return load_library()

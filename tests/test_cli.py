@@ -7,14 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers.cli import run
 from workbench import __version__
 from workbench.cli import main
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_version(capsys) -> None:
@@ -131,3 +126,36 @@ def test_closed_pipe_is_not_an_error(tmp_path: Path) -> None:
     assert result.returncode == 0
     assert (tmp_path / "err").read_text() == ""
     assert result.stdout.startswith("Q")
+
+
+def test_any_service_error_is_one_line_and_exit_2(capsys, tmp_path: Path, monkeypatch) -> None:
+    """The command line catches the error root once; no command lists error classes."""
+    from workbench.services.common.errors import ServiceError
+    from workbench.services.register import listing
+
+    class Surprising(ServiceError):
+        pass
+
+    def fail(*_args: object, **_kwargs: object) -> None:
+        raise Surprising("The register cannot be read.\nTry again.")
+
+    monkeypatch.setattr(listing, "export_rows", fail)
+    code, out, err = run(capsys, "-w", str(tmp_path / "w.grcw"), "register", "list")
+    assert (code, out) == (2, "")
+    assert err == "workbench: The register cannot be read. Try again\n"
+
+
+def test_an_unexpected_error_is_one_line_exit_3_and_logged(capsys, tmp_path: Path, monkeypatch):
+    from workbench.services.register import listing
+
+    def fail(*_args: object, **_kwargs: object) -> None:
+        raise KeyError("column")
+
+    monkeypatch.setattr(listing, "export_rows", fail)
+    code, _, err = run(capsys, "-w", str(tmp_path / "w.grcw"), "register", "list")
+    assert code == 3
+    assert err.startswith("workbench: unexpected error:") and "Traceback" not in err
+    from workbench.services.common.paths import data_dir
+
+    logged = (data_dir() / "workbench.log").read_text("utf-8")
+    assert "Traceback" in logged and "KeyError: 'column'" in logged

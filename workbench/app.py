@@ -29,6 +29,32 @@ def apply_look(app: QApplication) -> None:
     app.setWindowIcon(QIcon(pixmap))
 
 
+def report_unexpected(app: QApplication) -> None:
+    """Route an exception no pane expected to the log, with one sentence for the user.
+
+    A :class:`ServiceError` that reaches here (a pane forgot to catch it) is shown as it is;
+    anything else is a defect: its traceback goes to the log file, never to the screen.
+    """
+    import logging
+    from types import TracebackType
+
+    from PySide6.QtWidgets import QMessageBox
+
+    from workbench.services.common.errors import ServiceError
+
+    log = logging.getLogger("workbench")
+
+    def hook(kind: type[BaseException], error: BaseException, trace: TracebackType | None) -> None:
+        if isinstance(error, ServiceError):
+            text = str(error)
+        else:
+            log.error("unexpected error", exc_info=(kind, error, trace))
+            text = f"Unexpected error: {error} (details in the log file)"
+        QMessageBox.warning(app.activeWindow(), "GRC Workbench", text)
+
+    sys.excepthook = hook
+
+
 def run_gui(
     *,
     workspace: str | None = None,
@@ -53,6 +79,8 @@ def run_gui(
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     apply_look(app)
+    if screenshot is None:
+        report_unexpected(app)
     settings = AppSettings()
 
     location = workspace or settings.last_workspace or str(default_workspace_path())

@@ -16,8 +16,8 @@ from workbench import __version__
 from workbench.commands import approvals, cards, documents, pack, planner, register
 from workbench.commands.base import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, Handler
 from workbench.services.common.errors import ServiceError
+from workbench.views.panes import PANE_NAMES
 
-VIEWS = ("questions", "register", "documents", "planner", "audit")
 COMMAND_MODULES = (cards, register, documents, approvals, planner, pack)
 
 log = logging.getLogger("workbench")
@@ -35,7 +35,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="workspace file (created if missing) or database URL; default: the user's default",
     )
-    parser.add_argument("--view", choices=VIEWS, help="open the GUI on this pane")
+    parser.add_argument("--view", choices=PANE_NAMES, help="open the GUI on this pane")
     parser.add_argument("--card", metavar="ID", help="open the GUI on this question card")
     parser.add_argument(
         "--screenshot", metavar="PNG", type=Path, help="render the window to a PNG and exit"

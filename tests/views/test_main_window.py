@@ -5,6 +5,7 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMessageBox
 
 from workbench.services.cards.library import CardLibrary
@@ -12,7 +13,8 @@ from workbench.services.register import profile
 from workbench.services.store.changes import ChangeSet
 from workbench.services.store.workspace import open_workspace
 from workbench.views.common.settings import AppSettings
-from workbench.views.main_window import PANE_NAMES, MainWindow
+from workbench.views.main_window import MainWindow
+from workbench.views.panes import PANE_NAMES
 
 PANE_OBJECTS = {
     "questions": ["questionBrowser", "questionSearch", "questionList", "cardView"],
@@ -273,3 +275,61 @@ def test_export_document_and_audit_pack_from_the_file_menu(
         manifest = json.loads(archive.read("manifest.json"))
     assert manifest["verify"]["ok"] is True
     assert window.audit_trail.model.rowCount() > 0
+
+
+def test_the_pane_registry_builds_navigation_view_menu_and_shortcuts(window: MainWindow) -> None:
+    from workbench.views.panes import PANES
+
+    assert [window.navigation.item(row).text() for row in range(window.navigation.count())] == [
+        spec.title for spec in PANES
+    ]
+    for spec in PANES:
+        action = window.findChild(QAction, f"view_{spec.name}")
+        assert action is not None, spec.name
+        assert action.shortcut().toString() == spec.shortcut
+        action.trigger()  # as a click does: triggered(checked) must not become the pane name
+        assert window.current_pane_name() == spec.name
+        assert window.stack.currentWidget().objectName() == PANE_OBJECTS[spec.name][0]
+
+
+def test_view_shortcuts_switch_panes(window: MainWindow, qtbot) -> None:
+    from PySide6.QtCore import Qt
+
+    from workbench.views.panes import PANES
+
+    for number, spec in enumerate(reversed(PANES), start=0):
+        index = len(PANES) - number
+        qtbot.keyClick(window, Qt.Key(Qt.Key.Key_0 + index), Qt.KeyboardModifier.ControlModifier)
+        assert window.current_pane_name() == spec.name
+
+
+def test_cli_offers_every_registered_pane() -> None:
+    from workbench.cli import _parser
+    from workbench.views.panes import PANE_NAMES
+
+    view = next(a for a in _parser()._actions if a.dest == "view")
+    assert tuple(view.choices) == PANE_NAMES
+
+
+def test_an_unexpected_error_in_the_window_is_logged_not_shown_as_a_traceback(
+    qapp, monkeypatch, caplog
+) -> None:
+    import sys
+
+    from workbench.app import report_unexpected
+    from workbench.services.common.errors import ServiceError
+
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text: shown.append(text))
+    report_unexpected(qapp)
+    try:
+        raise KeyError("column")
+    except KeyError as error:
+        sys.excepthook(KeyError, error, error.__traceback__)
+    sys.excepthook(ServiceError, ServiceError("The file is locked."), None)
+    assert shown == [
+        "Unexpected error: 'column' (details in the log file)",
+        "The file is locked.",
+    ]
+    assert "KeyError: 'column'" in caplog.text

@@ -6,8 +6,9 @@ does not reach into a pane's widgets.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -15,10 +16,12 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
+    QListWidgetItem,
     QMainWindow,
     QMenu,
     QMessageBox,
     QStackedWidget,
+    QStyle,
     QWidget,
 )
 
@@ -35,6 +38,7 @@ from workbench.views.common.preferences_dialog import PreferencesDialog
 from workbench.views.common.settings import AppSettings
 from workbench.views.documents.actions import DocumentActions
 from workbench.views.documents.view import DocumentEditor
+from workbench.views.panes import PANE_NAMES, PANES, PaneSpec, find_pane
 from workbench.views.questions.actions import ActionRouter
 from workbench.views.questions.view import QuestionBrowser
 from workbench.views.register.view import RegisterView
@@ -45,14 +49,7 @@ if TYPE_CHECKING:
     from workbench.views.planner.view import PlannerView
     from workbench.views.register.isms_wizard import IsmsBuildWizard
 
-PANE_NAMES = ("questions", "register", "documents", "planner", "audit")
-PANE_TITLES = {
-    "questions": "Questions",
-    "register": "Register",
-    "documents": "Documents",
-    "planner": "Planner",
-    "audit": "Audit Trail",
-}
+P = TypeVar("P", bound=Pane)
 WORKSPACE_FILTER = f"GRC Workbench workspaces (*{WORKSPACE_SUFFIX});;All files (*)"
 
 
@@ -68,15 +65,8 @@ class MainWindow(QMainWindow):
         self.library = library
         self.router = ActionRouter()
 
-        self.questions = QuestionBrowser(self)
-        self.register_view = RegisterView(self)
-        self.documents = DocumentEditor(self)
-        # The Planner and the Audit Trail are built when first shown: start-up stays quick.
-        self.panes: dict[str, Pane] = {
-            "questions": self.questions,
-            "register": self.register_view,
-            "documents": self.documents,
-        }
+        # Panes that are not eager are built when first shown: start-up stays quick.
+        self.panes: dict[str, Pane] = {spec.name: spec.load()(self) for spec in PANES if spec.eager}
         self.approval = DocumentActions(self, self.current_artifact_id)
 
         self.navigation = QListWidget(self)
@@ -84,9 +74,13 @@ class MainWindow(QMainWindow):
         self.navigation.setFixedWidth(150)
         self.stack = QStackedWidget(self)
         self.stack.setObjectName("paneStack")
-        for name in PANE_NAMES:
-            self.navigation.addItem(PANE_TITLES[name])
-            self.stack.addWidget(self.panes.get(name) or QWidget(self.stack))
+        style = self.style()
+        for spec in PANES:
+            icon = style.standardIcon(getattr(QStyle.StandardPixmap, spec.icon))
+            item = QListWidgetItem(icon, spec.title)
+            item.setToolTip(f"{spec.title} ({spec.shortcut})")
+            self.navigation.addItem(item)
+            self.stack.addWidget(self.panes.get(spec.name) or QWidget(self.stack))
         self.navigation.currentRowChanged.connect(self._on_navigation_changed)
 
         central = QWidget(self)
@@ -132,10 +126,11 @@ class MainWindow(QMainWindow):
         )
 
         view_menu = self.menuBar().addMenu("&View")
-        for number, name in enumerate(PANE_NAMES, start=1):
-            self._add_action(
-                view_menu, PANE_TITLES[name], lambda n=name: self.show_pane(n), f"Ctrl+{number}"
+        for spec in PANES:
+            action = self._add_action(
+                view_menu, spec.title, self._pane_opener(spec.name), spec.shortcut
             )
+            action.setObjectName(f"view_{spec.name}")
         view_menu.addSeparator()
         self._add_action(view_menu, "&Reload Question Cards", self.reload_cards)
 
@@ -147,6 +142,10 @@ class MainWindow(QMainWindow):
 
         help_menu = self.menuBar().addMenu("&Help")
         self._add_action(help_menu, "&About GRC Workbench", self.show_about)
+
+    def _pane_opener(self, name: str) -> Callable[..., None]:
+        # QAction.triggered passes ``checked``; the opener must not take it for the pane name.
+        return lambda *_: self.show_pane(name)
 
     def _add_action(
         self,
@@ -170,6 +169,7 @@ class MainWindow(QMainWindow):
     def _wire_pane(self, pane: Pane) -> None:
         pane.user_name = self.settings.user_name
         pane.changes_made.connect(self.apply_changes)
+        pane.artifact_open_requested.connect(self.open_artifact)
 
     def _wire_panes(self) -> None:
         for pane in self.panes.values():
@@ -178,9 +178,7 @@ class MainWindow(QMainWindow):
         self.questions.register_requested.connect(
             lambda ref: self.show_register(RegisterFilter(refs=(ref,)))
         )
-        self.questions.artifact_requested.connect(self.open_artifact)
         self.questions.reload_requested.connect(self.reload_cards)
-        self.register_view.artifact_open_requested.connect(self.open_artifact)
         self.approval.changes_made.connect(self.apply_changes)
         self.approval.user_name = self.settings.user_name
         self.register_view.add_artifact_actions(self.approval.artifact_actions)
@@ -192,55 +190,59 @@ class MainWindow(QMainWindow):
     # --- panes ------------------------------------------------------------------------------
 
     def show_pane(self, name: str) -> None:
-        self.navigation.setCurrentRow(PANE_NAMES.index(name))
+        self.navigation.setCurrentRow(PANE_NAMES.index(find_pane(name).name))
+
+    def pane(self, name: str, kind: type[P]) -> P:
+        """The pane called ``name``, built on first use in place of its placeholder."""
+        if name not in self.panes:
+            self._build_pane(find_pane(name))
+        pane = self.panes[name]
+        assert isinstance(pane, kind)
+        return pane
+
+    def _build_pane(self, spec: PaneSpec) -> None:
+        pane = spec.load()(self)
+        index = PANE_NAMES.index(spec.name)
+        placeholder = self.stack.widget(index)
+        assert placeholder is not None
+        self.stack.insertWidget(index, pane)
+        self.stack.removeWidget(placeholder)
+        placeholder.deleteLater()
+        self.panes[spec.name] = pane
+        self._wire_pane(pane)
+        pane.set_workspace(self.workspace)
+
+    @property
+    def questions(self) -> QuestionBrowser:
+        return self.pane("questions", QuestionBrowser)
+
+    @property
+    def register_view(self) -> RegisterView:
+        return self.pane("register", RegisterView)
+
+    @property
+    def documents(self) -> DocumentEditor:
+        return self.pane("documents", DocumentEditor)
 
     @property
     def planner(self) -> PlannerView:
-        from workbench.views.planner import view as planner_view
+        from workbench.views.planner.view import PlannerView
 
-        pane = self._pane("planner")
-        assert isinstance(pane, planner_view.PlannerView)
-        return pane
+        return self.pane("planner", PlannerView)
 
     @property
     def audit_trail(self) -> AuditTrailView:
-        from workbench.views.audit import view as audit_view
+        from workbench.views.audit.view import AuditTrailView
 
-        pane = self._pane("audit")
-        assert isinstance(pane, audit_view.AuditTrailView)
-        return pane
-
-    def _pane(self, name: str) -> Pane:
-        """A pane, built on first use in place of its placeholder."""
-        if name not in self.panes:
-            pane: PlannerView | AuditTrailView
-            # Imported here, not at the top: these panes cost start-up time until first shown.
-            if name == "planner":
-                from workbench.views.planner import view as planner_view
-
-                pane = planner_view.PlannerView(self)
-            else:
-                from workbench.views.audit import view as audit_view
-
-                pane = audit_view.AuditTrailView(self)
-            pane.artifact_open_requested.connect(self.open_artifact)
-            index = PANE_NAMES.index(name)
-            placeholder = self.stack.widget(index)
-            assert placeholder is not None
-            self.stack.insertWidget(index, pane)
-            self.stack.removeWidget(placeholder)
-            placeholder.deleteLater()
-            self.panes[name] = pane
-            self._wire_pane(pane)
-            pane.set_workspace(self.workspace)
-        return self.panes[name]
+        return self.pane("audit", AuditTrailView)
 
     def current_pane_name(self) -> str:
         return PANE_NAMES[self.stack.currentIndex()]
 
     def _on_navigation_changed(self, row: int) -> None:
-        if 0 <= row < len(PANE_NAMES):
-            self._pane(PANE_NAMES[row])
+        if 0 <= row < len(PANES):
+            if PANES[row].name not in self.panes:
+                self._build_pane(PANES[row])
             self.stack.setCurrentIndex(row)
             self.approval.update_enabled()
 

@@ -6,25 +6,17 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
-from alembic import command
-from sqlalchemy import create_engine
-
+from tests.helpers.store import workspace_at_revision
 from workbench.services.approvals import people, reviews
 from workbench.services.register import artifacts, listing
 from workbench.services.register.listing import RegisterFilter
-from workbench.services.store.workspace import APPLICATION_ID, _alembic_config, open_workspace
+from workbench.services.store.workspace import open_workspace
 
 
 def test_a_0003_workspace_with_an_artifact_upgrades(tmp_path: Path) -> None:
     path = tmp_path / "old.grcw"
-    config = _alembic_config()
-    engine = create_engine(f"sqlite:///{path}")
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0003")
-    engine.dispose()
+    workspace_at_revision(path, "0003")
     with closing(sqlite3.connect(path)) as db:
-        db.execute(f"PRAGMA application_id={APPLICATION_ID}")
         db.execute(
             "INSERT INTO artifact (id, kind, title, owner, status, review_interval_months,"
             " created_at, updated_at) VALUES (1, 'POLICY', 'Backup policy', '', 'DRAFT', 12,"

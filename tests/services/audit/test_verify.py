@@ -9,7 +9,6 @@ import pytest
 
 from tests.helpers.approvals import (
     JONAS_PASS,
-    approved_by_both,
     tamper,
     with_people,
     with_policy,
@@ -23,12 +22,8 @@ POLICY = "artifact 1 'Access Control Policy'"
 
 
 @pytest.fixture
-def approved(workspace) -> int:
-    with_people(workspace)
-    artifact_id = with_policy(workspace)
-    approved_by_both(workspace, artifact_id)
-    assert artifact_id == 1
-    return artifact_id
+def approved(approved_policy: int) -> int:
+    return approved_policy
 
 
 def problems(workspace) -> list[str]:

@@ -10,7 +10,6 @@ import pytest
 from tests.helpers.approvals import (
     JONAS_PASS,
     POLICY_TEXT,
-    approved_by_both,
     with_people,
     with_policy,
 )
@@ -25,12 +24,8 @@ DRAFT_TEXT = "# Access Control Policy\n\nDraft: access is *reviewed* monthly.\n"
 
 
 @pytest.fixture
-def policy(workspace) -> int:
-    """Version 1, approved by both approvers."""
-    with_people(workspace)
-    artifact_id = with_policy(workspace)
-    approved_by_both(workspace, artifact_id)
-    return artifact_id
+def policy(approved_policy: int) -> int:
+    return approved_policy
 
 
 def export(workspace, artifact_id: int, fmt: str, target: Path, **options) -> Path:

@@ -24,11 +24,8 @@ from workbench.services.register import artifacts, listing, versioning
 
 
 @pytest.fixture
-def approved(workspace) -> int:
-    with_people(workspace)
-    artifact_id = with_policy(workspace)
-    approved_by_both(workspace, artifact_id)
-    return artifact_id
+def approved(approved_policy: int) -> int:
+    return approved_policy
 
 
 def test_docx_holds_the_approval_block_and_the_version_text(

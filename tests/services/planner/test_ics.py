@@ -8,6 +8,7 @@ import icalendar
 import pytest
 from sqlmodel import select
 
+from tests.helpers.planner import ACTOR, create_event
 from workbench.models import AuditLogEntry, EventKind, EventStatus, PlannerEvent
 from workbench.services.planner import (
     events,
@@ -17,30 +18,22 @@ from workbench.services.planner import (
     ics_import,
     schedule,
 )
-from workbench.services.planner.drafts import EventDraft, OccurrenceChange, all_day_start
+from workbench.services.planner.drafts import OccurrenceChange, all_day_start
 from workbench.services.planner.findings import FindingDraft
 from workbench.services.planner.ics_format import IcsError
 from workbench.services.store.workspace import open_workspace
 
 DATA = Path(__file__).resolve().parents[2] / "data"
-ACTOR = "Mara Tester"
 BERLIN = ZoneInfo("Europe/Berlin")
 LONDON = ZoneInfo("Europe/London")
 YEARS = (date(2026, 1, 1), date(2030, 12, 31))
-
-
-def _create(workspace, **fields) -> int:
-    values = {"kind": EventKind.INTERNAL_AUDIT, "title": "Internal audit"}
-    values.update(fields)
-    (event_id,) = events.create_event(workspace, EventDraft(**values), actor=ACTOR).events
-    return event_id
 
 
 @pytest.fixture
 def planned(workspace):
     """A workspace with a series (one occurrence moved, one cancelled), an all-day audit,
     a timed one-off event and an event with a reminder and references."""
-    series = _create(
+    series = create_event(
         workspace,
         kind=EventKind.MANAGEMENT_REVIEW,
         title="Management review",
@@ -65,7 +58,7 @@ def planned(workspace):
         actor=ACTOR,
     )
     events.cancel_occurrence(workspace, series, datetime(2027, 7, 12, 8, tzinfo=UTC), actor=ACTOR)
-    _create(
+    create_event(
         workspace,
         kind=EventKind.STAGE_2,
         title="Stage 2 audit",
@@ -75,7 +68,7 @@ def planned(workspace):
         status=EventStatus.DONE,
         outcome="Recommended for certification",
     )
-    _create(workspace, title="Internal audit", start=datetime(2027, 9, 6, 8, 30, tzinfo=UTC))
+    create_event(workspace, title="Internal audit", start=datetime(2027, 9, 6, 8, 30, tzinfo=UTC))
     return workspace
 
 

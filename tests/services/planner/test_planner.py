@@ -7,6 +7,7 @@ import pytest
 from dateutil.rrule import rrulestr
 from sqlmodel import col, select
 
+from tests.helpers.planner import ACTOR, create_event
 from workbench.models import (
     Artifact,
     ArtifactKind,
@@ -44,19 +45,6 @@ from workbench.services.planner.upcoming import ItemKind
 from workbench.services.register import profile
 
 BERLIN = ZoneInfo("Europe/Berlin")
-ACTOR = "Mara Tester"
-
-
-def _create(workspace, **fields) -> int:
-    values = {
-        "kind": EventKind.INTERNAL_AUDIT,
-        "title": "Internal audit",
-        "start": datetime(2027, 1, 15, 9, tzinfo=UTC),
-    }
-    values.update(fields)
-    changes = events.create_event(workspace, EventDraft(**values), actor=ACTOR)
-    (event_id,) = changes.events
-    return event_id
 
 
 def _artifact(workspace, title: str = "Access control policy", **fields) -> int:
@@ -94,7 +82,7 @@ def _starts(workspace, first: date, last: date, **kwargs) -> list[datetime]:
     ],
 )  # fmt: skip
 def test_expansion_matches_dateutil(workspace, rule, start, all_day, tzid) -> None:
-    _create(workspace, start=start, all_day=all_day, rrule=rule, tzid=tzid)
+    create_event(workspace, start=start, all_day=all_day, rrule=rule, tzid=tzid)
     first, last = date(2027, 1, 1), date(2029, 12, 31)
     if all_day:
         dtstart = datetime.combine(start.date(), datetime.min.time())
@@ -117,7 +105,7 @@ def test_expansion_matches_dateutil(workspace, rule, start, all_day, tzid) -> No
 
 
 def test_series_in_a_zone_keeps_its_wall_clock_time_across_daylight_saving(workspace) -> None:
-    _create(
+    create_event(
         workspace,
         start=datetime(2027, 3, 1, 9, tzinfo=BERLIN),
         rrule="FREQ=MONTHLY;COUNT=2",
@@ -151,14 +139,14 @@ def test_presets_and_description() -> None:
 )
 def test_bad_rules_are_refused_with_a_clear_message(workspace, rule, message) -> None:
     with pytest.raises(PlannerError, match=message):
-        _create(workspace, rrule=rule)
+        create_event(workspace, rrule=rule)
     with workspace.read() as session:
         assert session.exec(select(PlannerEvent)).all() == []
 
 
 def test_until_is_normalised_for_timed_and_all_day_series(workspace) -> None:
-    timed = _create(workspace, rrule="RRULE:freq=monthly;until=20270401")
-    all_day = _create(workspace, all_day=True, rrule="FREQ=MONTHLY;UNTIL=20270401T000000Z")
+    timed = create_event(workspace, rrule="RRULE:freq=monthly;until=20270401")
+    all_day = create_event(workspace, all_day=True, rrule="FREQ=MONTHLY;UNTIL=20270401T000000Z")
     assert events.get_event(workspace, timed).draft.rrule == "FREQ=MONTHLY;UNTIL=20270401T235959Z"
     assert events.get_event(workspace, all_day).draft.rrule == "FREQ=MONTHLY;UNTIL=20270401"
     with workspace.read() as session:
@@ -171,7 +159,7 @@ def test_until_is_normalised_for_timed_and_all_day_series(workspace) -> None:
 
 def test_create_writes_event_links_and_one_audit_entry(workspace) -> None:
     artifact = _artifact(workspace)
-    event_id = _create(
+    event_id = create_event(
         workspace,
         end=datetime(2027, 1, 15, 17, tzinfo=UTC),
         location="Head office",
@@ -189,15 +177,15 @@ def test_create_writes_event_links_and_one_audit_entry(workspace) -> None:
 
 def test_bad_input_is_refused(workspace) -> None:
     with pytest.raises(PlannerError, match="needs a title"):
-        _create(workspace, title="  ")
+        create_event(workspace, title="  ")
     with pytest.raises(PlannerError, match="ends before it starts"):
-        _create(workspace, end=datetime(2027, 1, 14, tzinfo=UTC))
+        create_event(workspace, end=datetime(2027, 1, 14, tzinfo=UTC))
     with pytest.raises(PlannerError, match="needs a time zone"):
-        _create(workspace, start=datetime(2027, 1, 15, 9))
+        create_event(workspace, start=datetime(2027, 1, 15, 9))
     with pytest.raises(PlannerError, match="Unknown clause"):
-        _create(workspace, refs=("ISO27001:2022/99.9",))
+        create_event(workspace, refs=("ISO27001:2022/99.9",))
     with pytest.raises(PlannerError, match="no artifact 42"):
-        _create(workspace, artifact_ids=(42,))
+        create_event(workspace, artifact_ids=(42,))
     with pytest.raises(PlannerError, match="Unknown event kind 'party'"):
         drafts.parse_kind("party")
     assert drafts.parse_kind("Management review") is EventKind.MANAGEMENT_REVIEW
@@ -205,7 +193,7 @@ def test_bad_input_is_refused(workspace) -> None:
 
 
 def test_all_day_events_are_stored_at_midnight_utc_and_shown_on_their_dates(workspace) -> None:
-    _create(
+    create_event(
         workspace,
         start=datetime(2027, 5, 3, 15, tzinfo=BERLIN),
         end=datetime(2027, 5, 5, tzinfo=BERLIN),
@@ -226,14 +214,14 @@ def test_all_day_events_are_stored_at_midnight_utc_and_shown_on_their_dates(work
 
 
 def test_timed_event_appears_on_its_local_day(workspace) -> None:
-    _create(workspace, start=datetime(2027, 6, 30, 23, 30, tzinfo=UTC))
+    create_event(workspace, start=datetime(2027, 6, 30, 23, 30, tzinfo=UTC))
     assert schedule.occurrences(workspace, date(2027, 7, 1), date(2027, 7, 1), zone=BERLIN)
     assert not schedule.occurrences(workspace, date(2027, 7, 1), date(2027, 7, 1), zone=UTC)
 
 
 def test_kind_filter(workspace) -> None:
-    _create(workspace)
-    _create(workspace, kind=EventKind.TRAINING, title="Awareness")
+    create_event(workspace)
+    create_event(workspace, kind=EventKind.TRAINING, title="Awareness")
     found = schedule.occurrences(
         workspace, date(2027, 1, 1), date(2027, 1, 31), kinds={EventKind.TRAINING}
     )
@@ -245,7 +233,7 @@ def test_kind_filter(workspace) -> None:
 
 @pytest.fixture
 def series(workspace) -> int:
-    return _create(
+    return create_event(
         workspace,
         kind=EventKind.MANAGEMENT_REVIEW,
         title="Steering meeting",
@@ -365,7 +353,7 @@ def test_rescheduling_by_drag_moves_one_occurrence_or_the_series(workspace, seri
 
 
 def test_rescheduling_keeps_local_time_of_day(workspace) -> None:
-    event_id = _create(workspace, start=datetime(2027, 3, 26, 9, tzinfo=BERLIN))
+    event_id = create_event(workspace, start=datetime(2027, 3, 26, 9, tzinfo=BERLIN))
     (found,) = schedule.occurrences(workspace, date(2027, 3, 26), date(2027, 3, 26), zone=BERLIN)
     rescheduling.reschedule(workspace, found, date(2027, 4, 2), zone=BERLIN, actor=ACTOR)
     start = events.get_event(workspace, event_id).draft.start
@@ -374,7 +362,7 @@ def test_rescheduling_keeps_local_time_of_day(workspace) -> None:
 
 def test_delete_removes_series_with_exceptions_links_and_findings(workspace, series) -> None:
     events.cancel_occurrence(workspace, series, datetime(2027, 2, 15, 9, tzinfo=UTC), actor=ACTOR)
-    audit = _create(workspace, refs=("ISO27001:2022/9.2",))
+    audit = create_event(workspace, refs=("ISO27001:2022/9.2",))
     findings.add_finding(workspace, audit, FindingDraft(text="No records"), actor=ACTOR)
     events.delete_event(workspace, series, actor=ACTOR)
     events.delete_event(workspace, audit, actor=ACTOR)
@@ -445,8 +433,8 @@ def test_dragging_a_review_moves_the_due_date(workspace) -> None:
 
 
 def test_findings_belong_to_audits_and_open_ones_are_listed(workspace) -> None:
-    audit = _create(workspace, start=datetime(2027, 2, 1, 9, tzinfo=UTC))
-    meeting = _create(workspace, kind=EventKind.TRAINING, title="Awareness")
+    audit = create_event(workspace, start=datetime(2027, 2, 1, 9, tzinfo=UTC))
+    meeting = create_event(workspace, kind=EventKind.TRAINING, title="Awareness")
     with pytest.raises(PlannerError, match="not an audit"):
         findings.add_finding(workspace, meeting, FindingDraft(text="x"), actor=ACTOR)
     with pytest.raises(PlannerError, match="Unknown clause"):
@@ -485,15 +473,15 @@ def test_findings_belong_to_audits_and_open_ones_are_listed(workspace) -> None:
 
 
 def test_upcoming_and_overdue(workspace, series) -> None:
-    _create(workspace, title="Missed audit", start=datetime(2027, 2, 20, 9, tzinfo=UTC))
-    _create(
+    create_event(workspace, title="Missed audit", start=datetime(2027, 2, 20, 9, tzinfo=UTC))
+    create_event(
         workspace,
         title="Done audit",
         start=datetime(2027, 2, 21, 9, tzinfo=UTC),
         status=EventStatus.DONE,
     )
-    _create(workspace, title="Next audit", start=datetime(2027, 3, 20, 9, tzinfo=UTC))
-    _create(workspace, title="Far audit", start=datetime(2027, 9, 20, 9, tzinfo=UTC))
+    create_event(workspace, title="Next audit", start=datetime(2027, 3, 20, 9, tzinfo=UTC))
+    create_event(workspace, title="Far audit", start=datetime(2027, 9, 20, 9, tzinfo=UTC))
     _artifact(workspace, "Old policy", next_review=date(2025, 1, 1))
     _artifact(workspace, "Soon policy", next_review=date(2027, 3, 25))
     items = upcoming.upcoming_and_overdue(workspace, today=date(2027, 3, 10), horizon_days=30)
@@ -507,14 +495,14 @@ def test_upcoming_and_overdue(workspace, series) -> None:
 
 
 def test_markers_by_day_cover_every_day_of_a_long_event(workspace) -> None:
-    _create(
+    create_event(
         workspace,
         kind=EventKind.STAGE_2,
         start=all_day_start(date(2027, 5, 3)),
         end=all_day_start(date(2027, 5, 6)),
         all_day=True,
     )
-    _create(workspace, start=datetime(2027, 5, 4, 9, tzinfo=UTC))
+    create_event(workspace, start=datetime(2027, 5, 4, 9, tzinfo=UTC))
     found = schedule.occurrences(workspace, date(2027, 5, 1), date(2027, 5, 31))
     markers = schedule.markers_by_day(found, UTC, date(2027, 5, 1), date(2027, 5, 31))
     assert markers == {

@@ -7,14 +7,13 @@ from contextlib import closing
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import create_engine
 from sqlmodel import SQLModel
 
+from tests.helpers.store import workspace_at_revision
 from workbench.services.planner import events, schedule
-from workbench.services.store.workspace import APPLICATION_ID, _alembic_config, open_workspace
+from workbench.services.store.workspace import open_workspace
 
 
 def test_migrations_match_the_models(workspace) -> None:
@@ -25,14 +24,8 @@ def test_migrations_match_the_models(workspace) -> None:
 
 def test_a_0002_workspace_with_events_upgrades(tmp_path: Path) -> None:
     path = tmp_path / "old.grcw"
-    config = _alembic_config()
-    engine = create_engine(f"sqlite:///{path}")
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0002")
-    engine.dispose()
+    workspace_at_revision(path, "0002")
     with closing(sqlite3.connect(path)) as db:
-        db.execute(f"PRAGMA application_id={APPLICATION_ID}")
         db.execute(
             "INSERT INTO planner_event (uid, kind, title, start, all_day, rrule, location, notes,"
             " status, outcome, created_at, updated_at) VALUES ('u1@x', 'INTERNAL_AUDIT',"

@@ -5,9 +5,9 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-from alembic import command
 from sqlmodel import select
 
+from tests.helpers.store import workspace_at_revision
 from workbench.models import AuditLogEntry, Person, WorkspaceProfile
 from workbench.services.register import profile
 from workbench.services.store.workspace import (
@@ -107,16 +107,8 @@ def test_folder_is_refused(tmp_path: Path) -> None:
 
 def test_older_workspace_with_data_is_backed_up_then_migrated(tmp_path: Path) -> None:
     path = tmp_path / "old.grcw"
-    config = _alembic_config()
-    from sqlalchemy import create_engine
-
-    engine = create_engine(f"sqlite:///{path}")
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0001")
-    engine.dispose()
+    workspace_at_revision(path, "0001")
     with closing(sqlite3.connect(path)) as db:
-        db.execute(f"PRAGMA application_id={APPLICATION_ID}")  # as every release marks its files
         db.execute(
             "INSERT INTO person (name, role, email, created_at) "
             "VALUES ('Jonas', 'CISO', '', '2026-01-01 00:00:00')"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from tests.helpers.approvals import POLICY_TEXT, approved_by_both, with_people, with_policy
+from tests.helpers.approvals import POLICY_TEXT
 from tests.helpers.readers import normalise, pdf_text, version_text
 from tests.services.exports.test_doc_export import DRAFT_TEXT
 from workbench.services.documents import editing
@@ -18,11 +18,8 @@ POINTS = {"A4": (595, 842), "Letter": (612, 792)}
 
 
 @pytest.fixture
-def policy(workspace) -> int:
-    with_people(workspace)
-    artifact_id = with_policy(workspace)
-    approved_by_both(workspace, artifact_id)
-    return artifact_id
+def policy(approved_policy: int) -> int:
+    return approved_policy
 
 
 def export_pdf(workspace, artifact_id: int, target: Path, **options) -> Path:

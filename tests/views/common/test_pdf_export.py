@@ -17,11 +17,8 @@ from workbench.views.common import pdf_export
 
 
 @pytest.fixture
-def approved(workspace) -> int:
-    with_people(workspace)
-    artifact_id = with_policy(workspace)
-    approved_by_both(workspace, artifact_id)
-    return artifact_id
+def approved(approved_policy: int) -> int:
+    return approved_policy
 
 
 def test_pdf_holds_the_approval_block_and_the_version_text(

@@ -8,9 +8,10 @@ from PySide6.QtCore import QDate, QPoint, QPointF, Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage, QPainter
 from PySide6.QtWidgets import QApplication
 
+from tests.helpers.planner import ACTOR, create_event
 from workbench.models import Artifact, ArtifactKind, EventKind, EventStatus
 from workbench.services.planner import events, findings, schedule
-from workbench.services.planner.drafts import EventDraft, all_day_start
+from workbench.services.planner.drafts import all_day_start
 from workbench.services.planner.findings import FindingDraft
 from workbench.services.planner.rescheduling import Scope
 from workbench.services.planner.schedule import Source
@@ -19,33 +20,25 @@ from workbench.views.planner.calendar import OCCURRENCE_MIME, EventCalendar, occ
 from workbench.views.planner.event_dialog import EventDialog, Mode
 from workbench.views.planner.view import AgendaRange, PlannerView
 
-ACTOR = "Mara Tester"
 DAY = date(2027, 3, 10)  # a Wednesday
-
-
-def _create(workspace, **fields) -> int:
-    values = {"kind": EventKind.INTERNAL_AUDIT, "title": "Internal audit"}
-    values.update(fields)
-    (event_id,) = events.create_event(workspace, EventDraft(**values), actor=ACTOR).events
-    return event_id
 
 
 @pytest.fixture
 def planned(workspace):
-    _create(
+    create_event(
         workspace,
         title="Internal audit: access control",
         start=datetime(2027, 3, 10, 9, tzinfo=UTC),
         end=datetime(2027, 3, 10, 17, tzinfo=UTC),
     )
-    _create(
+    create_event(
         workspace,
         kind=EventKind.MANAGEMENT_REVIEW,
         title="ISMS steering",
         start=datetime(2027, 1, 10, 14, tzinfo=UTC),
         rrule="FREQ=MONTHLY",
     )
-    _create(
+    create_event(
         workspace,
         kind=EventKind.STAGE_2,
         title="Stage 2 audit",
@@ -54,7 +47,7 @@ def planned(workspace):
         end=all_day_start(date(2027, 3, 24)),
     )
     for hour in range(9, 15):
-        _create(workspace, kind=EventKind.TRAINING, title=f"Awareness session {hour}",
+        create_event(workspace, kind=EventKind.TRAINING, title=f"Awareness session {hour}",
                 start=datetime(2027, 3, 17, hour, tzinfo=UTC))  # fmt: skip
     artifacts.create_artifact(
         workspace, actor=ACTOR, kind=ArtifactKind.POLICY, title="Access control policy",

@@ -140,7 +140,10 @@ def _refresh_recurrence_end(session: Session, event: PlannerEvent) -> None:
     if event.rrule is None:
         event.recurrence_end = None
         return
-    last = recurrence.series_end(event.rrule, event.start, all_day=event.all_day, tzid=event.tzid)
+    last = recurrence.series_end(
+        event.rrule, event.start, all_day=event.all_day, tzid=event.tzid,
+        cache=recurrence.expansions(session),
+    )  # fmt: skip
     if last is not None and event.id is not None:
         moved = session.exec(
             select(EventException.start).where(
@@ -211,7 +214,12 @@ def _shift_exceptions(session: Session, event: PlannerEvent, old: PlannerEvent) 
         wall = exception.original_start.astimezone(old_zone).replace(tzinfo=None) + wall_shift
         original = wall.replace(tzinfo=new_zone).astimezone(UTC)
         if event.all_day != old.all_day or not recurrence.is_occurrence(
-            event.rrule, event.start, original, all_day=event.all_day, tzid=event.tzid
+            event.rrule,
+            event.start,
+            original,
+            all_day=event.all_day,
+            tzid=event.tzid,
+            cache=recurrence.expansions(session),
         ):
             session.delete(exception)
             continue
@@ -299,7 +307,12 @@ def _exception_for(
     if exception is not None:
         return exception
     if not recurrence.is_occurrence(
-        event.rrule, event.start, original, all_day=event.all_day, tzid=event.tzid
+        event.rrule,
+        event.start,
+        original,
+        all_day=event.all_day,
+        tzid=event.tzid,
+        cache=recurrence.expansions(session),
     ):
         raise PlannerError(
             f"{event.title} has no occurrence at {original.isoformat(timespec='minutes')}."

@@ -346,7 +346,12 @@ def _store_exceptions(session: Session, event: PlannerEvent, imported: ImportedE
     seen: set[datetime] = set()
     for original in imported.cancelled:
         if original in seen or not recurrence.is_occurrence(
-            event.rrule, event.start, original, all_day=event.all_day, tzid=event.tzid
+            event.rrule,
+            event.start,
+            original,
+            all_day=event.all_day,
+            tzid=event.tzid,
+            cache=recurrence.expansions(session),
         ):
             continue
         seen.add(original)

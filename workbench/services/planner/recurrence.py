@@ -13,14 +13,16 @@ from bisect import bisect_left
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
-from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil import tz as dateutil_tz
 from dateutil.rrule import rrule, rrulestr
+from sqlmodel import Session
 
 from workbench.services.common.errors import ServiceError
+from workbench.services.common.lru import LruCache
+from workbench.services.store.workspace import session_cache
 
 
 class RecurrenceError(ServiceError):
@@ -220,9 +222,25 @@ class _Expansion:
         return index < len(self._starts) and self._starts[index] == start
 
 
-@lru_cache(maxsize=4096)
-def _expansion(rule_text: str, dtstart: datetime, all_day: bool, tzid: str | None) -> _Expansion:
-    return _Expansion(_build(rule_text, dtstart, all_day=all_day, tzid=tzid))
+EXPANSION_CACHE_SIZE = 4096
+Expansions = LruCache[_Expansion]
+
+
+def expansions(session: Session) -> Expansions:
+    """The expanded series of the session's workspace, so a calendar that moves month to month
+    does not expand the same rules again."""
+    return session_cache(session, "rrule_expansions", lambda: Expansions(EXPANSION_CACHE_SIZE))
+
+
+def _expansion(
+    rule_text: str, dtstart: datetime, all_day: bool, tzid: str | None, cache: Expansions | None
+) -> _Expansion:
+    def make() -> _Expansion:
+        return _Expansion(_build(rule_text, dtstart, all_day=all_day, tzid=tzid))
+
+    if cache is None:
+        return make()
+    return cache.get_or_make((rule_text, dtstart, all_day, tzid), make)
 
 
 def starts_between(
@@ -233,26 +251,39 @@ def starts_between(
     *,
     all_day: bool = False,
     tzid: str | None = None,
+    cache: Expansions | None = None,
 ) -> list[datetime]:
     """The series' occurrence starts in ``[after, before)``, aware UTC."""
     limit = max(after, dtstart) + timedelta(days=366 * MAX_EXPANSION_YEARS)
-    return _expansion(rule_text, dtstart, all_day, tzid).between(after, min(before, limit))
+    expansion = _expansion(rule_text, dtstart, all_day, tzid, cache)
+    return expansion.between(after, min(before, limit))
 
 
 def is_occurrence(
-    rule_text: str, dtstart: datetime, start: datetime, *, all_day: bool, tzid: str | None
+    rule_text: str,
+    dtstart: datetime,
+    start: datetime,
+    *,
+    all_day: bool,
+    tzid: str | None,
+    cache: Expansions | None = None,
 ) -> bool:
-    return _expansion(rule_text, dtstart, all_day, tzid).contains(start)
+    return _expansion(rule_text, dtstart, all_day, tzid, cache).contains(start)
 
 
 def series_end(
-    rule_text: str, dtstart: datetime, *, all_day: bool, tzid: str | None
+    rule_text: str,
+    dtstart: datetime,
+    *,
+    all_day: bool,
+    tzid: str | None,
+    cache: Expansions | None = None,
 ) -> datetime | None:
     """The start of the last occurrence of a finite series; None when it repeats for ever."""
     names = {name for name, _ in _parts(rule_text)}
     if not names & {"COUNT", "UNTIL"}:
         return None
-    return _expansion(rule_text, dtstart, all_day, tzid).last()
+    return _expansion(rule_text, dtstart, all_day, tzid, cache).last()
 
 
 def local_zone_name() -> str | None:

@@ -7,9 +7,7 @@ day) at 00:00 UTC of the day after their last, as iCalendar does.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Collection, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from enum import StrEnum
@@ -167,6 +165,7 @@ def _expand(
     exceptions: Sequence[EventException],
     after: datetime,
     before: datetime,
+    cache: recurrence.Expansions | None,
 ) -> list[Occurrence]:
     """The series' occurrences starting in ``[after, before)``, exceptions applied."""
     assert event.rrule is not None
@@ -181,7 +180,7 @@ def _expand(
             all_day, status, event_id, start, True, False, None, location, uid,
         )
         for start in recurrence.starts_between(
-            event.rrule, event.start, after, before, all_day=all_day, tzid=event.tzid
+            event.rrule, event.start, after, before, all_day=all_day, tzid=event.tzid, cache=cache
         )
         if start not in changed
     ]  # fmt: skip
@@ -273,23 +272,6 @@ def _review(artifact_id: int | None, title: str, next_review: date) -> Occurrenc
     )
 
 
-@contextmanager
-def _collection_deferred() -> Iterator[None]:
-    """Hold off the cyclic garbage collector while a year's occurrences are built.
-
-    Thousands of small, acyclic objects would otherwise trigger several collections, now and
-    then a full one over every object of the process (the GUI's included), which makes a
-    refresh take twice as long at random. Reference counting still frees everything at once.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def occurrences(
     workspace: Workspace,
     first: date,
@@ -308,15 +290,16 @@ def occurrences(
     # All-day events sit at 00:00 UTC, up to 14 hours from local midnight: widen by a day.
     after, before = begin - timedelta(days=1), end + timedelta(days=1)
     found: list[Occurrence] = []
-    with workspace.read() as session, _collection_deferred():
+    with workspace.read() as session:
         events, exceptions = _load_events(session, after, before, kinds)
+        cache = recurrence.expansions(session)
         for event in events:
             if event.rrule is None:
                 found.append(_occurrence(event))
                 continue
             duration = (event.end - event.start) if event.end else timedelta()
             found.extend(
-                _expand(event, exceptions.get(event.id or 0, []), after - duration, before)
+                _expand(event, exceptions.get(event.id or 0, []), after - duration, before, cache)
             )
         if include_reviews and (kinds is None or EventKind.DOCUMENT_REVIEW in kinds):
             found.extend(_review_occurrences(session, first, last))
@@ -362,6 +345,7 @@ def find_occurrence(
             return _occurrence(event)
         statement = select(EventException).where(col(EventException.event_id) == event_id)
         exceptions = list(session.exec(statement))
+        cache = recurrence.expansions(session)
     original = original_start.astimezone(UTC)
     tick = timedelta(microseconds=1)
     for exception in exceptions:
@@ -369,10 +353,15 @@ def find_occurrence(
             if exception.cancelled:
                 return None
             start = exception.start or original
-            found = _expand(event, [exception], start, start + tick)
+            found = _expand(event, [exception], start, start + tick, cache)
             return next(o for o in found if o.modified)
     if not recurrence.is_occurrence(
-        event.rrule, event.start, original, all_day=event.all_day, tzid=event.tzid
+        event.rrule,
+        event.start,
+        original,
+        all_day=event.all_day,
+        tzid=event.tzid,
+        cache=cache,
     ):
         return None
-    return _expand(event, [], original, original + tick)[0]
+    return _expand(event, [], original, original + tick, cache)[0]

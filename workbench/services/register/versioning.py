@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import json
 import zlib
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -26,8 +25,9 @@ from sqlmodel import Session, col, func, select
 
 from workbench.models import Artifact, Version, utc_now
 from workbench.services.common.errors import ServiceError
+from workbench.services.common.lru import LruCache
 from workbench.services.store.audit_log import canonical_json
-from workbench.services.store.workspace import Workspace
+from workbench.services.store.workspace import Workspace, session_cache
 
 GENESIS_CHAIN = "0" * 64
 
@@ -63,9 +63,12 @@ def chain_digest(
 FULL_EVERY = 16
 DELTA_MARK = b"D"
 _CACHE_SIZE = 64
-# Recently read or written texts by chain hash (unique per version), so saving after opening
-# a document does not rebuild the text from its deltas again.
-_recent_texts: OrderedDict[str, str] = OrderedDict()
+
+
+def _recent_texts(session: Session) -> LruCache[str]:
+    """Recently read or written texts by chain hash (unique per version), so saving after
+    opening a document does not rebuild the text from its deltas again."""
+    return session_cache(session, "version_texts", lambda: LruCache[str](_CACHE_SIZE))
 
 
 def compress(text: str) -> bytes:
@@ -107,16 +110,10 @@ def decode(blob: bytes, previous: tuple[int, str] | None) -> str:
     return "".join(old[: delta["head"]]) + str(delta["middle"]) + "".join(kept_tail)
 
 
-def _remember(chain_hash: str, text: str) -> None:
-    _recent_texts[chain_hash] = text
-    _recent_texts.move_to_end(chain_hash)
-    while len(_recent_texts) > _CACHE_SIZE:
-        _recent_texts.popitem(last=False)
-
-
 def _text_of(session: Session, version: Version, *, use_cache: bool = True) -> str:
     """Rebuild a version's text from the last full version before it."""
-    cached = _recent_texts.get(version.chain_hash) if use_cache else None
+    recent = _recent_texts(session)
+    cached = recent.get(version.chain_hash) if use_cache else None
     if cached is not None:
         return cached
     first_full = ((version.number - 1) // FULL_EVERY) * FULL_EVERY + 1
@@ -131,12 +128,12 @@ def _text_of(session: Session, version: Version, *, use_cache: bool = True) -> s
     )
     previous: tuple[int, str] | None = None
     for link in chain:
-        hit = _recent_texts.get(link.chain_hash) if use_cache else None
+        hit = recent.get(link.chain_hash) if use_cache else None
         text = hit if hit is not None else decode(link.content_z, previous)
         previous = (link.number, text)
     assert previous is not None and previous[0] == version.number
     if use_cache:
-        _remember(version.chain_hash, previous[1])
+        recent.put(version.chain_hash, previous[1])
     return previous[1]
 
 
@@ -227,7 +224,7 @@ def append_version(
     artifact.updated_at = created_at
     session.add(artifact)
     session.flush()
-    _remember(version.chain_hash, content)
+    _recent_texts(session).put(version.chain_hash, content)
     return version
 
 

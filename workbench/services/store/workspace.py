@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Connection, Engine, Executable, create_engine, event
 from sqlalchemy.engine import make_url
@@ -74,13 +74,22 @@ def head_revision() -> str:
     return known_revisions()[-1]
 
 
+T = TypeVar("T")
+CACHES_KEY = "workspace_caches"
+
+
 @dataclass
 class Workspace:
-    """An open workspace. Sessions are short: one per read or per write, never held by the GUI."""
+    """An open workspace. Sessions are short: one per read or per write, never held by the GUI.
+
+    ``caches`` hold what services keep between calls (rebuilt texts, expanded repeat rules);
+    they live and die with this workspace, never shared with another one open in the process.
+    """
 
     url: str
     path: Path | None
     engine: Engine
+    caches: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
     def is_sqlite(self) -> bool:
@@ -93,6 +102,7 @@ class Workspace:
     @contextmanager
     def read(self) -> Iterator[Session]:
         with Session(self.engine, expire_on_commit=False) as session:
+            session.info[CACHES_KEY] = self.caches
             yield session
 
     @contextmanager
@@ -108,6 +118,7 @@ class Workspace:
             try:
                 connection.execution_options(sqlite_begin="IMMEDIATE")
                 with Session(bind=connection, expire_on_commit=False) as session:
+                    session.info[CACHES_KEY] = self.caches
                     yield session
                     session.commit()
             finally:
@@ -121,7 +132,20 @@ class Workspace:
         return backup_file(self.path, destination)
 
     def close(self) -> None:
+        self.caches.clear()
         self.engine.dispose()
+
+
+def session_cache(session: Session, name: str, make: Callable[[], T]) -> T:
+    """The cache called ``name`` of the workspace a session belongs to (made on first use).
+
+    A session not opened by a :class:`Workspace` gets caches of its own.
+    """
+    caches: dict[str, Any] = session.info.setdefault(CACHES_KEY, {})
+    if name not in caches:
+        caches[name] = make()
+    cache: T = caches[name]
+    return cache
 
 
 def plain_rows(session: Session, statement: Executable) -> list[tuple[Any, ...]]:

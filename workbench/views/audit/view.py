@@ -45,7 +45,6 @@ SHOWN_PROBLEMS = 3
 class AuditTrailView(Pane):
     title = "Audit Trail"
 
-    artifact_open_requested = Signal(int)
     verified = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:

@@ -16,10 +16,12 @@ class Pane(QWidget):
     Signals:
         changes_made(ChangeSet): this pane wrote to the workspace; the window passes the
             change set to every pane's ``apply_changes``.
+        artifact_open_requested(int): open this artifact in the Documents pane.
     """
 
     title = ""
     changes_made = Signal(object)
+    artifact_open_requested = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 from enum import Enum
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPoint, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -82,8 +82,6 @@ class AgendaRange(Enum):
 
 class PlannerView(Pane):
     title = "Planner"
-
-    artifact_open_requested = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -3,7 +3,7 @@
 Signals:
     action_requested(str, str, str): a card's action button (type, target, card id).
     register_requested(str): show the register filtered to a clause/control reference.
-    artifact_requested(int): open an artifact linked from the card.
+    artifact_open_requested(int): open an artifact linked from the card (from Pane).
     reload_requested(): reload the cards from disk (the window owns the library).
 """
 
@@ -52,7 +52,6 @@ class QuestionBrowser(Pane):
 
     action_requested = Signal(str, str, str)
     register_requested = Signal(str)
-    artifact_requested = Signal(int)
     reload_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -318,7 +317,7 @@ class QuestionBrowser(Pane):
         elif scheme == REF_LINK_SCHEME:
             self.register_requested.emit(url.toString().split(":", 1)[1])
         elif scheme == ARTIFACT_LINK_SCHEME and target.isdigit():
-            self.artifact_requested.emit(int(target))
+            self.artifact_open_requested.emit(int(target))
         elif scheme in ("http", "https", "mailto"):
             QDesktopServices.openUrl(url)
         # Any other scheme (file:, javascript:, ...) is never followed.

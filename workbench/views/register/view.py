@@ -50,7 +50,6 @@ FILTER_DEBOUNCE_MS = 200
 class RegisterView(Pane):
     title = "Register"
 
-    artifact_open_requested = Signal(int)
     build_requested = Signal()
     selection_changed = Signal()
 
