@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tests.helpers.approvals import with_people
-from workbench.models import ArtifactKind, ArtifactStatus
+from tests.helpers.documents import draft_policy, save
+from workbench.models import ArtifactStatus
 from workbench.services.approvals import reviews
 from workbench.services.documents import diffing, drafts, editing
 from workbench.services.register import artifacts, versioning
@@ -14,17 +15,7 @@ from workbench.services.register.versioning import UnchangedContent
 
 @pytest.fixture
 def policy(workspace) -> int:
-    _, artifact_id = artifacts.create_artifact(
-        workspace, actor="Mara", kind=ArtifactKind.POLICY, title="Policy", content="# Policy\n"
-    )
-    return artifact_id
-
-
-def save(workspace, artifact_id: int, text: str, comment: str = "edit") -> int:
-    _, info = editing.save_version(
-        workspace, artifact_id=artifact_id, content=text, author="Mara", comment=comment
-    )
-    return info.number
+    return draft_policy(workspace)
 
 
 def test_save_history_and_unchanged_text(workspace, policy: int) -> None:

@@ -7,25 +7,15 @@ from contextlib import closing
 import pytest
 from sqlmodel import select
 
-from workbench.models import ArtifactKind, Version
-from workbench.services.documents import editing
-from workbench.services.register import artifacts, versioning
+from tests.helpers.documents import draft_policy, save
+from workbench.models import Version
+from workbench.services.register import versioning
 from workbench.services.register.versioning import FULL_EVERY, VersionError
 
 
 @pytest.fixture
 def policy(workspace) -> int:
-    _, artifact_id = artifacts.create_artifact(
-        workspace, actor="Mara", kind=ArtifactKind.POLICY, title="Policy", content="# Policy\n"
-    )
-    return artifact_id
-
-
-def save(workspace, artifact_id: int, text: str, comment: str = "edit") -> int:
-    _, info = editing.save_version(
-        workspace, artifact_id=artifact_id, content=text, author="Mara", comment=comment
-    )
-    return info.number
+    return draft_policy(workspace)
 
 
 def test_unknown_versions_are_named(workspace, policy: int) -> None:
