@@ -53,7 +53,7 @@ def build_workspace(path: Path) -> None:
                 start = datetime(day.year, day.month, day.day, rng.randrange(7, 17), tzinfo=UTC)
                 end = start + timedelta(hours=rng.choice((1, 2, 8)))
                 draft = EventDraft(kind=kind, title=title, start=start, end=end)
-            add_event(session, validate_draft(draft), actor="bench", action="")
+            add_event(session, validate_draft(draft))
         for number in range(SERIES):
             day = FIRST_DAY + timedelta(days=rng.randrange(365))
             start = datetime(day.year, day.month, day.day, 9, tzinfo=UTC)
@@ -65,7 +65,7 @@ def build_workspace(path: Path) -> None:
                 rrule=RULES[number % len(RULES)],
                 tzid="Europe/Berlin" if number % 2 else None,
             )
-            event = add_event(session, validate_draft(draft), actor="bench", action="")
+            event = add_event(session, validate_draft(draft))
             if number % 10 == 0:
                 _add_exceptions(session, event)
         for number in range(ARTIFACTS):
