@@ -24,10 +24,9 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from workbench.services.common.errors import ServiceError
 from workbench.services.register import isms_build, profile
-from workbench.services.register.artifacts import ArtifactError
 from workbench.services.register.isms_build import BuildItem, BuildPlan
-from workbench.services.register.templates import TemplateRenderError
 from workbench.services.store.workspace import Workspace
 from workbench.views.common.pane import _sentence
 from workbench.views.register.profile_dialog import ProfileFields
@@ -211,7 +210,7 @@ class IsmsBuildWizard(QWizard):
                 items=self.artifacts_page.chosen(),
                 profile_changes=self.fields.values(),
             )
-        except (TemplateRenderError, ArtifactError, ValueError) as error:
+        except (ServiceError, ValueError) as error:
             self.summary_page.error.setText(_sentence(str(error)) + " Nothing was created.")
             return
         self.created = created
