@@ -207,9 +207,6 @@ def export_document(args: argparse.Namespace) -> int:
         document_export.check_options(fmt, page_size)
     except document_export.ExportError as error:
         raise UsageError(str(error)) from error
-    renderer: document_export.Renderer | None = None
-    if fmt == "pdf":  # Qt loads only for PDF
-        from workbench.views.common.pdf_export import write_pdf as renderer
     workspace, artifact_id, title = _resolve(args)
     try:
         if into_folder:  # a folder gets the file named after the document and version
@@ -217,7 +214,7 @@ def export_document(args: argparse.Namespace) -> int:
             output = output / f"{stem}.{fmt}"
         document = document_export.export_document(
             workspace, artifact_id, fmt=fmt, target=output, version=args.version,
-            page_size=page_size, pdf_renderer=renderer,
+            page_size=page_size,
         )  # fmt: skip
     except document_export.ExportError as error:
         raise UsageError(str(error)) from error

@@ -37,13 +37,11 @@ def add_to(commands: Commands) -> None:
 def write_pack(args: argparse.Namespace) -> int:
     from workbench.services.common.identity import current_user
     from workbench.services.exports import audit_pack
-    from workbench.views.common.pdf_export import write_pdf
 
     workspace = open_cli_workspace(args)
     try:
         result = audit_pack.build_pack(
-            workspace, args.output, actor=current_user(), pdf_renderer=write_pdf,
-            include_drafts=args.include_drafts,
+            workspace, args.output, actor=current_user(), include_drafts=args.include_drafts,
         )  # fmt: skip
     except audit_pack.PackError as error:
         raise UsageError(str(error)) from error

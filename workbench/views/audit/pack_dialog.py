@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.services.exports.document_export import Renderer, slug
+from workbench.services.exports.document_export import slug
 from workbench.services.register import profile
 from workbench.services.store.workspace import Workspace
 from workbench.views.common.export_dialog import documents_folder
@@ -61,7 +61,6 @@ class PackDialog(QDialog):
         *,
         actor: str,
         folder: Path | None = None,
-        pdf_renderer: Renderer | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -70,7 +69,6 @@ class PackDialog(QDialog):
         self.workspace = workspace
         self.actor = actor
         self.pack_result: PackResult | None = None
-        self._renderer = pdf_renderer
         self._job: PackJob | None = None
         self._timer = QTimer(self)
         self._timer.setObjectName("packTimer")
@@ -161,13 +159,9 @@ class PackDialog(QDialog):
         if target.suffix.lower() != ".zip":
             target = target.with_name(target.name + ".zip")
             self.path_edit.setText(str(target))
-        if self._renderer is None:
-            from workbench.views.common.pdf_export import write_pdf
-
-            self._renderer = write_pdf
         try:
             self._job = PackJob(
-                self.workspace, target, actor=self.actor, pdf_renderer=self._renderer,
+                self.workspace, target, actor=self.actor,
                 include_drafts=self.drafts_check.isChecked(),
             )  # fmt: skip
         except PackError as error:
