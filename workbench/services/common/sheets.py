@@ -205,9 +205,7 @@ def _fill_sheet(sheet: Any, table: Table, zone: tzinfo) -> None:
     sheet.oddFooter.right.text = "Page &P of &N"
 
 
-def xlsx_bytes(
-    tables: Sequence[Table], *, properties: BookProperties, zone: tzinfo = UTC
-) -> bytes:
+def xlsx_bytes(tables: Sequence[Table], *, properties: BookProperties, zone: tzinfo = UTC) -> bytes:
     """The tables as an XLSX workbook, one sheet each, dates and times shown in ``zone``."""
     # Imported here: openpyxl would add a tenth of a second to every start of the app.
     from openpyxl import Workbook

@@ -482,9 +482,7 @@ def build_pack(
         PackCancelled: ``progress`` returned False; nothing was written or recorded.
         PackError: a file could not be written; nothing was written or recorded.
     """
-    with PackJob(
-        workspace, target, actor=actor, include_drafts=include_drafts, now=now
-    ) as job:
+    with PackJob(workspace, target, actor=actor, include_drafts=include_drafts, now=now) as job:
         while not job.finished:
             if progress is not None and not progress(job.done, job.total, job.next_label):
                 raise PackCancelled("the audit pack was cancelled; nothing was written")

@@ -32,7 +32,7 @@ from docx.text.run import Run
 
 from workbench.services.common import ooxml
 from workbench.services.common.markup import render_markdown
-from workbench.services.common.text import one_line
+from workbench.services.common.text import one_line, printable
 from workbench.services.exports import blocks, fonts
 from workbench.services.exports.blocks import Block, ListItem, Printable
 
@@ -106,7 +106,8 @@ def add_text(
             start._r.append(element)
         formats = formats | {"link"}
     run = paragraph.add_run()
-    for number, line in enumerate(text.split(blocks.LINE_BREAK)):
+    # Control characters (a NUL pasted into a title) cannot go into the XML.
+    for number, line in enumerate(printable(text).split(blocks.LINE_BREAK)):
         if number:
             run.add_break()
         if line:
@@ -279,9 +280,7 @@ class _Writer:
         def measure(text: str, bold: bool) -> float:
             return fonts.width(text, size, bold=bold)
 
-        widths = blocks.column_widths(
-            table, self._available_pt(), measure, padding=CELL_PADDING_PT
-        )
+        widths = blocks.column_widths(table, self._available_pt(), measure, padding=CELL_PADDING_PT)
         twips = [round(width * TWIPS_PER_PT) for width in widths]
         made = self.word.add_table(rows=len(table.rows), cols=table.columns)
         made.style = self.word.styles["Table Grid"]
@@ -389,6 +388,5 @@ def render(printable: Printable) -> bytes:
 
 def add_markdown(word: DocxDocument, markdown_text: str) -> None:
     """Append Markdown to a Word document as headings, paragraphs, lists and tables."""
-    printable = Printable("", "", "", (210, 297), [], blocks.Properties("", ""))
-    _Writer(word, printable).add(blocks.from_html(render_markdown(markdown_text)))
-
+    plain = Printable("", "", "", (210, 297), [], blocks.Properties("", ""))
+    _Writer(word, plain).add(blocks.from_html(render_markdown(markdown_text)))

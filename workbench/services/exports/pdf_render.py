@@ -47,7 +47,7 @@ from reportlab.platypus.flowables import HRFlowable
 from workbench import __version__
 from workbench.services.common.markup import escape
 from workbench.services.common.ooxml import APPLICATION
-from workbench.services.common.text import one_line
+from workbench.services.common.text import one_line, printable
 from workbench.services.exports import blocks, fonts
 from workbench.services.exports.blocks import Block, Piece, Printable
 
@@ -104,7 +104,7 @@ def markup(pieces: Sequence[Piece], *, code: bool = False) -> str:
     """Pieces as ReportLab paragraph markup, every character of the text escaped."""
     parts: list[str] = []
     for piece in pieces:
-        text = escape(piece.text).replace(blocks.LINE_BREAK, "<br/>")
+        text = escape(printable(piece.text)).replace(blocks.LINE_BREAK, "<br/>")
         if code:
             text = _keep_spaces(text)
         formats = piece.formats

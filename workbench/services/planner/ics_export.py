@@ -85,9 +85,7 @@ def _add_status(component: icalendar.Component, status: EventStatus) -> None:
     component.add(X_STATUS, status.value)
 
 
-def _master(
-    event: PlannerEvent, refs: list[str], stamp: datetime, default: str
-) -> icalendar.Event:
+def _master(event: PlannerEvent, refs: list[str], stamp: datetime, default: str) -> icalendar.Event:
     component = _base_component(event, stamp)
     component.add("summary", event.title)
     _add_times(component, event, event.start, event.end, default)

@@ -76,9 +76,7 @@ class ApproveDialog(FormDialog):
         self.preview.setHtml(for_qt(render_markdown(shown.content)))
         self.preview.setMinimumHeight(160)
         found = placeholders.count(shown.content)
-        self.placeholders_label = self._label(
-            "approvePlaceholders", found.describe() or "none"
-        )
+        self.placeholders_label = self._label("approvePlaceholders", found.describe() or "none")
         if found:
             self.placeholders_label.setStyleSheet("color: #8a4b00; font-weight: 600;")
         self.allow_check = QCheckBox(
