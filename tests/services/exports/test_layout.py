@@ -44,7 +44,10 @@ SECTIONS = "\n\n".join(
     f"## HeadingQ{n:02d}\n\nBodyQ{n:02d} " + "words of the section that fill a line. " * 12
     for n in range(1, 31)
 )
-LISTS = "# Procedure\n\n1. one\n2. two\n\nBetween.\n\n1. again\n2. more\n\n- a bullet\n- another\n"
+LISTS = (
+    "# Procedure\n\n1. one\n2. two\n\nBetween.\n\n1. again\n2. more\n\n- a bullet\n- another\n\n"
+    "Rules go on from an earlier section:\n\n7. seven\n8. eight\n"
+)
 
 
 def _approved(workspace, kind: ArtifactKind, title: str, text: str) -> int:
@@ -146,7 +149,9 @@ def test_word_lists_are_real_numbering(workspace, tmp_path: Path) -> None:
     target = render(workspace, artifact_id, "docx", tmp_path)
     word = docx.Document(str(target))
     listed = [p for p in word.paragraphs if p._p.pPr is not None and p._p.pPr.numPr is not None]
-    assert [p.text for p in listed] == ["one", "two", "again", "more", "a bullet", "another"]
+    assert [p.text for p in listed] == [
+        "one", "two", "again", "more", "a bullet", "another", "seven", "eight",
+    ]  # fmt: skip
     assert not any(re.match(r"\d+\.\t", p.text) for p in word.paragraphs)  # no typed numbers
     ids = [p._p.pPr.numPr.numId.val for p in listed]
     assert ids[0] == ids[1] and ids[2] == ids[3] and ids[0] != ids[2]  # a new list restarts
@@ -163,11 +168,14 @@ def test_word_lists_are_real_numbering(workspace, tmp_path: Path) -> None:
             level.find(qn("w:numFmt")).get(qn("w:val")),
             level.find(qn("w:lvlText")).get(qn("w:val")),
         )
-        if num.numId in ids[:4]:
-            start = num.find(qn("w:lvlOverride")).find(qn("w:startOverride"))
-            assert start.get(qn("w:val")) == "1"
-    assert formats[ids[0]] == formats[ids[2]] == ("decimal", "%1.")
+        if num.numId in ids:
+            override = num.find(qn("w:lvlOverride")).find(qn("w:startOverride"))
+            assert override.get(qn("w:val")) == ("7" if num.numId == ids[6] else "1")
+    assert formats[ids[0]] == formats[ids[2]] == formats[ids[6]] == ("decimal", "%1.")
     assert formats[ids[4]] == ("bullet", "•")
+    pages = _pages(render(workspace, artifact_id, "pdf", tmp_path))
+    text = re.sub(r"\s+", " ", " ".join(pages))
+    assert "1. one 2. two" in text and "1. again 2. more" in text and "7. seven 8. eight" in text
 
 
 def test_word_properties_are_honest(workspace, soa: int, tmp_path: Path) -> None:

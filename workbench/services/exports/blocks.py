@@ -57,6 +57,7 @@ class ListItem:
     list_id: int  # one per list in the text, in order: a new list restarts its numbering
     number: int  # the item's number in its list (bullets count too)
     first: bool  # the item's first paragraph (carries the number or bullet)
+    start: int = 1  # the number the list starts at (a list may go on from an earlier one)
 
 
 @dataclass
@@ -117,6 +118,7 @@ class _OpenList:
     list_id: int
     counter: int = 0
     item_paragraph: Paragraph | None = None
+    start: int = 1
 
 
 class _Walker(HTMLParser):
@@ -142,7 +144,7 @@ class _Walker(HTMLParser):
             if self.lists:  # a further paragraph of a list item: indented, no number
                 current = self.lists[-1]
                 item = ListItem(current.ordered, len(self.lists), current.list_id,
-                                current.counter, first=False)  # fmt: skip
+                                current.counter, first=False, start=current.start)  # fmt: skip
         self.paragraph = Paragraph(kind=kind, level=level, item=item)
         self.blocks.append(self.paragraph)
         return self.paragraph
@@ -160,7 +162,8 @@ class _Walker(HTMLParser):
                 self._new_paragraph()
         elif tag in ("ul", "ol"):
             self.list_count += 1
-            self.lists.append(_OpenList(ordered=tag == "ol", list_id=self.list_count))
+            start = _start(dict(attrs).get("start")) if tag == "ol" else 1
+            self.lists.append(_OpenList(tag == "ol", self.list_count, start - 1, start=start))
             self.paragraph = None
         elif tag == "li":
             self._list_item()
@@ -191,7 +194,7 @@ class _Walker(HTMLParser):
         current = self.lists[-1]
         current.counter += 1
         item = ListItem(current.ordered, len(self.lists), current.list_id, current.counter,
-                        first=True)  # fmt: skip
+                        first=True, start=current.start)  # fmt: skip
         self.paragraph = Paragraph(kind="quote" if self.quote else "body", item=item)
         self.blocks.append(self.paragraph)
         current.item_paragraph = self.paragraph
@@ -278,6 +281,13 @@ class _Walker(HTMLParser):
                     cell.pieces = trimmed(cell.pieces)
             if rows:
                 self.blocks.append(Table(rows))
+
+
+def _start(value: str | None) -> int:
+    try:
+        return max(0, min(int(value or 1), 1_000_000))
+    except ValueError:
+        return 1
 
 
 def trimmed(pieces: Sequence[Piece], *, keep_newlines: bool = False) -> list[Piece]:

@@ -189,7 +189,8 @@ class _Numbering:
         if item.list_id not in self.instances:
             num = self.root.add_num(self.abstract[item.ordered])
             for level in range(9):
-                num.add_lvlOverride(ilvl=level).add_startOverride(1)
+                start = item.start if level == item.depth - 1 else 1
+                num.add_lvlOverride(ilvl=level).add_startOverride(start)
             self.instances[item.list_id] = int(num.numId)
         return self.instances[item.list_id]
 
