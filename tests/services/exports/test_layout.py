@@ -98,8 +98,13 @@ def test_word_tables_repeat_headers_never_split_and_fit_their_content(
     control, title, applicable, justification, status, evidence = grid
     assert control < title < justification and applicable < justification
     assert control < status < evidence
-    layout = controls._tbl.tblPr.find(qn("w:tblLayout"))
+    properties = controls._tbl.tblPr
+    (layout,) = properties.findall(qn("w:tblLayout"))
     assert layout.get(qn("w:type")) == "fixed"
+    # in the schema's order, or Word reports the file as damaged
+    order = [child.tag.split("}")[1] for child in properties]
+    assert order == ["tblStyle", "tblW", "jc", "tblLayout", "tblLook"]
+    assert properties.find(qn("w:tblW")).get(qn("w:w")) == str(sum(grid))
     # the cells carry the widths too, as Word and LibreOffice read them
     first = [int(tc.tcPr.find(qn("w:tcW")).get(qn("w:w"))) for tc in rows[1].tc_lst]
     assert first == grid

@@ -286,14 +286,11 @@ class _Writer:
         made = self.word.add_table(rows=len(table.rows), cols=table.columns)
         made.style = self.word.styles["Table Grid"]
         made.alignment = WD_TABLE_ALIGNMENT.LEFT
-        made.autofit = False
-        properties = made._tbl.tblPr
-        layout = OxmlElement("w:tblLayout", {qn("w:type"): "fixed"})
-        properties.append(layout)
-        total = OxmlElement("w:tblW", {qn("w:w"): str(sum(twips)), qn("w:type"): "dxa"})
-        for old in properties.findall(qn("w:tblW")):
-            properties.remove(old)
-        properties.append(total)
+        made.autofit = False  # a fixed layout: Word and LibreOffice keep the widths given
+        # The table's width in place (Word rejects a table property out of schema order).
+        total = made._tbl.tblPr.find(qn("w:tblW"))
+        total.set(qn("w:w"), str(sum(twips)))
+        total.set(qn("w:type"), "dxa")
         for column, width in zip(made._tbl.tblGrid.findall(qn("w:gridCol")), twips, strict=True):
             column.set(qn("w:w"), str(width))
         header_rows = table.header_rows
