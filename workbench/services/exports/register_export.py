@@ -13,7 +13,7 @@ from pathlib import Path
 
 from workbench.services.approvals import signing
 from workbench.services.common import sheets
-from workbench.services.register import listing, placeholders, profile, versioning
+from workbench.services.register import listing, placeholders, profile
 from workbench.services.register.listing import COLUMN_TITLES, Column, RegisterFilter, RegisterRow
 from workbench.services.store.workspace import Workspace
 
@@ -28,16 +28,6 @@ def signature_text(workspace: Workspace, row: RegisterRow) -> str:
         return ""
     status = signing.signature_status(workspace, row.id, row.approved_version)
     return f"v{row.approved_version}: {status.describe()}"
-
-
-def placeholder_count(workspace: Workspace, row: RegisterRow) -> int | None:
-    """How many placeholders the latest version still has (None: no version, or unreadable)."""
-    if row.version is None:
-        return None
-    try:
-        return placeholders.of_version(workspace, row.id, row.version).total
-    except versioning.VersionError:
-        return None
 
 
 def cell_value(row: RegisterRow, column: Column) -> sheets.Value:
@@ -66,13 +56,16 @@ def register_table(
     header = [COLUMN_TITLES[column] for column in columns]
     if zone_name:
         header[columns.index(Column.UPDATED)] += f" ({zone_name})"
+    stored = listing.export_rows(workspace, register_filter)
+    # How many placeholders each latest version still has (none: no readable version).
+    counted = placeholders.of_latest(workspace, [row.id for row in stored])
     rows = [
         [
             *(cell_value(row, column) for column in columns),
             signature_text(workspace, row),
-            placeholder_count(workspace, row),
+            counted[row.id].total if row.id in counted else None,
         ]
-        for row in listing.export_rows(workspace, register_filter)
+        for row in stored
     ]
     return sheets.Table("Register", [*header, SIGNATURE_TITLE, PLACEHOLDERS_TITLE], rows)
 

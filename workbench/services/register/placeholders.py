@@ -9,6 +9,7 @@ override is recorded in the audit log).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from workbench.services.register import versioning
@@ -55,6 +56,14 @@ def of_version(workspace: Workspace, artifact_id: int, version: int | None = Non
         VersionError: no such version, or it cannot be read.
     """
     return count(versioning.get_version(workspace, artifact_id, version).content)
+
+
+def of_latest(workspace: Workspace, artifact_ids: Sequence[int]) -> dict[int, Placeholders]:
+    """The placeholders in the latest version of each artifact, read in one go."""
+    return {
+        artifact_id: count(text)
+        for artifact_id, text in versioning.latest_texts(workspace, artifact_ids).items()
+    }
 
 
 def remaining_sentence(title: str, version: int, found: Placeholders) -> str:

@@ -16,7 +16,6 @@ from workbench.services.approvals import signing
 from workbench.services.register import listing, placeholders
 from workbench.services.register.listing import COLUMN_TITLES, Column, RegisterFilter, RegisterRow
 from workbench.services.register.placeholders import Placeholders
-from workbench.services.register.versioning import VersionError
 from workbench.services.store.workspace import Workspace
 from workbench.views.common.badges import Badge, badge_data, signature_badge
 
@@ -36,7 +35,7 @@ class RegisterTableModel(QAbstractTableModel):
         self._ids: list[int] = []
         self._cache: dict[int, RegisterRow] = {}
         self._badges: dict[tuple[int, int], Badge] = {}
-        self._placeholders: dict[tuple[int, int], Placeholders | None] = {}
+        self._placeholders: dict[int, Placeholders | None] = {}
         self._total = 0
         self.register_filter = RegisterFilter()
         self._sort = Column.ID
@@ -136,14 +135,15 @@ class RegisterTableModel(QAbstractTableModel):
         row = self._row(row_number)
         if row is None or row.version is None or self._workspace is None:
             return None
-        key = (row.id, row.version)
-        if key not in self._placeholders:
-            try:
-                found = placeholders.of_version(self._workspace, row.id, row.version)
-            except VersionError:
-                found = None
-            self._placeholders[key] = found
-        found = self._placeholders[key]
+        if row.id not in self._placeholders:
+            # The whole page in one read, as the rows themselves are fetched.
+            start = row_number - row_number % PAGE_SIZE
+            page = self._ids[start : start + PAGE_SIZE]
+            counted = placeholders.of_latest(self._workspace, page)
+            self._placeholders.update(
+                {artifact_id: counted.get(artifact_id) for artifact_id in page}
+            )
+        found = self._placeholders[row.id]
         if found is None:
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
