@@ -10,7 +10,7 @@ import pytest
 
 from tests.helpers.approvals import POLICY_TEXT, approved_by_both, with_people, with_policy
 from tests.helpers.cli import run
-from tests.helpers.readers import docx_text, normalise, read_page, version_text
+from tests.helpers.readers import docx_text, normalise, read_page, title_then_body
 from workbench.services.documents import editing
 from workbench.services.store.workspace import open_workspace
 
@@ -45,7 +45,7 @@ def test_each_format(capsys, workspace_file: Path, tmp_path: Path) -> None:
 
     code, _, _ = run(capsys, "-w", w, "doc", "export", "1", "--version", "1", "--format", "docx",
                      "--page-size", "letter", "-o", str(out / "policy.docx"))  # fmt: skip
-    assert code == 0 and version_text(POLICY_TEXT) in docx_text(out / "policy.docx")
+    assert code == 0 and title_then_body(POLICY_TEXT, docx_text(out / "policy.docx"))
     section = docx.Document(str(out / "policy.docx")).sections[0]
     assert round(section.page_width.mm, 1) == 215.9
 
@@ -56,7 +56,7 @@ def test_each_format(capsys, workspace_file: Path, tmp_path: Path) -> None:
     reader = pypdf.PdfReader(pdf)
     text = normalise(" ".join(p.extract_text() for p in reader.pages))
     assert "Document approval" in text and "Page 1 of 1" in text
-    assert version_text(POLICY_TEXT) in text
+    assert title_then_body(POLICY_TEXT, text)
 
     code, stdout, _ = run(capsys, "-w", w, "doc", "export", "1", "--format", "md",
                           "-o", f"{out / 'new'}/")  # fmt: skip

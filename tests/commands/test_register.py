@@ -75,11 +75,13 @@ def test_export_csv_and_xlsx(capsys, built: Path, tmp_path: Path) -> None:
         rows = list(csv.reader(handle))
     code, _, _ = run(capsys, "-w", str(built), "register", "export", "--format", "xlsx",
                      "-o", str(tmp_path / "r.xlsx"))  # fmt: skip
-    sheet = load_workbook(tmp_path / "r.xlsx").active
-    xlsx_rows = [
-        [c if c is not None else "" for c in row] for row in sheet.iter_rows(values_only=True)
-    ]
-    assert xlsx_rows == rows
+    book = load_workbook(tmp_path / "r.xlsx")
+    xlsx_rows = list(book.active.iter_rows(values_only=True))
+    assert [list(row) for row in xlsx_rows][0] == rows[0]
+    # the same artifacts, typed in the workbook: ids are numbers, review dates are dates
+    assert [str(row[0]) for row in xlsx_rows[1:]] == [row[0] for row in rows[1:]]
+    assert [row[8].date().isoformat() for row in xlsx_rows[1:]] == [row[8] for row in rows[1:]]
+    assert book.properties.creator == "Mara Tester"  # the consultant running the command
     assert out.strip() == f"wrote {len(rows) - 1} artifact(s) to {tmp_path / 'r.csv'}"
 
 

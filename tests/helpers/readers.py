@@ -34,6 +34,23 @@ def version_text(markdown_text: str) -> str:
     return normalise(" ".join(parser.parts))
 
 
+def body_text(markdown_text: str) -> str:
+    """What a reader must find after the document control block of a Word or PDF rendering:
+    the text without its own title, which comes first, before the block."""
+    lines = markdown_text.split("\n")
+    if lines and lines[0].startswith("# "):
+        lines = lines[1:]
+    return version_text("\n".join(lines))
+
+
+def title_then_body(markdown_text: str, rendered: str) -> bool:
+    """Whether a rendering shows the text's title first and the rest of the text after it."""
+    title = version_text(markdown_text.split("\n", 1)[0])
+    # A PDF's text carries the bullets a list is drawn with; Word keeps them in its numbering.
+    rendered = normalise(re.sub("[•◦▪]", " ", rendered))
+    return rendered.startswith(title) and body_text(markdown_text) in rendered
+
+
 def docx_text(path: Path) -> str:
     document = docx.Document(str(path))
     parts: list[str] = []

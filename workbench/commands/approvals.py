@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import os
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,12 +38,22 @@ def add_to(commands: Commands) -> None:
     approve.add_argument("--as", dest="signer", required=True, metavar="NAME")
     approve.add_argument("--reject", action="store_true", help="reject (the comment is the reason)")
     approve.add_argument("--comment", required=True, metavar="TEXT")
+    approve.add_argument(
+        "--allow-placeholders",
+        action="store_true",
+        help="approve although [TO COMPLETE] markers or guidance notes remain (logged)",
+    )
     approve.set_defaults(handler=approve_version)
 
     publish = commands.add_parser("publish", help="write the approved version as PDF and DOCX")
     publish.add_argument("artifact", metavar="ARTIFACT")
     publish.add_argument("-o", "--output", type=Path, required=True, metavar="DIR")
     publish.add_argument("--version", type=int, metavar="N", help="default: the newest approved")
+    publish.add_argument(
+        "--allow-placeholders",
+        action="store_true",
+        help="publish although [TO COMPLETE] markers or guidance notes remain (logged)",
+    )
     publish.set_defaults(handler=publish_artifact)
 
     verify = commands.add_parser(
@@ -236,13 +247,15 @@ def request_review(args: argparse.Namespace) -> int:
 
     with cli_workspace(args) as workspace:
         artifact_id, title = _resolve(workspace, args.artifact)
-        _, review = reviews.request_review(
+        changes, review = reviews.request_review(
             workspace, actor=current_user(), artifact_id=artifact_id, approvers=args.approver,
             note=args.note,
         )  # fmt: skip
     print(
         f"{title}: version {review.version} is in review; waiting for {', '.join(review.pending)}"
     )
+    for notice in changes.notices:
+        print(f"workbench: {notice[0].lower()}{notice[1:]}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -313,10 +326,18 @@ def approve_version(args: argparse.Namespace) -> int:
     with cli_workspace(args) as workspace:
         artifact_id, title = _resolve(workspace, args.artifact)
         signer = people.get_person(workspace, args.signer).name
+        if decision is Decision.APPROVED:  # refused before the passphrase is asked for
+            left = decisions.check_placeholders(
+                workspace, artifact_id, args.version, allow=args.allow_placeholders
+            )
+            if left:
+                print(f"workbench: warning: approving with {left} placeholder(s) left",
+                      file=sys.stderr)  # fmt: skip
         passphrase = read_passphrase(f"Passphrase for {signer}'s signing key: ")
         _, outcome = decisions.approve(
             workspace, artifact_id=artifact_id, version=args.version, signer=signer,
             passphrase=passphrase, decision=decision, comment=args.comment,
+            allow_placeholders=args.allow_placeholders,
         )  # fmt: skip
     print(f"{title}: {outcome.message}")
     return EXIT_OK
@@ -325,13 +346,12 @@ def approve_version(args: argparse.Namespace) -> int:
 def publish_artifact(args: argparse.Namespace) -> int:
     from workbench.services.common.identity import current_user
     from workbench.services.exports import publishing
-    from workbench.views.common.pdf_export import write_pdf
 
     with cli_workspace(args) as workspace:
         artifact_id, title = _resolve(workspace, args.artifact)
         _, result = publishing.publish(
             workspace, actor=current_user(), artifact_id=artifact_id, out_dir=args.output,
-            version=args.version, renderers={"pdf": write_pdf},
+            version=args.version, allow_placeholders=args.allow_placeholders,
         )  # fmt: skip
     for path in result.files:
         print(f"wrote {path}")

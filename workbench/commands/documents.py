@@ -183,9 +183,6 @@ def export_document(args: argparse.Namespace) -> int:
     sizes = {size.lower(): size for size in document_export.PAGE_SIZES}
     page_size = sizes.get(args.page_size.lower(), args.page_size)
     document_export.check_options(fmt, page_size)
-    renderer: document_export.Renderer | None = None
-    if fmt == "pdf":  # Qt loads only for PDF
-        from workbench.views.common.pdf_export import write_pdf as renderer
     with cli_workspace(args) as workspace:
         artifact_id, title = _resolve(workspace, args.artifact)
         if into_folder:  # a folder gets the file named after the document and version
@@ -193,7 +190,7 @@ def export_document(args: argparse.Namespace) -> int:
             output = output / f"{stem}.{fmt}"
         document = document_export.export_document(
             workspace, artifact_id, fmt=fmt, target=output, version=args.version,
-            page_size=page_size, pdf_renderer=renderer,
+            page_size=page_size,
         )  # fmt: skip
     print(f"{title}: version {document.version} ({document.status}) written to {output}")
     return EXIT_OK

@@ -36,12 +36,10 @@ def add_to(commands: Commands) -> None:
 def write_pack(args: argparse.Namespace) -> int:
     from workbench.services.common.identity import current_user
     from workbench.services.exports import audit_pack
-    from workbench.views.common.pdf_export import write_pdf
 
     with cli_workspace(args) as workspace:
         result = audit_pack.build_pack(
-            workspace, args.output, actor=current_user(), pdf_renderer=write_pdf,
-            include_drafts=args.include_drafts,
+            workspace, args.output, actor=current_user(), include_drafts=args.include_drafts,
         )  # fmt: skip
     print(f"{result.summary()}; manifest SHA-256 {result.manifest_sha256}")
     if result.report.ok:

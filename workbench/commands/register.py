@@ -29,6 +29,11 @@ def add_to(commands: Commands) -> None:
     build.add_argument("--org", required=True, help="organisation name")
     build.add_argument("--scope", required=True, help="ISMS scope, one sentence")
     build.add_argument("--owner", help="ISMS owner (owner of every created document)")
+    build.add_argument(
+        "--time-zone",
+        metavar="ZONE",
+        help="IANA time zone of the engagement, e.g. Europe/Berlin (default: this computer's)",
+    )
     build.add_argument("--all", action="store_true", help="also the topic-specific policies")
     build.add_argument("--json", action="store_true")
     build.set_defaults(handler=build_isms)
@@ -90,25 +95,25 @@ def _filter(args: argparse.Namespace) -> RegisterFilter:
 
 def build_isms(args: argparse.Namespace) -> int:
     from workbench.services.common.identity import current_user
+    from workbench.services.common.zones import check_zone_name
     from workbench.services.register import isms_build
-    from workbench.services.register.artifacts import ArtifactError
-    from workbench.services.register.templates import TemplateRenderError
 
     if not args.org.strip() or not args.scope.strip():
         raise UsageError("--org and --scope must not be empty")
+    if args.time_zone is not None:
+        check_zone_name(args.time_zone)
     with cli_workspace(args) as workspace:
         changes = {"organisation_name": args.org.strip(), "isms_scope": args.scope.strip()}
         if args.owner:
             changes["isms_owner"] = args.owner.strip()
+        if args.time_zone is not None:
+            changes["time_zone"] = args.time_zone.strip()
         plan = isms_build.plan_build(workspace, include_topic_policies=args.all)
         if args.owner:
             plan = isms_build.with_owner(plan, args.owner.strip())
-        try:
-            _, created = isms_build.build_isms(
-                workspace, actor=current_user(), items=plan.selected, profile_changes=changes
-            )
-        except (TemplateRenderError, ArtifactError) as error:
-            raise UsageError(str(error)) from error
+        _, created = isms_build.build_isms(
+            workspace, actor=current_user(), items=plan.selected, profile_changes=changes
+        )
         titles = [item.title for item in plan.selected]
         if args.json:
             print_json({"created": created, "already_present": list(plan.already_present)})
@@ -145,14 +150,16 @@ def list_register(args: argparse.Namespace) -> int:
 
 
 def export_register(args: argparse.Namespace) -> int:
+    from workbench.services.common.identity import current_user
     from workbench.services.exports import register_export
 
     register_filter = _filter(args)
     with cli_workspace(args) as workspace:
         try:
             count = register_export.export_register(
-                workspace, args.output, register_filter=register_filter, fmt=args.format
-            )
+                workspace, args.output, register_filter=register_filter, fmt=args.format,
+                actor=current_user(),
+            )  # fmt: skip
         except OSError as error:
             raise UsageError(f"cannot write {args.output}: {error.strerror}") from error
     print(f"wrote {count} artifact(s) to {args.output}")

@@ -44,6 +44,9 @@ class WorkspaceProfile(SQLModel, table=True):
     certification_target: date | None = None
     locations: str = ""
     industry: str = ""
+    # The IANA zone the engagement's dates and times are shown in (the planner in the audit
+    # pack, .ics exports, the register's times); empty: the zone of the computer in use.
+    time_zone: str = ""
     created_at: datetime = Field(default_factory=utc_now, sa_column=_utc_column())
 
 

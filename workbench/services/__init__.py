@@ -2,7 +2,8 @@
 
 From the bottom up (a package may import only packages listed before it, and ``workbench.models``):
 
-- ``common``: the error root, user directories, identity, atomic file writes, Markdown to HTML;
+- ``common``: the error root, user directories, identity, atomic file writes, Markdown to HTML,
+  time zones, and the CSV and XLSX writers every spreadsheet goes through;
 - ``store``: opening and migrating a workspace, the audit log, change sets, the write wrapper;
 - ``catalog``: the standards catalogs behind reference ids such as ``ISO27001:2022/6.1``;
 - ``cards``: question cards, their checks, the search index and the card actions;

@@ -75,3 +75,23 @@ def test_csv_export_is_complete_and_atomic(workspace, tmp_path: Path) -> None:
     assert rows[2][10] != rows[3][10] and rows[3][9] == rows[2][10]  # the hash chain links
     assert trail.export_csv(workspace, target, AuditFilter(action="person.add")) == 2
     assert not list(tmp_path.glob("*.partial"))
+
+
+def test_csv_export_neutralises_formulas(workspace, tmp_path: Path) -> None:
+    from workbench.models import ArtifactKind
+    from workbench.services.common.sheets import formula_like
+
+    attacker = "=cmd|' /C calc'!A0"
+    artifacts.create_artifact(
+        workspace, actor=attacker, kind=ArtifactKind.RECORD,
+        title='=HYPERLINK("http://evil.example","x")', owner="@SUM(1+1)", content="# x\n",
+    )  # fmt: skip
+    target = tmp_path / "trail.csv"
+    trail.export_csv(workspace, target, AuditFilter())
+    with target.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    created = rows[-1]
+    assert created[2] == "'" + attacker  # the actor, shown as text
+    assert created[6] == 'artifact 1 =HYPERLINK("http://evil.example","x")'  # not leading
+    for row in rows:
+        assert not any(formula_like(field) for field in row), row

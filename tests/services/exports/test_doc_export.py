@@ -13,7 +13,7 @@ from tests.helpers.approvals import (
     with_people,
     with_policy,
 )
-from tests.helpers.readers import docx_text, read_page, version_text
+from tests.helpers.readers import body_text, docx_text, read_page, title_then_body, version_text
 from workbench.services.approvals import decisions, reviews
 from workbench.services.documents import editing
 from workbench.services.exports import document_export, publishing
@@ -100,7 +100,7 @@ def test_html_keeps_hostile_markdown_inert(workspace, tmp_path: Path) -> None:
 def test_docx_structure_properties_and_block(workspace, policy: int, tmp_path: Path) -> None:
     target = export(workspace, policy, "docx", tmp_path / "policy.docx", page_size="Letter")
     text = docx_text(target)
-    assert version_text(POLICY_TEXT) in text
+    assert title_then_body(POLICY_TEXT, text)
     assert "Document approval" in text and "Jonas Weber CISO Approved" in text
     word = docx.Document(str(target))
     properties = word.core_properties
@@ -119,8 +119,9 @@ def test_docx_structure_properties_and_block(workspace, policy: int, tmp_path: P
     section = word.sections[0]
     assert (round(section.page_width.mm, 1), round(section.page_height.mm, 1)) == (215.9, 279.4)
     styles = [p.style.name for p in word.paragraphs if p.text]
-    assert styles[:2] == ["Heading 2", "Heading 1"]
-    assert styles.count("List Bullet") == 2
+    assert styles[:2] == ["Heading 1", "Heading 2"]  # the title, then the approval block
+    assert word.paragraphs[0].text == "Access Control Policy"
+    assert styles.count("List Paragraph") == 2
     emphasis = [run for p in word.paragraphs for run in p.runs if run.text == "need-to-know"]
     assert emphasis and emphasis[0].italic
 
@@ -130,8 +131,10 @@ def test_docx_of_a_draft(workspace, policy: int, tmp_path: Path) -> None:
                             comment="monthly")  # fmt: skip
     target = export(workspace, policy, "docx", tmp_path / "draft.docx")
     text = docx_text(target)
-    assert text.startswith("DRAFT: this version has not been approved.")
-    assert version_text(DRAFT_TEXT) in text and "Document approval" not in text
+    assert text.startswith("Access Control Policy DRAFT: this version has not been approved.")
+    assert body_text(DRAFT_TEXT) in text and "Document approval" not in text
+    assert "Document status" in text and "Status draft" in text
+    assert "Approved by not approved" in text
     word = docx.Document(str(target))
     assert (word.core_properties.author, word.core_properties.version) == ("Lena", "2")
     assert word.core_properties.content_status == "draft"
@@ -154,7 +157,7 @@ def test_docx_links_are_clickable(workspace, tmp_path: Path) -> None:
     assert 'HYPERLINK "https://www.iso.org/standard/27001"' in paragraph._p.xml
     link = next(run for run in paragraph.runs if run.text == "the standard")
     assert link.underline
-    (table,) = word.tables
+    table = word.tables[-1]  # after the document status block
     assert table.rows[1].cells[0].text == "Security desk"
     assert 'HYPERLINK "mailto:sec@acme.example"' in table._tbl.xml
 
@@ -193,7 +196,7 @@ def test_status_of_each_version(workspace, tmp_path: Path) -> None:
         ({"fmt": "rtf"}, "unknown format 'rtf' (choose md, html, pdf, docx)"),
         ({"fmt": "md", "page_size": "A3"}, "unknown page size 'A3' (choose A4 or Letter)"),
         ({"fmt": "md", "version": 7}, "artifact 1 has no version 7"),
-        ({"fmt": "pdf"}, "PDF export needs the Qt renderer"),
+        ({"fmt": "pdf", "version": 7}, "artifact 1 has no version 7"),
     ],
 )
 def test_bad_requests(workspace, policy: int, tmp_path: Path, options, message) -> None:

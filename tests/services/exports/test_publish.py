@@ -14,7 +14,7 @@ from tests.helpers.approvals import (
     with_people,
     with_policy,
 )
-from tests.helpers.readers import docx_text, version_text
+from tests.helpers.readers import docx_text, title_then_body
 from workbench.models import ArtifactStatus, AuditLogEntry
 from workbench.services.approvals import decisions, reviews
 from workbench.services.documents import editing
@@ -35,10 +35,13 @@ def test_docx_holds_the_approval_block_and_the_version_text(
         workspace, actor="Mara", artifact_id=approved, out_dir=tmp_path / "out"
     )
     assert changes.artifacts == {approved}
-    assert result.files == (tmp_path / "out" / "Access-Control-Policy-v1.docx",)
+    assert result.files == (
+        tmp_path / "out" / "Access-Control-Policy-v1.docx",
+        tmp_path / "out" / "Access-Control-Policy-v1.pdf",
+    )
     assert result.status is ArtifactStatus.PUBLISHED
     text = docx_text(result.files[0])
-    assert version_text(POLICY_TEXT) in text
+    assert title_then_body(POLICY_TEXT, text)
     digest = versioning.get_version(workspace, approved, 1).info.content_sha256.upper()
     grouped = " ".join(digest[i : i + 4] for i in range(0, 64, 4))
     for expected in (
@@ -51,10 +54,11 @@ def test_docx_holds_the_approval_block_and_the_version_text(
         assert expected in text
     document = docx.Document(str(result.files[0]))
     styles = [p.style.name for p in document.paragraphs if p.text]
-    assert styles[:2] == ["Heading 2", "Heading 1"]  # the block, then the document's own title
-    assert styles.count("List Bullet") == 2
+    assert styles[:2] == ["Heading 1", "Heading 2"]  # the document's own title, then the block
+    assert styles.count("List Paragraph") == 2
     header = document.sections[0].header.paragraphs[0].text
-    assert header == "Access Control Policy · version 1 · approved"
+    # labelled as what it is once published, as the audit pack labels it
+    assert header == "Access Control Policy · version 1 · published"
     assert not list((tmp_path / "out").glob("*.partial"))
 
     assert artifacts.get_details(workspace, approved).status is ArtifactStatus.PUBLISHED
@@ -62,7 +66,9 @@ def test_docx_holds_the_approval_block_and_the_version_text(
         entry = session.exec(
             select(AuditLogEntry).where(AuditLogEntry.action == "artifact.publish")
         ).one()
-    assert '"files":["Access-Control-Policy-v1.docx"]' in entry.summary
+    files = '"files":["Access-Control-Policy-v1.docx","Access-Control-Policy-v1.pdf"]'
+    assert files in entry.summary
+    assert "placeholders" not in entry.summary
 
 
 def test_edit_after_publishing_keeps_the_published_version(
@@ -130,12 +136,12 @@ def test_markdown_to_word_keeps_structure(tmp_path: Path) -> None:
     assert paragraphs == [
         ("Heading 1", "Title"),
         ("Normal", "Some italic, bold, code and a link."),
-        ("List", "1.\tfirst"),
-        ("List", "2.\tsecond"),
-        ("List Bullet 2", "nested bullet"),
-        ("List", "3.\tthird"),
+        ("List Paragraph", "first"),
+        ("List Paragraph", "second"),
+        ("List Paragraph", "nested bullet"),
+        ("List Paragraph", "third"),
         ("Normal", "Between lists."),
-        ("List", "1.\tagain one"),
+        ("List Paragraph", "again one"),
         ("Quote", "A quoted line."),
         ("No Spacing", "line 1\n  line 2"),
     ]

@@ -11,11 +11,11 @@ from PySide6.QtCore import Qt
 
 from tests.helpers.approvals import POLICY_TEXT, tamper
 from tests.helpers.packs import DRAFT_POLICY, Engagement, check_manifest, engagement
-from tests.helpers.readers import docx_text, version_text
+from tests.helpers.readers import docx_text, title_then_body
 from workbench.services.audit import trail
+from workbench.services.exports import document_export
 from workbench.views.audit.pack_dialog import PackDialog, open_pack_dialog
 from workbench.views.common.export_dialog import ExportDialog, open_export_dialog
-from workbench.views.common.pdf_export import write_pdf
 
 TIMEOUT = 30_000  # ms; a pack of a few documents takes well under a second
 
@@ -53,7 +53,7 @@ def test_export_dialog_writes_the_chosen_version(qtbot, workspace, acme, tmp_pat
         qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
     target = out / "Access-Control-Policy-v1.docx"
     assert blocker.args == [target]
-    assert version_text(POLICY_TEXT) in docx_text(target)
+    assert title_then_body(POLICY_TEXT, docx_text(target))
     assert "Document approval" in docx_text(target)
     assert round(docx.Document(str(target)).sections[0].page_width.mm, 1) == 215.9
     assert dialog.isVisible() and dialog.status_label.isVisible()
@@ -173,12 +173,13 @@ def test_closing_while_running_cancels(qtbot, workspace, acme, tmp_path: Path) -
     assert not out.exists() or list(out.iterdir()) == []
 
 
-def test_a_failed_step_is_reported(qtbot, workspace, acme, tmp_path: Path) -> None:
+def test_a_failed_step_is_reported(qtbot, workspace, acme, tmp_path: Path, monkeypatch) -> None:
     def full_disk(document, target: Path) -> None:
         raise OSError(28, "No space left on device")
 
     out = tmp_path / "out"
-    dialog = pack_dialog(qtbot, workspace, out, pdf_renderer=full_disk)
+    monkeypatch.setattr(document_export, "write_pdf", full_disk)
+    dialog = pack_dialog(qtbot, workspace, out)
     with qtbot.waitSignal(dialog.pack_failed, timeout=TIMEOUT) as failed:
         dialog.start()
     assert failed.args == ["cannot write the audit pack: No space left on device"]
@@ -189,7 +190,7 @@ def test_a_failed_step_is_reported(qtbot, workspace, acme, tmp_path: Path) -> No
 
 def test_verify_problems_are_reported(qtbot, workspace, acme, tmp_path: Path) -> None:
     tamper(workspace, "UPDATE approval SET comment = 'Rubber-stamped' WHERE id = 1")
-    dialog = pack_dialog(qtbot, workspace, tmp_path, pdf_renderer=write_pdf)
+    dialog = pack_dialog(qtbot, workspace, tmp_path)
     dialog.path_edit.setText(str(tmp_path / "pack"))
     with qtbot.waitSignal(dialog.pack_written, timeout=TIMEOUT) as written:
         dialog.start()

@@ -150,3 +150,22 @@ def test_export_writes_the_filtered_register(
 
 def test_coverage_panel_counts(view: RegisterView) -> None:
     assert view.coverage.summary.text() == ("Clauses covered: 2 of 41. Controls covered: 1 of 93.")
+
+
+def test_profile_dialog_sets_the_time_zone(qtbot, workspace) -> None:
+    from workbench.views.register.profile_dialog import ProfileDialog
+
+    dialog = ProfileDialog(profile.get_profile(workspace))
+    qtbot.addWidget(dialog)
+    dialog.on_submit(
+        lambda: profile.update_profile(workspace, actor="M", **dialog.fields.values()),
+        ValueError,
+    )
+    assert dialog.fields.time_zone.value() == ""  # this computer's zone until one is set
+    dialog.fields.time_zone.setCurrentText("Europe/Atlantis")
+    dialog.accept()
+    assert "'Europe/Atlantis' is not a time zone name" in dialog.error_label.text()
+    assert profile.get_profile(workspace).time_zone == ""
+    dialog.fields.time_zone.setCurrentText("Europe/Berlin")
+    dialog.accept()
+    assert profile.get_profile(workspace).time_zone == "Europe/Berlin"

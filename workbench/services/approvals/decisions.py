@@ -29,7 +29,7 @@ from workbench.services.approvals.reviews import (
     _names,
     _pending,
 )
-from workbench.services.register import artifacts, versioning
+from workbench.services.register import artifacts, placeholders, versioning
 from workbench.services.store.changes import ChangeSet
 from workbench.services.store.workspace import Workspace
 from workbench.services.store.writes import run_write
@@ -121,17 +121,24 @@ def approve(
     decision: Decision = Decision.APPROVED,
     comment: str = "",
     today: date | None = None,
+    allow_placeholders: bool = False,
 ) -> tuple[ChangeSet, ApprovalOutcome]:
     """Sign a decision on one exact version with the signer's private key.
 
+    Approving a version that still carries placeholders needs ``allow_placeholders``; the
+    override is recorded in the audit entry.
+
     Raises:
         keystore.WrongPassphrase: the passphrase does not open the key; nothing was recorded.
-        ApprovalError: the signer is not asked to decide on this version, or the key is not on
-            this computer, ...; nothing was recorded.
+        ApprovalError: the signer is not asked to decide on this version, the key is not on
+            this computer, placeholders are left, ...; nothing was recorded.
     """
     with workspace.read() as session:
         ready = _prepare(session, artifact_id=artifact_id, version=version, signer=signer,
                          decision=decision, comment=comment)  # fmt: skip
+    left = 0
+    if decision is Decision.APPROVED:
+        left = check_placeholders(workspace, artifact_id, version, allow=allow_placeholders)
     with workspace.read() as session:
         stored = session.get(Version, ready.version_id)
         assert stored is not None
@@ -183,7 +190,9 @@ def approve(
         session.add(approval)
         session.flush()
         assert approval.id is not None
-        outcome, write.summary = _record_decision(session, approval, ready, today or date.today())
+        outcome, write.summary = _record_decision(
+            session, approval, ready, today or date.today(), left
+        )
         write.changed(artifacts=[artifact_id], approvals=[approval.id])
     return write.changes, outcome
 
@@ -203,8 +212,24 @@ def _open_key(ready: _Ready, passphrase: str) -> Ed25519PrivateKey:
     return key
 
 
+def check_placeholders(workspace: Workspace, artifact_id: int, version: int, *, allow: bool) -> int:
+    """How many placeholders the version carries.
+
+    Raises:
+        ApprovalError: there are some and ``allow`` is False.
+    """
+    found = placeholders.of_version(workspace, artifact_id, version)
+    if found and not allow:
+        title = artifacts.get_details(workspace, artifact_id).title
+        sentence = placeholders.remaining_sentence(title, version, found)
+        raise ApprovalError(
+            f"{sentence}; complete them, or approve anyway with --allow-placeholders"
+        )
+    return found.total
+
+
 def _record_decision(
-    session: Session, approval: Approval, ready: _Ready, today: date
+    session: Session, approval: Approval, ready: _Ready, today: date, placeholders_left: int = 0
 ) -> tuple[ApprovalOutcome, dict[str, object]]:
     """Move the review round on; returns the outcome and what the audit entry records."""
     artifact = _artifact(session, approval.artifact_id)
@@ -245,6 +270,8 @@ def _record_decision(
         "status": {"before": before.value, "after": artifact.status.value},
         "next_review": next_review,
     }
+    if placeholders_left:
+        summary.update(placeholders=placeholders_left, placeholders_allowed=True)
     outcome = ApprovalOutcome(
         approval_id=approval.id,
         decision=approval.decision,

@@ -27,6 +27,7 @@ from workbench.models import (
 )
 from workbench.services.approvals import people
 from workbench.services.common.errors import ServiceError
+from workbench.services.register import placeholders, versioning
 from workbench.services.store.changes import ChangeSet
 from workbench.services.store.workspace import Workspace
 from workbench.services.store.writes import run_write
@@ -288,7 +289,27 @@ def request_review(
         )
         write.changed(artifacts=[artifact_id])
         review = next(r for r in _rounds(session, artifact_id) if r.number == number)
-    return write.changes, review
+        title = artifact.title
+    return write.changes | placeholder_warning(
+        workspace, artifact_id, title, review.version
+    ), review
+
+
+def placeholder_warning(
+    workspace: Workspace, artifact_id: int, title: str, version: int
+) -> ChangeSet:
+    """A notice when the version still carries placeholders (nothing when it has none)."""
+    try:
+        found = placeholders.of_version(workspace, artifact_id, version)
+    except versioning.VersionError:  # verify reports an unreadable version
+        return ChangeSet(audit_log=False)
+    if not found:
+        return ChangeSet(audit_log=False)
+    sentence = placeholders.remaining_sentence(title, version, found)
+    return ChangeSet.of(
+        audit_log=False,
+        notices=[f"Warning: {sentence}; approving and publishing it needs an explicit override."],
+    )
 
 
 def _close_pending(

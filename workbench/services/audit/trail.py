@@ -7,10 +7,9 @@ register; filtering happens here, in SQL. The log itself is written only by
 
 from __future__ import annotations
 
-import csv
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -20,7 +19,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import col, func, select
 
 from workbench.models import Artifact, AuditLogEntry, Person
-from workbench.services.common.fileio import atomic_path
+from workbench.services.common import sheets
 from workbench.services.store.workspace import Workspace
 
 CSV_HEADER = (
@@ -218,33 +217,21 @@ def describe_summary(summary: str) -> str:
     return "; ".join(parts)
 
 
+def _csv_rows(workspace: Workspace, ids: Sequence[int]) -> Iterator[tuple[sheets.Value, ...]]:
+    for start in range(0, len(ids), 500):
+        page = ids[start : start + 500]
+        fetched = fetch_rows(workspace, page)
+        for entry_id in page:
+            row = fetched[entry_id]
+            yield (
+                row.id, row.at.isoformat(), row.actor, row.action, row.entity, row.entity_id,
+                row.subject, row.description, row.summary, row.prev_hash, row.entry_hash,
+            )  # fmt: skip
+
+
 def export_csv(workspace: Workspace, target: Path, audit_filter: AuditFilter) -> int:
     """Write the (filtered) audit trail, oldest first, with each entry's hashes; returns the
-    number of entries. The file is written whole or not at all."""
+    number of entries. The file is written whole or not at all, and text a spreadsheet would
+    evaluate (an actor named "=HYPERLINK(...)") is neutralised."""
     ids = query_ids(workspace, audit_filter, newest_first=False)
-    count = 0
-    with atomic_path(target) as temporary, temporary.open("w", encoding="utf-8", newline="") as out:
-        writer = csv.writer(out)
-        writer.writerow(CSV_HEADER)
-        for start in range(0, len(ids), 500):
-            page = ids[start : start + 500]
-            fetched = fetch_rows(workspace, page)
-            for entry_id in page:
-                row = fetched[entry_id]
-                writer.writerow(
-                    (
-                        row.id,
-                        row.at.isoformat(),
-                        row.actor,
-                        row.action,
-                        row.entity,
-                        row.entity_id,
-                        row.subject,
-                        row.description,
-                        row.summary,
-                        row.prev_hash,
-                        row.entry_hash,
-                    )  # fmt: skip
-                )
-                count += 1
-    return count
+    return sheets.write_csv(target, CSV_HEADER, _csv_rows(workspace, ids))

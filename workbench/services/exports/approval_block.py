@@ -2,26 +2,21 @@
 
 Every rendering of an approved version carries it (publishing, document export, the audit
 pack): the approvers with their roles, the signing times, the version, the fingerprint of the
-content's SHA-256, and whether every signature verifies now. One builder and one layout per
-format, so the block reads the same in HTML, PDF and Word.
+content's SHA-256, and whether every signature verifies now. One builder; the renderings lay it
+out from :func:`workbench.services.exports.document_export.control_blocks`, so the block reads
+the same in HTML, PDF and Word.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING
 
 from workbench.services.approvals import reviews, signing
 from workbench.services.approvals.signing import ApprovalCheck, SignatureStatus
-from workbench.services.common.markup import escape
 from workbench.services.store.workspace import Workspace
 
-if TYPE_CHECKING:
-    from docx.document import Document as DocxDocument
-
 APPROVER_HEADER = ("Approver", "Role", "Decision", "Signed", "Key", "Signature")
-NO_WRAP = " style='white-space: nowrap'"  # times and key fingerprints read badly when broken
 
 
 def when(moment: datetime) -> str:
@@ -133,50 +128,3 @@ def build(
         status=status,
         next_review=subject.next_review,
     )
-
-
-def to_html(block: ApprovalBlock) -> str:
-    """The block as HTML (every value escaped), for the PDF, standalone HTML and previews."""
-    facts = "".join(
-        f"<tr><th align='left'>{escape(label)}</th><td>{escape(value)}</td></tr>"
-        for label, value in block.facts()
-    )
-    header = "".join(f"<th align='left'>{escape(title)}</th>" for title in APPROVER_HEADER)
-    rows = "".join(
-        "<tr>"
-        + "".join(
-            f"<td{NO_WRAP if index in (3, 4) else ''}>{escape(cell)}</td>"
-            for index, cell in enumerate(row)
-        )
-        + "</tr>"
-        for row in block.approver_rows()
-    )
-    return (
-        "<h2>Document approval</h2>"
-        f"<table border='1' cellspacing='0' cellpadding='4' width='100%'>{facts}</table>"
-        "<p></p>"
-        f"<table border='1' cellspacing='0' cellpadding='4' width='100%'><tr>{header}</tr>"
-        f"{rows}</table><hr/>"
-    )
-
-
-def add_to_docx(word: DocxDocument, block: ApprovalBlock) -> None:
-    """The block as two Word tables under a "Document approval" heading."""
-    from docx.shared import Pt
-
-    word.add_paragraph("Document approval", style="Heading 2")
-    facts = word.add_table(rows=0, cols=2)
-    facts.style = word.styles["Table Grid"]
-    for label, value in block.facts():
-        cells = facts.add_row().cells
-        cells[0].paragraphs[0].add_run(label).font.bold = True
-        cells[1].paragraphs[0].add_run(value)
-    word.add_paragraph()
-    people = word.add_table(rows=1, cols=len(APPROVER_HEADER))
-    people.style = word.styles["Table Grid"]
-    for cell, title in zip(people.rows[0].cells, APPROVER_HEADER, strict=True):
-        cell.paragraphs[0].add_run(title).font.bold = True
-    for row in block.approver_rows():
-        for cell, value in zip(people.add_row().cells, row, strict=True):
-            cell.paragraphs[0].add_run(value).font.size = Pt(9)
-    word.add_paragraph()

@@ -8,8 +8,8 @@ In the zip:
   file name starting with ``DRAFT-``;
 - ``statement-of-applicability/``: each Statement of Applicability (its published version, else
   its latest, marked DRAFT) as PDF and HTML;
-- ``register.xlsx``, ``planner.ics`` and ``planner.html`` (one year back to three years ahead),
-  ``audit-trail.csv``;
+- ``register.xlsx``, ``planner.ics`` and ``planner.html`` (the whole programme, from its
+  earliest dated item to its latest, in the workspace's time zone), ``audit-trail.csv``;
 - ``manifest.json``: the SHA-256 and size of every other file, the result of ``verify`` at
   export time (the ok flag and every problem), the workbench version, the workspace, the
   organisation and the time.
@@ -18,7 +18,7 @@ A pack is built in small steps (:class:`PackJob`), so a window can show progress
 between any two. The zip is written to a temporary file beside the target and moves into place
 only when the last step succeeds; a cancelled or failed pack leaves nothing behind. Writing the
 pack is recorded in the audit log as one ``pack.export`` entry with the manifest's SHA-256.
-PDF needs Qt, so the caller hands in the renderer (``workbench.views.common.pdf_export.write_pdf``).
+A published document's files are byte for byte those ``publish`` wrote for the same version.
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ from workbench.services.exports.pack_pages import (
     index_html,
     planner_html,
 )
-from workbench.services.planner import ics_export, recurrence, schedule
+from workbench.services.planner import ics_export, schedule, span
 from workbench.services.register import listing, profile
 from workbench.services.register.listing import RegisterFilter, RegisterRow
 from workbench.services.store.changes import ChangeSet
@@ -176,7 +176,6 @@ class PackJob:
         target: Path,
         *,
         actor: str,
-        pdf_renderer: Renderer,
         include_drafts: bool = False,
         now: datetime | None = None,
     ) -> None:
@@ -187,7 +186,6 @@ class PackJob:
         self.workspace = workspace
         self.target = target
         self.actor = actor
-        self.render_pdf = pdf_renderer
         self.include_drafts = include_drafts
         self.now = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
         self.result: PackResult | None = None
@@ -304,7 +302,7 @@ class PackJob:
             self._contents.skipped.append(Skipped(row.id, row.title, str(error)))
             return
         writers: dict[str, Renderer] = {
-            "pdf": self.render_pdf,
+            "pdf": document_export.write_pdf,
             "docx": document_export.write_docx,
             "html": document_export.write_html,
         }  # fmt: skip
@@ -336,28 +334,33 @@ class PackJob:
     def _register(self) -> None:
         scratch = self._scratch_file("register.xlsx")
         count = register_export.export_register(
-            self.workspace, scratch, register_filter=RegisterFilter(), fmt="xlsx"
-        )
+            self.workspace, scratch, register_filter=RegisterFilter(), fmt="xlsx",
+            actor=self.actor, now=self.now,
+        )  # fmt: skip
         self._add_file("register.xlsx", scratch)
         self._contents.others.append(
             PackFile("register.xlsx", "Register", f"every artifact ({count}), retired included")
         )
 
     def planner_range(self) -> tuple[date, date]:
-        today = self.now.astimezone(recurrence.local_zone()).date()
-        return today - PLANNER_BACK, today + PLANNER_AHEAD
+        """The whole programme: its earliest dated item to its latest (a series that repeats
+        for ever, some years ahead); without any, a year back to three years ahead."""
+        zone, _ = profile.workspace_zone(self.workspace)
+        today = self.now.astimezone(zone).date()
+        found = span.programme_span(self.workspace, zone, today=today)
+        return found or (today - PLANNER_BACK, today + PLANNER_AHEAD)
 
     def _planner(self) -> None:
         calendar, count = ics_export.build_calendar(self.workspace)
         self._add_bytes("planner.ics", calendar.to_ical())
         first, last = self.planner_range()
-        zone = recurrence.local_zone()
+        zone, zone_name = profile.workspace_zone(self.workspace)
         page = planner_html(
             schedule.occurrences(self.workspace, first, last, zone=zone),
             first=first,
             last=last,
             zone=zone,
-            zone_name=recurrence.local_zone_name() or "local time",
+            zone_name=zone_name,
             organisation=profile.get_profile(self.workspace).organisation_name,
         )
         self._add_bytes("planner.html", page.encode("utf-8"))
@@ -465,7 +468,6 @@ def build_pack(
     target: Path,
     *,
     actor: str,
-    pdf_renderer: Renderer,
     include_drafts: bool = False,
     progress: Progress | None = None,
     now: datetime | None = None,
@@ -476,10 +478,7 @@ def build_pack(
         PackCancelled: ``progress`` returned False; nothing was written or recorded.
         PackError: a file could not be written; nothing was written or recorded.
     """
-    with PackJob(
-        workspace, target, actor=actor, pdf_renderer=pdf_renderer,
-        include_drafts=include_drafts, now=now,
-    ) as job:  # fmt: skip
+    with PackJob(workspace, target, actor=actor, include_drafts=include_drafts, now=now) as job:
         while not job.finished:
             if progress is not None and not progress(job.done, job.total, job.next_label):
                 raise PackCancelled("the audit pack was cancelled; nothing was written")

@@ -8,10 +8,12 @@ that is not approved says so in words ("DRAFT: this version has not been approve
   hash and anyone can check it.
 - HTML is one self-contained file: the sanitised text, an embedded print style sheet and a
   content security policy that allows no script, font or image from anywhere.
-- Word comes from python-docx (:mod:`workbench.services.exports.docx_render`), with the core
-  document properties set (title, author, version, status, content hash).
-- PDF needs Qt's text layout, so it is rendered in ``workbench.views.common.pdf_export`` and
-  handed in as a renderer: the service layer never imports Qt.
+- Word (:mod:`workbench.services.exports.docx_render`) and PDF
+  (:mod:`workbench.services.exports.pdf_render`) are laid out from the same blocks
+  (:mod:`workbench.services.exports.blocks`): the text's own title first, then the notice and
+  the document control block (version, status, approvers and dates from the record), then the
+  rest of the text. Both are reproducible: their timestamps are the record's (saved, approved),
+  so one version always renders to the same bytes.
 
 Exports change nothing in the workspace and are not logged. Files are written whole or not at
 all.
@@ -22,10 +24,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from sqlmodel import func, select
 
@@ -35,13 +36,11 @@ from workbench.services.approvals import reviews, signing
 from workbench.services.common.errors import ServiceError
 from workbench.services.common.fileio import atomic_path
 from workbench.services.common.markup import escape, render_markdown
-from workbench.services.exports import approval_block
-from workbench.services.exports.approval_block import ApprovalBlock
+from workbench.services.exports import approval_block, blocks
+from workbench.services.exports.approval_block import APPROVER_HEADER, ApprovalBlock, when
+from workbench.services.exports.blocks import Block, Cell, Piece, Printable
 from workbench.services.register import artifacts, profile, versioning
 from workbench.services.store.workspace import Workspace
-
-if TYPE_CHECKING:
-    from docx.document import Document as DocxDocument
 
 EXPORT_FORMATS = ("md", "html", "pdf", "docx")
 FORMAT_TITLES = {"md": "Markdown", "html": "HTML", "pdf": "PDF", "docx": "Word (DOCX)"}
@@ -83,6 +82,9 @@ class ExportDocument:
     content: str
     block: ApprovalBlock | None
     page_size: str = "A4"
+    next_review: date | None = None
+    # For a version not approved: who was asked to review it, and where each stands.
+    review: str = ""
 
     @property
     def slug(self) -> str:
@@ -119,6 +121,45 @@ class ExportDocument:
             return None
         return f"{self.status.upper()}: this version has not been approved."
 
+    @property
+    def approved_at(self) -> datetime | None:
+        """When the last approver signed, for an approved version."""
+        if self.block is None or not self.block.approvers:
+            return None
+        return max(check.signed_at for check in self.block.approvers)
+
+    @property
+    def control_heading(self) -> str:
+        return "Document approval" if self.block is not None else "Document status"
+
+    def control_facts(self) -> list[tuple[str, str]]:
+        """The document control block: what the record says about this version, in the order
+        every rendering shows it."""
+        rows = [
+            ("Document", f"{self.title} (register id {self.artifact_id})"),
+            ("Version", f"{self.version}, saved {when(self.saved_at)} by {self.author}"),
+            ("Status", self.status),
+            ("Approved by", self._approvers_text()),
+            ("Content SHA-256", self.content_fingerprint),
+        ]
+        if self.organisation:
+            rows.insert(0, ("Organisation", self.organisation))
+        if self.block is not None:
+            rows.append(("Signatures", self.block.signature_text))
+        if self.owner:
+            rows.append(("Owner", self.owner))
+        if self.next_review:
+            rows.append(("Next review", self.next_review.isoformat()))
+        return rows
+
+    def _approvers_text(self) -> str:
+        if self.block is None:
+            return f"not approved; {self.review}" if self.review else "not approved"
+        return "; ".join(
+            f"{check.signer}{f' ({check.role})' if check.role else ''}, {when(check.signed_at)}"
+            for check in self.block.approvers
+        )
+
     def body_html(self) -> str:
         """The sanitised HTML of the version's text (rendered once per document)."""
         return self._body_html
@@ -126,6 +167,82 @@ class ExportDocument:
     @cached_property
     def _body_html(self) -> str:
         return render_markdown(self.content)
+
+    def printable(self) -> Printable:
+        """What the Word and PDF renderings show, in order: the text's own title, the notice,
+        the document control block, then the rest of the text."""
+        title, rest = blocks.split_title(blocks.from_html(self.body_html()))
+        lead: list[Block] = [title or blocks.Paragraph([Piece(self.title)], "heading", 1)]
+        if self.notice:
+            lead.append(blocks.Paragraph([Piece(self.notice)], "notice"))
+        lead += control_blocks(self)
+        return Printable(
+            header=self.header_text,
+            header_right=self.id_text,
+            footer=self.footer_text,
+            page_mm=PAGE_MM[self.page_size],
+            blocks=[*lead, *rest],
+            properties=self.properties(),
+            soa=self.kind is ArtifactKind.SOA,
+        )
+
+    def properties(self) -> blocks.Properties:
+        return blocks.Properties(
+            title=self.title,
+            author=self.author,
+            subject=self.organisation,
+            keywords=", ".join(ref.split("/", 1)[-1] for ref in self.refs),
+            category=self.kind.value.replace("_", " "),
+            comments=f"Content SHA-256 {self.content_sha256}",
+            identifier=f"register id {self.artifact_id}, version {self.version}",
+            version=str(self.version),
+            revision=self.version,
+            status=self.status,
+            company=self.organisation,
+            created=self.saved_at,
+            modified=self.approved_at or self.saved_at,
+        )
+
+
+def control_blocks(document: ExportDocument) -> list[Block]:
+    """The document control block as blocks: a heading, the facts, and the approvers."""
+    facts = blocks.Table(
+        [
+            [Cell(True, pieces=[Piece(label)]), Cell(False, pieces=[Piece(value)])]
+            for label, value in document.control_facts()
+        ],
+        may_turn=False,
+    )
+    out: list[Block] = [blocks.Paragraph([Piece(document.control_heading)], "heading", 2), facts]
+    if document.block is not None and document.block.approvers:
+        rows = [[Cell(True, pieces=[Piece(title)]) for title in APPROVER_HEADER]]
+        rows += [
+            [Cell(False, pieces=[Piece(value)]) for value in row]
+            for row in document.block.approver_rows()
+        ]
+        out.append(blocks.Table(rows, may_turn=False))
+    out.append(blocks.Rule())
+    return out
+
+
+def control_html(document: ExportDocument) -> str:
+    """The document control block as HTML (every value escaped)."""
+    facts = "".join(
+        f"<tr><th align='left'>{escape(label)}</th><td>{escape(value)}</td></tr>"
+        for label, value in document.control_facts()
+    )
+    parts = [
+        f"<h2>{escape(document.control_heading)}</h2>",
+        f"<table class='control'>{facts}</table>",
+    ]
+    if document.block is not None and document.block.approvers:
+        header = "".join(f"<th align='left'>{escape(title)}</th>" for title in APPROVER_HEADER)
+        rows = "".join(
+            "<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in row) + "</tr>"
+            for row in document.block.approver_rows()
+        )
+        parts.append(f"<table><thead><tr>{header}</tr></thead><tbody>{rows}</tbody></table>")
+    return "".join(parts)
 
 
 def check_options(fmt: str, page_size: str) -> None:
@@ -199,6 +316,11 @@ def prepare(
         content_sha256=text.info.content_sha256,
     )
     newest = reviews.approved_version(workspace, artifact_id) if block is not None else None
+    review = ""
+    current = reviews.current_round(workspace, artifact_id)
+    if block is None and current is not None and current.version == text.info.number:
+        asked = ", ".join(f"{r.approver} ({r.status.value})" for r in current.requests)
+        review = f"review requested from {asked}"
     return ExportDocument(
         artifact_id=artifact_id,
         title=details.title,
@@ -214,6 +336,8 @@ def prepare(
         content=text.content,
         block=block,
         page_size=page_size,
+        next_review=details.next_review,
+        review=review,
     )
 
 
@@ -299,10 +423,7 @@ def standalone_html(document: ExportDocument) -> str:
     ]
     if document.notice:
         parts.append(f"<p class='notice'>{escape(document.notice)}</p>")
-    if document.block is not None:
-        parts.append(
-            f"<section class='approval'>{approval_block.to_html(document.block)}</section>"
-        )
+    parts.append(f"<section class='approval'>{control_html(document)}</section>")
     parts.append(f"<main>\n{document.body_html()}\n</main>")
     parts.append(
         "<footer class='document'>"
@@ -319,65 +440,30 @@ def write_html(document: ExportDocument, target: Path) -> None:
         temporary.write_text(standalone_html(document), encoding="utf-8")
 
 
-# --- Word -----------------------------------------------------------------------------------
-
-
-def build_docx(document: ExportDocument) -> DocxDocument:
-    """The version as a Word document: header, footer with page numbers, properties, text."""
-    # python-docx is imported on first use, not when the app starts.
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Mm, Pt
-
-    from workbench.services.exports.docx_render import add_field, add_html
-
-    word = Document()
-    section = word.sections[0]
-    width, height = PAGE_MM[document.page_size]
-    section.page_width, section.page_height = Mm(width), Mm(height)
-    section.left_margin = section.right_margin = Mm(20)
-    header = section.header.paragraphs[0]
-    header.text = document.header_text
-    register_id = section.header.add_paragraph(document.id_text)
-    register_id.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    footer = section.footer.paragraphs[0]
-    footer.add_run(f"{document.footer_text} · page ")
-    add_field(footer, "PAGE")
-    footer.add_run(" of ")
-    add_field(footer, "NUMPAGES")
-    for paragraph in (header, register_id, footer):
-        for run in paragraph.runs:
-            run.font.size = Pt(8)
-    if document.notice:
-        word.add_paragraph().add_run(document.notice).font.bold = True
-    if document.block is not None:
-        approval_block.add_to_docx(word, document.block)
-    add_html(word, document.body_html())
-    _set_properties(word, document)
-    return word
-
-
-def _set_properties(word: DocxDocument, document: ExportDocument) -> None:
-    properties = word.core_properties
-    properties.title = document.title
-    properties.author = document.author
-    properties.last_modified_by = document.author
-    properties.version = str(document.version)
-    properties.revision = document.version
-    properties.content_status = document.status
-    properties.subject = document.organisation
-    properties.category = document.kind.value.replace("_", " ")
-    properties.keywords = ", ".join(ref.split("/", 1)[-1] for ref in document.refs)
-    properties.identifier = f"register id {document.artifact_id}, version {document.version}"
-    properties.comments = f"Content SHA-256 {document.content_sha256}"
-    properties.created = properties.modified = document.saved_at.replace(tzinfo=None)
+# --- Word and PDF --------------------------------------------------------------------------
 
 
 def write_docx(document: ExportDocument, target: Path) -> None:
     """Render to a Word file, written whole or not at all."""
-    word = build_docx(document)
+    from workbench.services.exports import docx_render  # python-docx loads on first use
+
+    data = docx_render.render(document.printable())
     with atomic_path(target) as temporary:
-        word.save(str(temporary))
+        temporary.write_bytes(data)
+
+
+def write_pdf(document: ExportDocument, target: Path) -> None:
+    """Render to a PDF on ``document.page_size`` paper, written whole or not at all."""
+    from workbench.services.exports import pdf_render  # ReportLab loads on first use
+
+    data = pdf_render.render(document.printable())
+    with atomic_path(target) as temporary:
+        temporary.write_bytes(data)
+
+
+WRITERS: dict[str, Renderer] = {
+    "md": write_markdown, "html": write_html, "docx": write_docx, "pdf": write_pdf,
+}  # fmt: skip
 
 
 # --- one call for the command line and the dialog -------------------------------------------
@@ -391,21 +477,15 @@ def export_document(
     target: Path,
     version: int | None = None,
     page_size: str = "A4",
-    pdf_renderer: Renderer | None = None,
 ) -> ExportDocument:
     """Write version ``version`` (default: the latest) of an artifact to ``target``.
 
     Raises:
-        ExportError: a bad format or page size, no such artifact or version, no PDF renderer,
-            or the file cannot be written (nothing is left behind then).
+        ExportError: a bad format or page size, no such artifact or version, or the file
+            cannot be written (nothing is left behind then).
     """
     check_options(fmt, page_size)
-    writers: dict[str, Renderer | None] = {
-        "md": write_markdown, "html": write_html, "docx": write_docx, "pdf": pdf_renderer,
-    }  # fmt: skip
-    write = writers[fmt]
-    if write is None:
-        raise ExportError("PDF export needs the Qt renderer (workbench.views.common.pdf_export)")
+    write = WRITERS[fmt]
     document = prepare(workspace, artifact_id, version, page_size=page_size)
     if target.parent.exists() and not target.parent.is_dir():
         raise ExportError(f"cannot write {target}: {target.parent} is not a folder")

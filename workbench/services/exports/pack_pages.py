@@ -13,7 +13,7 @@ from datetime import date, datetime, tzinfo
 from urllib.parse import quote
 
 from workbench import __version__
-from workbench.models import ArtifactKind, EventStatus
+from workbench.models import ArtifactKind
 from workbench.services.audit.verify import VerifyReport
 from workbench.services.common.markup import escape
 from workbench.services.exports.document_export import page, status_badge
@@ -208,7 +208,7 @@ def planner_html(
         if occurrence.days(zone)[0].year != year:
             year = occurrence.days(zone)[0].year
             rows.append(f"<tr class='year'><th colspan='6'>{year}</th></tr>")
-        status = "" if occurrence.status is EventStatus.PLANNED else occurrence.status.value
+        status = occurrence.status.value
         rows.append(
             f"<tr><td class='nowrap'>{escape(day)}</td><td class='nowrap'>{escape(time)}</td>"
             f"<td>{escape(KIND_LABELS[occurrence.kind])}</td><td>{escape(occurrence.title)}</td>"

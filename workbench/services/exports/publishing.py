@@ -2,18 +2,19 @@
 
 The approval block says who approved which exact text and when: the approvers with their roles,
 the signing times, the version, the fingerprint of the content's SHA-256, and whether every
-signature verifies now. A version whose signatures do not verify is not published.
+signature verifies now. A version whose signatures do not verify is not published, and neither
+is one that still carries placeholders (``[TO COMPLETE ...]``, guidance notes) unless the user
+overrides it explicitly; the override is recorded in the audit log.
 
 The renderings are those of any exported version
-(:mod:`workbench.services.exports.document_export`); this module adds the checks and records the
-published version. PDF needs Qt's text layout, so it is rendered in
-``workbench.views.common.pdf_export`` and handed to :func:`publish` as a renderer: the service layer
-never imports Qt."""
+(:mod:`workbench.services.exports.document_export`), labelled "published": the files the client
+gets are byte for byte those the audit pack renders for the same version. This module adds the
+checks and records the published version."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from workbench.models import Artifact, ArtifactStatus, utc_now
@@ -21,21 +22,21 @@ from workbench.services.approvals import reviews
 from workbench.services.common.errors import ServiceError
 from workbench.services.exports import document_export
 from workbench.services.exports.approval_block import APPROVER_HEADER, ApprovalBlock
-from workbench.services.exports.approval_block import to_html as approval_block_html
 from workbench.services.exports.document_export import ExportDocument, ExportError
-from workbench.services.register import artifacts
+from workbench.services.register import artifacts, placeholders
 from workbench.services.store.changes import ChangeSet
 from workbench.services.store.workspace import Workspace
 from workbench.services.store.writes import run_write
 
 __all__ = [
-    "APPROVER_HEADER", "ApprovalBlock", "PublishDocument", "PublishError", "PublishResult",
-    "Renderer", "approval_block_html", "prepare", "publish", "write_docx",
+    "APPROVER_HEADER", "ApprovalBlock", "PUBLISHED_FORMATS", "PublishDocument", "PublishError",
+    "PublishResult", "Renderer", "prepare", "publish", "write_docx", "write_pdf",
 ]  # fmt: skip
 
 # An approved version is rendered like any exported version; publishing adds the checks.
 PublishDocument = ExportDocument
 Renderer = Callable[[PublishDocument, Path], None]
+PUBLISHED_FORMATS = ("docx", "pdf")
 
 
 class PublishError(ServiceError):
@@ -76,6 +77,26 @@ def write_docx(document: PublishDocument, target: Path) -> None:
     document_export.write_docx(document, target)
 
 
+def write_pdf(document: PublishDocument, target: Path) -> None:
+    """Render to a PDF, written whole or not at all."""
+    document_export.write_pdf(document, target)
+
+
+def check_placeholders(document: PublishDocument, *, allow: bool) -> int:
+    """How many placeholders the version carries.
+
+    Raises:
+        PublishError: there are some and ``allow`` is False.
+    """
+    found = placeholders.count(document.content)
+    if found and not allow:
+        sentence = placeholders.remaining_sentence(document.title, document.version, found)
+        raise PublishError(
+            f"{sentence}; complete them, or publish anyway with --allow-placeholders"
+        )
+    return found.total
+
+
 @dataclass(frozen=True)
 class PublishResult:
     version: int
@@ -90,18 +111,21 @@ def publish(
     artifact_id: int,
     out_dir: Path,
     version: int | None = None,
-    renderers: Mapping[str, Renderer] | None = None,
+    allow_placeholders: bool = False,
 ) -> tuple[ChangeSet, PublishResult]:
-    """Render the approved version (DOCX, and e.g. ``{"pdf": write_pdf}``) into ``out_dir``,
-    then record it as the published version.
+    """Render the approved version as Word and PDF into ``out_dir``, then record it as the
+    published version.
 
     Raises:
-        PublishError: nothing approved to publish, invalid signatures, or a file cannot be
-            written. Nothing is recorded then.
+        PublishError: nothing approved to publish, invalid signatures, placeholders left (and
+            not allowed), or a file cannot be written. Nothing is recorded then.
     """
-    document = prepare(workspace, artifact_id, version)
+    # Rendered as what it becomes: the published version, as the audit pack shows it.
+    document = replace(prepare(workspace, artifact_id, version), status="published")
+    left = check_placeholders(document, allow=allow_placeholders)
+    writers: dict[str, Renderer] = {"docx": write_docx, "pdf": write_pdf}
     files: list[Path] = []
-    for suffix, render in {"docx": write_docx, **(renderers or {})}.items():
+    for suffix, render in writers.items():
         target = out_dir / f"{document.file_stem}.{suffix}"
         try:
             render(document, target)
@@ -135,5 +159,7 @@ def publish(
             "status": {"before": before[0].value, "after": artifact.status.value},
             "published_version": {"before": before[1], "after": document.version},
         }
+        if left:
+            write.summary.update(placeholders=left, placeholders_allowed=True)
         write.changed(artifacts=[artifact_id])
     return write.changes, PublishResult(document.version, tuple(files), artifact.status)

@@ -1,21 +1,25 @@
-"""The register as a spreadsheet (CSV or XLSX), with the signature check the table shows."""
+"""The register as a spreadsheet (CSV or XLSX), with the signature check the table shows and
+the placeholders each document still carries.
+
+Cells are typed (ids and versions are numbers, the next review a date, the last change a time
+in the workspace's time zone), so a spreadsheet sorts and filters them as such; both formats
+come from :mod:`workbench.services.common.sheets`, which neutralises formula-like text.
+"""
 
 from __future__ import annotations
 
-import csv
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO
 
 from workbench.services.approvals import signing
-from workbench.services.common.fileio import _write_text, atomic_path
-from workbench.services.register import listing
+from workbench.services.common import sheets
+from workbench.services.register import listing, placeholders, profile
 from workbench.services.register.listing import COLUMN_TITLES, Column, RegisterFilter, RegisterRow
 from workbench.services.store.workspace import Workspace
 
 EXPORT_FORMATS = ("csv", "xlsx")
-
-
 SIGNATURE_TITLE = "Signature"
+PLACEHOLDERS_TITLE = "Placeholders"
 
 
 def signature_text(workspace: Workspace, row: RegisterRow) -> str:
@@ -26,58 +30,80 @@ def signature_text(workspace: Workspace, row: RegisterRow) -> str:
     return f"v{row.approved_version}: {status.describe()}"
 
 
+def cell_value(row: RegisterRow, column: Column) -> sheets.Value:
+    """A cell with its type: numbers, dates and times stay what they are."""
+    match column:
+        case Column.ID:
+            return row.id
+        case Column.VERSION:
+            return row.version
+        case Column.APPROVED_VERSION:
+            return row.approved_version
+        case Column.NEXT_REVIEW:
+            return row.next_review
+        case Column.UPDATED:
+            return row.updated
+        case _:
+            return listing.cell_text(row, column)
+
+
 def register_table(
-    workspace: Workspace, register_filter: RegisterFilter
-) -> tuple[list[str], list[list[str]]]:
-    """The register as the table shows it: the stored columns, then the signature check."""
+    workspace: Workspace, register_filter: RegisterFilter, *, zone_name: str = ""
+) -> sheets.Table:
+    """The register as the table shows it: the stored columns, the signature check and the
+    placeholder count, one row per artifact."""
     columns = list(Column)
-    rows = listing.export_rows(workspace, register_filter)
-    return (
-        [*(COLUMN_TITLES[column] for column in columns), SIGNATURE_TITLE],
+    header = [COLUMN_TITLES[column] for column in columns]
+    if zone_name:
+        header[columns.index(Column.UPDATED)] += f" ({zone_name})"
+    stored = listing.export_rows(workspace, register_filter)
+    # How many placeholders each latest version still has (none: no readable version).
+    counted = placeholders.of_latest(workspace, [row.id for row in stored])
+    rows = [
         [
-            [
-                *(listing.cell_text(row, column) for column in columns),
-                signature_text(workspace, row),
-            ]
-            for row in rows
-        ],
-    )
+            *(cell_value(row, column) for column in columns),
+            signature_text(workspace, row),
+            counted[row.id].total if row.id in counted else None,
+        ]
+        for row in stored
+    ]
+    return sheets.Table("Register", [*header, SIGNATURE_TITLE, PLACEHOLDERS_TITLE], rows)
 
 
 def export_register(
-    workspace: Workspace, target: Path, *, register_filter: RegisterFilter, fmt: str
+    workspace: Workspace,
+    target: Path,
+    *,
+    register_filter: RegisterFilter,
+    fmt: str,
+    actor: str = "",
+    now: datetime | None = None,
 ) -> int:
-    """Write the (filtered) register to CSV or XLSX; returns the number of rows."""
-    header, rows = register_table(workspace, register_filter)
-    if fmt == "csv":
+    """Write the (filtered) register to CSV or XLSX; returns the number of rows.
 
-        def write(out: IO[str]) -> None:
-            writer = csv.writer(out)
-            writer.writerow(header)
-            writer.writerows(rows)
-
-        _write_text(target, write)
-    elif fmt == "xlsx":
-        # Imported here: openpyxl would add a tenth of a second to every start of the app.
-        from openpyxl import Workbook
-        from openpyxl.styles import Font
-        from openpyxl.utils import get_column_letter
-
-        book = Workbook()
-        sheet = book.active
-        assert sheet is not None
-        sheet.title = "Register"
-        sheet.append(header)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            sheet.append(row)
-        for index, title in enumerate(header, start=1):
-            widest = max([len(title), *(len(row[index - 1]) for row in rows)])
-            sheet.column_dimensions[get_column_letter(index)].width = min(60, widest + 2)
-        sheet.freeze_panes = "A2"
-        with atomic_path(target) as temporary:
-            book.save(temporary)
-    else:
+    ``actor`` (the consultant) is named as the workbook's author.
+    """
+    if fmt not in EXPORT_FORMATS:
         raise ValueError(f"unknown export format '{fmt}' (known: {', '.join(EXPORT_FORMATS)})")
-    return len(rows)
+    zone, zone_name = profile.workspace_zone(workspace)
+    table = register_table(workspace, register_filter, zone_name=zone_name)
+    if fmt == "csv":
+        sheets.write_csv(target, table.header, table.rows, zone=zone)
+    else:
+        organisation = profile.get_profile(workspace).organisation_name
+        title = f"ISMS register: {organisation}" if organisation else "ISMS register"
+        described = register_filter.describe()
+        sheets.write_xlsx(
+            target,
+            [table],
+            properties=sheets.BookProperties(
+                title=title,
+                subject="ISO/IEC 27001 ISMS documents and records",
+                author=actor,
+                description=f"Filtered: {described}" if described else "Every artifact",
+                company=organisation,
+                created=now or datetime.now(UTC),
+            ),
+            zone=zone,
+        )
+    return len(table.rows)

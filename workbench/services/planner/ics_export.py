@@ -2,8 +2,10 @@
 
 Writes one VEVENT per event with a stable UID; a series carries its RRULE, cancelled occurrences
 as EXDATE and changed ones as extra VEVENTs with RECURRENCE-ID. All-day events are DATE values;
-timed events are UTC, or local time with TZID (and its VTIMEZONE) when the series repeats in a
-zone. Artifact review dates are exported as all-day events too.
+timed events are local time with TZID (and its VTIMEZONE): the zone a series repeats in, else
+the workspace's time zone (the profile's, or this computer's), so a Berlin 09:00 audit reads
+09:00 Europe/Berlin wherever the file was made; UTC when that zone is UTC. Every event carries
+its status. Artifact review dates are exported as all-day events too.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import icalendar
 from sqlmodel import col, select
 
 from workbench.models import EventException, EventKind, EventLink, EventStatus, PlannerEvent
+from workbench.services.common import zones
 from workbench.services.planner import recurrence
 from workbench.services.planner.drafts import (
     KIND_LABELS,
@@ -32,23 +35,24 @@ from workbench.services.planner.ics_format import (
     IcsError,
 )
 from workbench.services.planner.schedule import Occurrence, Source, occurrences
+from workbench.services.register import profile
 from workbench.services.store.workspace import Workspace
 
 # --- export ---------------------------------------------------------------------------------
 
 
-def _zone(event: PlannerEvent) -> tzinfo | None:
-    if event.all_day or not event.tzid:
+def _zone(event: PlannerEvent, default: str) -> tzinfo | None:
+    if event.all_day:
         return None
-    zone = recurrence.series_zone(event.tzid, all_day=False)
-    return None if zone is UTC else zone
+    zone = recurrence.series_zone(event.tzid or default or None, all_day=False)
+    return None if zone is UTC or getattr(zone, "key", "") in ("UTC", "Etc/UTC") else zone
 
 
-def _when(moment: datetime, event: PlannerEvent) -> date | datetime:
+def _when(moment: datetime, event: PlannerEvent, default: str = "") -> date | datetime:
     """A time as the event's DTSTART shows it: a date, a zoned local time, or UTC."""
     if event.all_day:
         return moment.astimezone(UTC).date()
-    zone = _zone(event)
+    zone = _zone(event, default)
     return moment.astimezone(zone) if zone else moment.astimezone(UTC)
 
 
@@ -62,14 +66,18 @@ def _base_component(event: PlannerEvent, stamp: datetime) -> icalendar.Event:
 
 
 def _add_times(
-    component: icalendar.Component, event: PlannerEvent, start: datetime, end: datetime | None
+    component: icalendar.Component,
+    event: PlannerEvent,
+    start: datetime,
+    end: datetime | None,
+    default: str,
 ) -> None:
-    component.add("dtstart", _when(start, event))
+    component.add("dtstart", _when(start, event, default))
     if event.all_day:
         last = end if end is not None and end > start else start + timedelta(days=1)
-        component.add("dtend", _when(last, event))
+        component.add("dtend", _when(last, event, default))
     elif end is not None and end > start:
-        component.add("dtend", _when(end, event))
+        component.add("dtend", _when(end, event, default))
 
 
 def _add_status(component: icalendar.Component, status: EventStatus) -> None:
@@ -77,10 +85,10 @@ def _add_status(component: icalendar.Component, status: EventStatus) -> None:
     component.add(X_STATUS, status.value)
 
 
-def _master(event: PlannerEvent, refs: list[str], stamp: datetime) -> icalendar.Event:
+def _master(event: PlannerEvent, refs: list[str], stamp: datetime, default: str) -> icalendar.Event:
     component = _base_component(event, stamp)
     component.add("summary", event.title)
-    _add_times(component, event, event.start, event.end)
+    _add_times(component, event, event.start, event.end, default)
     if event.rrule:
         component.add("rrule", icalendar.vRecur.from_ical(event.rrule))
     if event.location:
@@ -103,16 +111,18 @@ def _master(event: PlannerEvent, refs: list[str], stamp: datetime) -> icalendar.
     return component
 
 
-def _override(event: PlannerEvent, exception: EventException, stamp: datetime) -> icalendar.Event:
+def _override(
+    event: PlannerEvent, exception: EventException, stamp: datetime, default: str
+) -> icalendar.Event:
     component = _base_component(event, stamp)
-    component.add("recurrence-id", _when(exception.original_start, event))
+    component.add("recurrence-id", _when(exception.original_start, event, default))
     component.add("summary", exception.title if exception.title is not None else event.title)
     duration = (event.end - event.start) if event.end else None
     start = exception.start or exception.original_start
     end = exception.end if exception.start else None
     if end is None and duration is not None:
         end = start + duration
-    _add_times(component, event, start, end)
+    _add_times(component, event, start, end, default)
     location = exception.location if exception.location is not None else event.location
     if location:
         component.add("location", location)
@@ -153,14 +163,18 @@ def build_calendar(
     kinds: Collection[EventKind] | None = None,
     event_ids: Collection[int] | None = None,
     include_reviews: bool = True,
+    time_zone: str | None = None,
 ) -> tuple[icalendar.Calendar, int]:
     """The workspace's events as a calendar, and how many events it holds.
 
     Filters combine: ``first``/``last`` keep events (whole series) with an occurrence in that
     range, ``kinds`` keeps those kinds, ``event_ids`` keeps those events. Review due dates of
     register artifacts come along as one-day events unless ``include_reviews`` is False or
-    ``event_ids`` picks particular events.
+    ``event_ids`` picks particular events. Times are in ``time_zone`` (an IANA name; default:
+    the workspace's) unless a series repeats in a zone of its own.
     """
+    if time_zone is None:
+        time_zone = profile.get_profile(workspace).time_zone or zones.local_zone_name() or ""
     include_reviews = include_reviews and event_ids is None
     in_range = _selected_ids(workspace, first, last, kinds)
     calendar = icalendar.Calendar()
@@ -190,15 +204,15 @@ def build_calendar(
                 continue
             if event_ids is not None and event.id not in event_ids:
                 continue
-            master = _master(event, refs.get(event.id, []), stamp)
+            master = _master(event, refs.get(event.id, []), stamp, time_zone)
             own = sorted(exceptions.get(event.id, []), key=lambda e: e.original_start)
-            cancelled = [_when(e.original_start, event) for e in own if e.cancelled]
+            cancelled = [_when(e.original_start, event, time_zone) for e in own if e.cancelled]
             if cancelled:
                 master.add("exdate", cancelled)
             calendar.add_component(master)
             for exception in own:
                 if not exception.cancelled:
-                    calendar.add_component(_override(event, exception, stamp))
+                    calendar.add_component(_override(event, exception, stamp, time_zone))
             count += 1
     if include_reviews and (kinds is None or EventKind.DOCUMENT_REVIEW in kinds):
         for review in occurrences(
@@ -231,6 +245,7 @@ def _review_component(review: Occurrence, stamp: datetime) -> icalendar.Event:
     component.add("dtend", day + timedelta(days=1))
     component.add("categories", [KIND_LABELS[EventKind.DOCUMENT_REVIEW]])
     component.add("transp", "TRANSPARENT")
+    _add_status(component, review.status)
     return component
 
 

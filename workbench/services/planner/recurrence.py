@@ -8,20 +8,21 @@ python-dateutil and cached per series, so a calendar that moves month to month s
 
 from __future__ import annotations
 
-import os
 from bisect import bisect_left
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
-from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from dateutil import tz as dateutil_tz
 from dateutil.rrule import rrule, rrulestr
 from sqlmodel import Session
 
 from workbench.services.common.errors import ServiceError
 from workbench.services.common.lru import LruCache
+
+# Re-exported: the planner and its callers have always found them in this module.
+from workbench.services.common.zones import local_zone as local_zone
+from workbench.services.common.zones import local_zone_name as local_zone_name
 from workbench.services.store.workspace import session_cache
 
 
@@ -284,38 +285,6 @@ def series_end(
     if not names & {"COUNT", "UNTIL"}:
         return None
     return _expansion(rule_text, dtstart, all_day, tzid, cache).last()
-
-
-def local_zone_name() -> str | None:
-    """The IANA name of this computer's time zone, when it can be found."""
-    candidates = [os.environ.get("TZ", "").lstrip(":")]
-    localtime = Path("/etc/localtime")
-    if localtime.is_symlink():
-        target = str(localtime.resolve())
-        if "zoneinfo/" in target:
-            candidates.append(target.split("zoneinfo/", 1)[1])
-    timezone_file = Path("/etc/timezone")
-    if timezone_file.is_file():
-        try:
-            candidates.append(timezone_file.read_text(encoding="utf-8").strip())
-        except OSError:
-            pass
-    for name in candidates:
-        if name and "/" in name or name == "UTC":
-            try:
-                ZoneInfo(name)
-            except (ZoneInfoNotFoundError, ValueError):
-                continue
-            return name
-    return None
-
-
-def local_zone() -> tzinfo:
-    """This computer's time zone, with its daylight-saving rules."""
-    name = local_zone_name()
-    if name:
-        return ZoneInfo(name)
-    return dateutil_tz.tzlocal()
 
 
 def day_bounds(first: date, last: date, zone: tzinfo) -> tuple[datetime, datetime]:

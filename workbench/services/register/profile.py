@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, tzinfo
 from typing import TYPE_CHECKING
 
 from workbench.models import WorkspaceProfile
+from workbench.services.common import zones
 from workbench.services.store.changes import ChangeSet
 from workbench.services.store.workspace import PROFILE_ID
 from workbench.services.store.writes import run_write
@@ -23,6 +24,7 @@ EDITABLE_FIELDS = (
     "certification_target",
     "locations",
     "industry",
+    "time_zone",
 )
 
 
@@ -33,10 +35,20 @@ def get_profile(workspace: Workspace) -> WorkspaceProfile:
     return profile
 
 
+def workspace_zone(workspace: Workspace) -> tuple[tzinfo, str]:
+    """The zone the workspace's dates and times are shown in, and its name: the profile's
+    ``time_zone``, or this computer's when it is not set."""
+    return zones.zone_named(get_profile(workspace).time_zone)
+
+
 def check_fields(changes: Mapping[str, object]) -> None:
+    """Raises ValueError for an unknown field, ZoneError for a time zone that is not one."""
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"unknown profile field(s): {', '.join(sorted(unknown))}")
+    zone = changes.get("time_zone")
+    if isinstance(zone, str) and zone.strip():
+        zones.check_zone_name(zone)
 
 
 def apply_changes(session: Session, changes: Mapping[str, object]) -> dict[str, object]:
@@ -46,6 +58,8 @@ def apply_changes(session: Session, changes: Mapping[str, object]) -> dict[str, 
     assert profile is not None
     before = {name: getattr(profile, name) for name in changes}
     for name, value in changes.items():
+        if name == "time_zone":
+            value = str(value or "").strip()
         setattr(profile, name, value)
     session.add(profile)
     return {"before": before, "after": dict(changes)}

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -251,6 +252,22 @@ def get_version(
                 "the workspace is damaged (run workbench verify)"
             ) from error
     return VersionText(_info(version), text)
+
+
+def latest_texts(workspace: Workspace, artifact_ids: Sequence[int]) -> dict[int, str]:
+    """The latest version's text of each artifact, in one read (a page of the register);
+    artifacts without a readable version are left out (verify reports those)."""
+    texts: dict[int, str] = {}
+    with workspace.read() as session:
+        for artifact_id in artifact_ids:
+            version = _latest(session, artifact_id)
+            if version is None:
+                continue
+            try:
+                texts[artifact_id] = _text_of(session, version)
+            except (zlib.error, ValueError, KeyError, UnicodeDecodeError):
+                continue
+    return texts
 
 
 def history(workspace: Workspace, artifact_id: int) -> list[VersionInfo]:

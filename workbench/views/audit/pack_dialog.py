@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.services.common.errors import ServiceError
-from workbench.services.exports.document_export import Renderer, slug
+from workbench.services.exports.document_export import slug
 from workbench.services.register import profile
 from workbench.services.store.workspace import Workspace
 from workbench.views.common.export_dialog import documents_folder
@@ -62,7 +62,6 @@ class PackDialog(QDialog):
         *,
         actor: str,
         folder: Path | None = None,
-        pdf_renderer: Renderer | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -71,7 +70,6 @@ class PackDialog(QDialog):
         self.workspace = workspace
         self.actor = actor
         self.pack_result: PackResult | None = None
-        self._renderer = pdf_renderer
         self._job: PackJob | None = None
         self._timer = QTimer(self)
         self._timer.setObjectName("packTimer")
@@ -162,13 +160,9 @@ class PackDialog(QDialog):
         if target.suffix.lower() != ".zip":
             target = target.with_name(target.name + ".zip")
             self.path_edit.setText(str(target))
-        if self._renderer is None:
-            from workbench.views.common.pdf_export import write_pdf
-
-            self._renderer = write_pdf
         try:
             self._job = PackJob(
-                self.workspace, target, actor=self.actor, pdf_renderer=self._renderer,
+                self.workspace, target, actor=self.actor,
                 include_drafts=self.drafts_check.isChecked(),
             )  # fmt: skip
         except ServiceError as error:

@@ -183,12 +183,9 @@ class ExportDialog(FormDialog):
             if not text:
                 raise ExportError("choose the file to write")
             target = Path(text).expanduser()
-            renderer: document_export.Renderer | None = None
-            if self.fmt == "pdf":  # Qt's PDF writer, loaded when first needed
-                from workbench.views.common.pdf_export import write_pdf as renderer
             document = document_export.export_document(
                 self.workspace, self.artifact_id, fmt=self.fmt, target=target,
-                version=self.version, page_size=self.page_size, pdf_renderer=renderer,
+                version=self.version, page_size=self.page_size,
             )  # fmt: skip
         except ServiceError as error:
             self.status_label.hide()

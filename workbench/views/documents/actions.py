@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 from workbench.models import ArtifactStatus
 from workbench.services.approvals import reviews
 from workbench.services.common.errors import ServiceError
-from workbench.services.register import artifacts
+from workbench.services.register import artifacts, placeholders
 from workbench.services.store.workspace import Workspace
 from workbench.views.common.pane import _sentence
 
@@ -157,17 +157,40 @@ class DocumentActions(QObject):
         self._emit(changes)
         return True
 
+    def confirm_placeholders(self, sentence: str) -> bool:
+        """Whether the user publishes although placeholders remain (the override is logged)."""
+        answer = QMessageBox.question(
+            self.window,
+            "Publish with Placeholders",
+            f"{sentence}\n\nPublish anyway? The signed text goes out with them, and the "
+            "override is recorded in the audit log.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
     def ask_publish_folder(self) -> str:
         return QFileDialog.getExistingDirectory(self.window, "Publish to Folder", str(Path.home()))
 
     def publish(self) -> PublishResult | None:
         # Imported here: python-docx and the PDF writer are not needed to start the app.
         from workbench.services.exports import publishing
-        from workbench.views.common.pdf_export import write_pdf
 
         artifact_id = self.current_artifact()
         if self.workspace is None or artifact_id is None:
             return None
+        try:
+            document = publishing.prepare(self.workspace, artifact_id)
+        except ServiceError as error:
+            QMessageBox.warning(self.window, "Publish", _sentence(str(error)))
+            return None
+        found = placeholders.count(document.content)
+        allow = False
+        if found:
+            sentence = placeholders.remaining_sentence(document.title, document.version, found)
+            if not self.confirm_placeholders(_sentence(sentence)):
+                return None
+            allow = True
         folder = self.ask_publish_folder()
         if not folder:
             return None
@@ -177,7 +200,8 @@ class DocumentActions(QObject):
                 actor=self.user_name,
                 artifact_id=artifact_id,
                 out_dir=Path(folder),
-                renderers={"pdf": write_pdf},
+                version=document.version,
+                allow_placeholders=allow,
             )
         except ServiceError as error:
             QMessageBox.warning(self.window, "Publish", _sentence(str(error)))

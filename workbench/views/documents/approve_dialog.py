@@ -12,6 +12,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -28,7 +29,7 @@ from workbench.services.approvals.decisions import ApprovalOutcome
 from workbench.services.approvals.keystore import WrongPassphrase
 from workbench.services.approvals.reviews import ApprovalError
 from workbench.services.common.markup import render_markdown
-from workbench.services.register import artifacts, versioning
+from workbench.services.register import artifacts, placeholders, versioning
 from workbench.services.store.workspace import Workspace
 from workbench.views.common.form_dialog import FormDialog
 from workbench.views.common.rich_text import for_qt, prepare_browser
@@ -75,6 +76,16 @@ class ApproveDialog(FormDialog):
         prepare_browser(self.preview)
         self.preview.setHtml(for_qt(render_markdown(shown.content)))
         self.preview.setMinimumHeight(160)
+        found = placeholders.count(shown.content)
+        self.placeholders_label = self._label("approvePlaceholders", found.describe() or "none")
+        if found:
+            self.placeholders_label.setStyleSheet("color: #8a4b00; font-weight: 600;")
+        self.allow_check = QCheckBox(
+            "Approve anyway: the placeholders stay in the signed text (recorded in the audit log)",
+            self,
+        )
+        self.allow_check.setObjectName("approveAllowPlaceholders")
+        self.allow_check.setVisible(bool(found))
 
         self.signer_combo = QComboBox(self)
         self.signer_combo.setObjectName("approveSigner")
@@ -110,6 +121,8 @@ class ApproveDialog(FormDialog):
         self.form.addRow("Content SHA-256", self.hash_label)
         self.form.addRow("Waiting for", self.waiting_label)
         self.form.addRow("Text", self.preview)
+        self.form.addRow("Placeholders", self.placeholders_label)
+        self.form.addRow("", self.allow_check)
         self.form.addRow("&Sign as", self.signer_combo)
         self.form.addRow("Decision", decision_row)
         self.form.addRow("&Comment", self.comment_edit)
@@ -154,6 +167,7 @@ class ApproveDialog(FormDialog):
                 passphrase=self.passphrase_edit.text(),
                 decision=self.decision,
                 comment=self.comment_edit.toPlainText(),
+                allow_placeholders=self.allow_check.isChecked(),
             )
         except WrongPassphrase:
             self.passphrase_edit.clear()

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from workbench.services.approvals import people, reviews, signing
 from workbench.services.approvals.reviews import ReviewRound
-from workbench.services.register import artifacts, versioning
+from workbench.services.register import artifacts, placeholders, versioning
 from workbench.services.store.workspace import Workspace
 from workbench.views.common.form_dialog import FormDialog
 
@@ -44,13 +44,23 @@ class ReviewDialog(FormDialog):
         self.review: ReviewRound | None = None
 
         details = artifacts.get_details(workspace, artifact_id)
-        latest = versioning.get_version(workspace, artifact_id).info
+        latest_text = versioning.get_version(workspace, artifact_id)
+        latest = latest_text.info
         self.artifact_label = self._label("reviewArtifact", details.title)
         self.version_label = self._label(
             "reviewVersion",
             f"{latest.number}, saved {latest.created_at.astimezone():%Y-%m-%d %H:%M} by "
             f"{latest.author} (content {signing.short_fingerprint(latest.content_sha256.upper())})",
         )
+        found = placeholders.count(latest_text.content)
+        self.placeholders_label = self._label(
+            "reviewPlaceholders",
+            f"{found.describe()}: approving and publishing will need an explicit override"
+            if found
+            else "none",
+        )
+        if found:
+            self.placeholders_label.setStyleSheet("color: #8a4b00; font-weight: 600;")
         self.approver_list = QListWidget(self)
         self.approver_list.setObjectName("reviewApprovers")
         for person in people.list_people(workspace):
@@ -74,6 +84,7 @@ class ReviewDialog(FormDialog):
 
         self.form.addRow("Artifact", self.artifact_label)
         self.form.addRow("Version", self.version_label)
+        self.form.addRow("Placeholders", self.placeholders_label)
         self.form.addRow("&Approvers", self.approver_list)
         self.form.addRow("&Note", self.note_edit)
         layout = self.layout()

@@ -33,7 +33,7 @@ from workbench.services.approvals import reviews, signing
 from workbench.services.common.errors import ServiceError
 from workbench.services.common.markup import render_markdown
 from workbench.services.documents import drafts, editing
-from workbench.services.register import artifacts, versioning
+from workbench.services.register import artifacts, placeholders, versioning
 from workbench.services.register.artifacts import ArtifactDetails
 from workbench.services.register.versioning import UnchangedContent, VersionInfo
 from workbench.services.store.changes import ChangeSet
@@ -128,6 +128,12 @@ class DocumentEditor(Pane):
         self.header.setTextFormat(Qt.TextFormat.RichText)
         self.message = QLabel(self)
         self.message.setObjectName("docMessage")
+        self.placeholders = QLabel(self)
+        self.placeholders.setObjectName("docPlaceholders")
+        self.placeholders.setStyleSheet(
+            "color: #7a4f00; background: #fff1d6; border-radius: 4px; padding: 1px 6px;"
+        )
+        self.placeholders.hide()
 
         self.editor = QPlainTextEdit(self)
         self.editor.setObjectName("docEditor")
@@ -236,6 +242,7 @@ class DocumentEditor(Pane):
         self.badge = badge_label(parent=self)
         header_row = QHBoxLayout()
         header_row.addWidget(self.header, 1)
+        header_row.addWidget(self.placeholders)
         header_row.addWidget(self.badge)
         layout = QVBoxLayout(self)
         layout.addWidget(self.toolbar)
@@ -281,6 +288,7 @@ class DocumentEditor(Pane):
         self.discard_action.setEnabled(self.is_dirty())
         if self.details is None or self.base is None:
             self.header.setText("")
+            self.placeholders.hide()
             return
         marker = ' <span style="color:#b36200;">● unsaved changes</span>' if self.is_dirty() else ""
         status = self.details.status.value.replace("_", " ")
@@ -312,6 +320,18 @@ class DocumentEditor(Pane):
         scroll = self.preview.verticalScrollBar().value()
         self.preview.setHtml(for_qt(render_markdown(self.editor.toPlainText())))
         self.preview.verticalScrollBar().setValue(scroll)
+        self._show_placeholders()
+
+    def _show_placeholders(self) -> None:
+        found = placeholders.count(self.editor.toPlainText())
+        self.placeholders.setText(f"{found.total} to complete" if found else "")
+        self.placeholders.setToolTip(
+            f"{found.describe()}: [TO COMPLETE …] markers and template guidance notes are for "
+            "you, not for the reader. Approving and publishing ask you to confirm them."
+            if found
+            else ""
+        )
+        self.placeholders.setVisible(bool(found) and self.details is not None)
 
     # --- opening ----------------------------------------------------------------------------
 

@@ -13,15 +13,18 @@ from PySide6.QtCore import (
 )
 
 from workbench.services.approvals import signing
-from workbench.services.register import listing
+from workbench.services.register import listing, placeholders
 from workbench.services.register.listing import COLUMN_TITLES, Column, RegisterFilter, RegisterRow
+from workbench.services.register.placeholders import Placeholders
 from workbench.services.store.workspace import Workspace
 from workbench.views.common.badges import Badge, badge_data, signature_badge
 
 PAGE_SIZE = 200
 COLUMNS = list(Column)
-# After the stored columns: the approved version's signatures, checked when a row is shown.
+# After the stored columns: the approved version's signatures, checked when a row is shown,
+# and the placeholders the latest version still carries, counted when a row is shown.
 SIGNATURE_COLUMN = len(COLUMNS)
+PLACEHOLDER_COLUMN = len(COLUMNS) + 1
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 
@@ -32,6 +35,7 @@ class RegisterTableModel(QAbstractTableModel):
         self._ids: list[int] = []
         self._cache: dict[int, RegisterRow] = {}
         self._badges: dict[tuple[int, int], Badge] = {}
+        self._placeholders: dict[int, Placeholders | None] = {}
         self._total = 0
         self.register_filter = RegisterFilter()
         self._sort = Column.ID
@@ -49,6 +53,7 @@ class RegisterTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._cache.clear()
         self._badges.clear()
+        self._placeholders.clear()
         if self._workspace is None:
             self._ids, self._total = [], 0
         else:
@@ -75,7 +80,7 @@ class RegisterTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._ids)
 
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS) + 1
+        return 0 if parent.isValid() else len(COLUMNS) + 2
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -85,6 +90,8 @@ class RegisterTableModel(QAbstractTableModel):
                 return COLUMN_TITLES[COLUMNS[section]]
             if section == SIGNATURE_COLUMN:
                 return "Signature"
+            if section == PLACEHOLDER_COLUMN:
+                return "Placeholders"
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -93,6 +100,8 @@ class RegisterTableModel(QAbstractTableModel):
         if index.column() == SIGNATURE_COLUMN:
             badge = self._badge(index.row())
             return badge_data(badge, role) if badge is not None else None
+        if index.column() == PLACEHOLDER_COLUMN:
+            return self._placeholder_data(index.row(), role)
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
         row = self._row(index.row())
@@ -119,6 +128,27 @@ class RegisterTableModel(QAbstractTableModel):
             status = signing.signature_status(self._workspace, row.id, row.approved_version)
             self._badges[key] = signature_badge(status)
         return self._badges[key]
+
+    def _placeholder_data(self, row_number: int, role: int) -> Any:
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return None
+        row = self._row(row_number)
+        if row is None or row.version is None or self._workspace is None:
+            return None
+        if row.id not in self._placeholders:
+            # The whole page in one read, as the rows themselves are fetched.
+            start = row_number - row_number % PAGE_SIZE
+            page = self._ids[start : start + PAGE_SIZE]
+            counted = placeholders.of_latest(self._workspace, page)
+            self._placeholders.update(
+                {artifact_id: counted.get(artifact_id) for artifact_id in page}
+            )
+        found = self._placeholders[row.id]
+        if found is None:
+            return None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return found.describe() or "nothing left to complete"
+        return found.total
 
     def _row(self, row: int) -> RegisterRow | None:
         if not 0 <= row < len(self._ids) or self._workspace is None:

@@ -4,11 +4,22 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QCheckBox, QDateEdit, QHBoxLayout, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QDateEdit,
+    QHBoxLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QWidget,
+)
 
 from workbench.models import WorkspaceProfile
-from workbench.views.common.form_dialog import FormDialog
+from workbench.services.common import zones
+from workbench.services.common.errors import ServiceError
+from workbench.views.common.form_dialog import FormDialog, Submit
 
 
 class TargetDateEdit(QWidget):
@@ -39,6 +50,33 @@ class TargetDateEdit(QWidget):
         return date(chosen.year(), chosen.month(), chosen.day())
 
 
+class TimeZoneBox(QComboBox):
+    """An IANA time zone, typed or picked; empty means the zone of the computer in use."""
+
+    def __init__(self, value: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("profileTimeZone")
+        self.setEditable(True)
+        self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.addItems(["", *zones.zone_names()])
+        completer = QCompleter(list(zones.zone_names()), self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.setCompleter(completer)
+        line = self.lineEdit()
+        assert line is not None
+        here = zones.local_zone_name() or "local time"
+        line.setPlaceholderText(f"this computer's zone ({here})")
+        self.setCurrentText(value)
+        self.setToolTip(
+            "Dates and times in the audit pack's planner, calendar exports and the register's "
+            "spreadsheet are shown in this zone."
+        )
+
+    def value(self) -> str:
+        return self.currentText().strip()
+
+
 class ProfileFields(QWidget):
     """The profile's fields, shared by the profile dialog and the build wizard."""
 
@@ -57,6 +95,7 @@ class ProfileFields(QWidget):
         self.locations.setObjectName("profileLocations")
         self.industry = QLineEdit(profile.industry, self)
         self.industry.setObjectName("profileIndustry")
+        self.time_zone = TimeZoneBox(profile.time_zone, self)
 
     def values(self) -> dict[str, str | date | None]:
         return {
@@ -66,6 +105,7 @@ class ProfileFields(QWidget):
             "certification_target": self.target.value(),
             "locations": self.locations.text().strip(),
             "industry": self.industry.text().strip(),
+            "time_zone": self.time_zone.value(),
         }
 
     def rows(self) -> list[tuple[str, QWidget]]:
@@ -76,6 +116,7 @@ class ProfileFields(QWidget):
             ("&Certification target", self.target),
             ("&Locations", self.locations),
             ("&Industry", self.industry),
+            ("&Time zone", self.time_zone),
         ]
 
 
@@ -87,3 +128,7 @@ class ProfileDialog(FormDialog):
         for label, widget in self.fields.rows():
             self.form.addRow(label, widget)
         self.resize(560, self.sizeHint().height())
+
+    def on_submit(self, submit: Submit, *expected: type[Exception]) -> None:
+        # A time zone that is not one is refused by the service with a sentence to show.
+        super().on_submit(submit, *(expected or (ValueError,)), ServiceError)

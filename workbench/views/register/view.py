@@ -40,7 +40,12 @@ from workbench.views.common.empty_state import empty_state_label
 from workbench.views.common.pane import Pane
 from workbench.views.common.record_table import configure_record_table
 from workbench.views.register.coverage_panel import CoveragePanel
-from workbench.views.register.model import COLUMNS, SIGNATURE_COLUMN, RegisterTableModel
+from workbench.views.register.model import (
+    COLUMNS,
+    PLACEHOLDER_COLUMN,
+    SIGNATURE_COLUMN,
+    RegisterTableModel,
+)
 from workbench.views.register.profile_dialog import ProfileDialog
 
 ANY = ""
@@ -128,6 +133,7 @@ class RegisterView(Pane):
             SIGNATURE_COLUMN, COLUMNS.index(Column.STATUS) + 1
         )
         self.table.setColumnWidth(SIGNATURE_COLUMN, 130)
+        self.table.setColumnWidth(PLACEHOLDER_COLUMN, 90)
         self.table.doubleClicked.connect(self._on_double_clicked)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._show_context_menu)
@@ -439,8 +445,9 @@ class RegisterView(Pane):
             target = target.with_name(f"{target.name}.{fmt}")
         try:
             count = register_export.export_register(
-                self.workspace, target, register_filter=self.current_filter(), fmt=fmt
-            )
+                self.workspace, target, register_filter=self.current_filter(), fmt=fmt,
+                actor=self.user_name,
+            )  # fmt: skip
         except OSError as error:
             self.report_error("Export Register", f"cannot write {target}: {error.strerror}")
             return
