@@ -99,10 +99,13 @@ def run_entry(name: str, scratch: Path) -> list[Result] | None:
     not the 100,000-card index's before it, and no entry inherits another's heap or caches.
     """
     print(f"running {name}...", file=sys.stderr, flush=True)
+    began = time.monotonic()
     results = scratch / f"{name}.json"
     command = [sys.executable, "-m", "benchmarks", "--entry", name, "--scratch", str(scratch),
                "--results", str(results)]  # fmt: skip
-    if subprocess.run(command, check=False).returncode != 0:
+    failed = subprocess.run(command, check=False).returncode != 0
+    print(f"  {name} took {time.monotonic() - began:.0f} s", file=sys.stderr, flush=True)
+    if failed:
         return None
     return [Result(**fields) for fields in json.loads(results.read_text(encoding="utf-8"))]
 

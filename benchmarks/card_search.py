@@ -26,7 +26,7 @@ CARDS = 10_000
 BUILD_RUNS = 3
 SEARCH_RUNS = 20
 SCALE_SIZES = (1_000, 100_000)  # and CARDS, from the main run
-SCALE_RUNS = 5
+SCALE_RUNS = 3
 CURVE = "card search: 12 searches, total"
 BASELINE = "a raw FTS5 table of the same texts, queried with MATCH ... ORDER BY rank"
 # Twice the worst of four runs on a shared 2-core machine: build 2.1-2.3x (the prefix index
