@@ -38,15 +38,16 @@ from workbench.views.register.view import RegisterView
 ARTIFACTS = 100_000
 BATCH = 10_000
 RUNS = 5
-FIRST_PAINT_RUNS = 3
+FIRST_PAINT_RUNS = 7
 COVERAGE_RUNS = 3
 SCALE_SIZES = (1_000, 10_000)  # and ARTIFACTS, from the main run
 SCALE_RUNS = 3
 CURVE = "register: 5 sorts + 4 filters, total"
-# Twice the worst of four or five runs on a shared 2-core machine: first paint 1.3-2.5x,
-# coverage 0.6x, sort 1.3-1.5x, filter 1.2-1.4x. Headroom for noise, while a real slowdown of
-# the register still fails.
-RATIO_TARGETS = {"first paint": 5.0, "coverage": 1.3, "sort": 3.0, "filter": 3.0}
+# Twice the worst of several runs on a shared 2-core machine: first paint 1.3-2.5x (one run
+# with three samples reached 4.9x, hence seven samples now), coverage 0.5-0.9x, sort
+# 1.2-1.5x, filter 1.0-1.4x. Headroom for noise, while a real slowdown of the register still
+# fails.
+RATIO_TARGETS = {"first paint": 5.0, "coverage": 1.8, "sort": 3.0, "filter": 3.0}
 
 
 def build(path: Path, count: int = ARTIFACTS) -> Workspace:
