@@ -1,7 +1,9 @@
 """The scale curves as a PNG, drawn with Qt (no plotting library is a dependency).
 
-One line per curve: the ratio of the figure to its baseline (y) at each size (x, log scale),
-with a dashed line at 1x, where the workbench costs what the plainest way does.
+One line per curve: the ratio of the figure to its baseline (y) at each size (x). Both axes
+are logarithmic: sizes grow tenfold, and ratios from 0.1x to 100x must all stay readable
+(0.5x and 2x sit equally far from the dashed 1x line, where the workbench costs what the
+plainest way does).
 """
 
 from __future__ import annotations
@@ -16,15 +18,17 @@ from benchmarks.common import Result, format_ratio
 
 WIDTH, HEIGHT = 960, 600
 LEFT, RIGHT, TOP, BOTTOM = 80, 40, 60, 70
+LEGEND_ROW = 22
 LEFT_MIDDLE = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 COLOURS = ("#1f6fb2", "#d9622b", "#2e9b4f", "#8a4fb5", "#b23b3b")
 
 
-def _nice_step(span: float) -> float:
-    """A round tick step giving about five ticks over ``span``."""
-    raw = span / 5
-    magnitude = 10 ** math.floor(math.log10(raw))
-    return float(next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw))
+def _ticks(low: float, high: float) -> list[float]:
+    """The 1-2-5 values from ``low`` to ``high`` (0.1, 0.2, 0.5, 1, 2, 5, 10...)."""
+    ticks = []
+    for exponent in range(math.floor(math.log10(low)), math.ceil(math.log10(high)) + 1):
+        ticks += [m * 10.0**exponent for m in (1, 2, 5) if low <= m * 10.0**exponent <= high]
+    return ticks
 
 
 def draw_scale_plot(points: list[Result], path: Path) -> None:
@@ -33,15 +37,18 @@ def draw_scale_plot(points: list[Result], path: Path) -> None:
     sizes = sorted({point.size for point in points})
     ratios = [point.ratio for point in points if point.ratio is not None]
     low_x, high_x = math.log10(sizes[0]) - 0.15, math.log10(sizes[-1]) + 0.15
-    step = _nice_step(max(max(ratios), 1.0) * 1.15)
-    high_y = step * math.ceil(max(max(ratios), 1.0) * 1.15 / step)
+    low_y = math.log10(min(*ratios, 1.0) / 1.6)
+    high_y = math.log10(max(*ratios, 1.0) * 1.6)
     plot = QRectF(LEFT, TOP, WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM)
 
     def at(size: float, ratio: float) -> QPointF:
         x = plot.left() + (math.log10(size) - low_x) / (high_x - low_x) * plot.width()
-        return QPointF(x, plot.bottom() - ratio / high_y * plot.height())
+        y = plot.bottom() - (math.log10(ratio) - low_y) / (high_y - low_y) * plot.height()
+        return QPointF(x, y)
 
-    image = QImage(WIDTH, HEIGHT, QImage.Format.Format_ARGB32)
+    # The legend goes under the plot, where no line can run through it.
+    legend_top = plot.bottom() + 66
+    image = QImage(WIDTH, HEIGHT + LEGEND_ROW * (len(curves) + 1), QImage.Format.Format_ARGB32)
     image.fill(QColor("white"))
     painter = QPainter(image)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -50,9 +57,7 @@ def draw_scale_plot(points: list[Result], path: Path) -> None:
     painter.setFont(font)
 
     # Grid and ticks.
-    painter.setPen(QPen(QColor("#dddddd"), 1))
-    tick = 0.0
-    while tick <= high_y + 1e-9:
+    for tick in _ticks(10**low_y, 10**high_y):
         y = at(sizes[0], tick).y()
         painter.setPen(QPen(QColor("#dddddd"), 1))
         painter.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
@@ -60,9 +65,8 @@ def draw_scale_plot(points: list[Result], path: Path) -> None:
         painter.drawText(QRectF(0, y - 10, LEFT - 8, 20),
                          Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
                          f"{tick:g}x")  # fmt: skip
-        tick += step
     for size in sizes:
-        x = at(size, 0).x()
+        x = at(size, 1.0).x()
         painter.setPen(QPen(QColor("#dddddd"), 1))
         painter.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()))
         painter.setPen(QColor("#333333"))
@@ -76,7 +80,7 @@ def draw_scale_plot(points: list[Result], path: Path) -> None:
     one = at(sizes[0], 1.0).y()
     painter.setPen(QPen(QColor("#777777"), 1.5, Qt.PenStyle.DashLine))
     painter.drawLine(QPointF(plot.left(), one), QPointF(plot.right(), one))
-    legend_y = plot.top() + 8 + len(curves) * 22
+    legend_y = legend_top + len(curves) * LEGEND_ROW
     painter.drawLine(
         QPointF(plot.left() + 14, legend_y + 9), QPointF(plot.left() + 40, legend_y + 9)
     )
@@ -90,7 +94,7 @@ def draw_scale_plot(points: list[Result], path: Path) -> None:
     painter.translate(20, plot.center().y())
     painter.rotate(-90)
     painter.drawText(QRectF(-150, -10, 300, 20), Qt.AlignmentFlag.AlignCenter,
-                     "figure / baseline")  # fmt: skip
+                     "figure / baseline, log scale")  # fmt: skip
     painter.restore()
     title = QFont(font)
     title.setPixelSize(17)
@@ -104,17 +108,16 @@ def draw_scale_plot(points: list[Result], path: Path) -> None:
     labels: list[tuple[QPointF, str, QColor]] = []
     for number, curve in enumerate(curves):
         colour = QColor(COLOURS[number % len(COLOURS)])
-        line = sorted((p for p in points if p.curve == curve and p.ratio is not None),
-                      key=lambda p: p.size)  # fmt: skip
-        placed = [at(p.size, p.ratio or 0.0) for p in line]
+        line = sorted((p.size, p.ratio) for p in points if p.curve == curve and p.ratio)
+        placed = [at(size, ratio) for size, ratio in line]
         painter.setPen(QPen(colour, 2.5))
         for start, end in zip(placed, placed[1:], strict=False):
             painter.drawLine(start, end)
         painter.setBrush(colour)
-        for point, where in zip(line, placed, strict=True):
+        for where, (_, ratio) in zip(placed, line, strict=True):
             painter.drawEllipse(where, 4.5, 4.5)
-            labels.append((where, format_ratio(point.ratio or 0.0), colour))
-        legend_y = plot.top() + 8 + number * 22
+            labels.append((where, format_ratio(ratio), colour))
+        legend_y = legend_top + number * LEGEND_ROW
         painter.drawLine(QPointF(plot.left() + 14, legend_y + 9),
                          QPointF(plot.left() + 40, legend_y + 9))  # fmt: skip
         painter.setPen(QColor("#111111"))
