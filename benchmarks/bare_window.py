@@ -1,0 +1,33 @@
+"""The plainest PySide6 window: the baseline of the workbench's cold start.
+
+Run as a process (``python benchmarks/bare_window.py OUT.png``), it does what
+``workbench --screenshot`` does with the main window, with a label instead: show it at the
+same size, let it paint, grab it to a PNG and exit. It prints the same start-up marks the
+benchmark reads from the workbench (see ``cold_start.py``), so both are timed alike whichever
+way the workbench is timed.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+from PySide6.QtWidgets import QApplication, QLabel
+
+MARK = "workbench-startup"
+
+
+def main() -> int:
+    app = QApplication(sys.argv[:1])
+    label = QLabel("GRC Workbench")
+    label.resize(1280, 820)
+    label.show()
+    app.processEvents()
+    painted = time.monotonic()
+    print(f"{MARK} painted {painted:.6f}", file=sys.stderr)
+    print(f"{MARK} ready {painted:.6f}", file=sys.stderr)
+    return 0 if label.grab().save(sys.argv[1]) else 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
