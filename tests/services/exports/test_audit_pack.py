@@ -85,7 +85,8 @@ def test_every_file_is_in_the_manifest_with_its_hash(workspace, acme, tmp_path: 
         assert set(archive.namelist()) == PUBLISHED | OTHERS | {"manifest.json"}
         manifest_bytes = archive.read("manifest.json")
     assert data["workbench_version"] == __version__
-    assert data["workspace"] == "client.grcw"
+    assert data["workspace"] == workspace.display_name
+    assert data["workspace"] == ("client.grcw" if workspace.is_sqlite else workspace.url)
     assert data["organisation"] == "Acme Logistics GmbH"
     assert data["created_at"] == "2026-11-30T09:30:00Z"
     assert data["created_by"] == "Mara" and data["include_drafts"] is False
