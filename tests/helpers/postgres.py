@@ -32,6 +32,10 @@ class PgServer:
     def url(self, database: str) -> str:
         return make_url(self.admin_url).set(database=database).render_as_string(False)
 
+    @staticmethod
+    def database_of(url: str) -> str:
+        return str(make_url(url).database)
+
     def execute(self, sql: str, *, database: str = "postgres") -> list[tuple[Any, ...]]:
         """Run one statement outside a transaction (CREATE DATABASE needs that)."""
         connection = psycopg2.connect(self.url(database))
