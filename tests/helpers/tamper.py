@@ -1,7 +1,8 @@
 """Changing a workspace behind the app's back, as someone with database access could.
 
 On a file that takes a SQLite tool; on the team server a PostgreSQL client and a superuser
-role, which can switch the append-only triggers off. The statements are written once with ``?`` parameters.
+role, which can switch the append-only triggers off. Statements are written once, with ``?``
+parameters.
 """
 
 from __future__ import annotations
