@@ -20,6 +20,8 @@ import psycopg2
 from sqlalchemy.engine import make_url
 
 TEMPLATE = "workbench_template"
+SECRET_ROLE = "wb_secret"
+SECRET_PASSWORD = "hunter2"
 
 
 @dataclass
@@ -57,6 +59,24 @@ class PgServer:
     def drop(self, url: str) -> None:
         name = make_url(url).database
         self.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+    def with_password(self, url: str) -> str:
+        """The URL of the same database for a role that must give its password, "hunter2"
+        (the test server trusts every other role)."""
+        rule = f"local all {SECRET_ROLE} scram-sha-256"
+        hba = self.folder / "data" / "pg_hba.conf"
+        if rule not in hba.read_text().splitlines():
+            hba.write_text(f"{rule}\n{hba.read_text()}")
+            self.execute(f"CREATE ROLE {SECRET_ROLE} LOGIN PASSWORD '{SECRET_PASSWORD}'")
+            self.execute("SELECT pg_reload_conf()")
+        self.execute(
+            f"GRANT ALL ON ALL TABLES IN SCHEMA public TO {SECRET_ROLE}; "
+            f"GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO {SECRET_ROLE}",
+            database=self.database_of(url),
+        )
+        from workbench.services.store.workspace import public_url
+
+        return public_url(make_url(url).set(username=SECRET_ROLE))
 
     def stop(self) -> None:
         self.handle.cleanup()

@@ -254,30 +254,9 @@ def test_a_writer_holding_the_lock_too_long_gets_a_clear_message(pg_workspace, m
         impatient.close()
 
 
-@pytest.fixture(scope="module")
-def password_role(pg_server: PgServer) -> str:
-    """A role that must give its password (the test server trusts every other role)."""
-    hba = pg_server.folder / "data" / "pg_hba.conf"
-    lines = hba.read_text().splitlines()
-    if "local all wb_secret scram-sha-256" not in lines:
-        hba.write_text("\n".join(["local all wb_secret scram-sha-256", *lines]) + "\n")
-        pg_server.execute("DROP ROLE IF EXISTS wb_secret")
-        pg_server.execute("CREATE ROLE wb_secret LOGIN PASSWORD 'hunter2'")
-        pg_server.execute("SELECT pg_reload_conf()")
-    return "wb_secret"
-
-
 @pytest.fixture
-def secret_url(pg_server: PgServer, pg_url: str, password_role: str) -> str:
-    database = pg_server.database_of(pg_url)
-    pg_server.execute(
-        f"GRANT ALL ON ALL TABLES IN SCHEMA public TO {password_role}; "
-        f"GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO {password_role}",
-        database=database,
-    )
-    return pg_url.replace("postgres:@", f"{password_role}@").replace(
-        "postgres@", f"{password_role}@"
-    )
+def secret_url(pg_server: PgServer, pg_url: str) -> str:
+    return pg_server.with_password(pg_url)
 
 
 def test_password_from_pgpassword_pgpass_or_the_caller(
