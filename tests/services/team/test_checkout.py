@@ -49,7 +49,7 @@ def _log(workspace: Workspace) -> list[AuditLogEntry]:
 
 
 def test_checkout_copies_and_makes_the_server_read_only_for_everyone(
-    server: Workspace, checked_out: Workspace
+    server: Workspace, checked_out: Workspace, pg_server
 ) -> None:
     file_report, server_report = verify_workspace(checked_out), verify_workspace(server)
     assert file_report.ok and server_report.ok
@@ -63,7 +63,10 @@ def test_checkout_copies_and_makes_the_server_read_only_for_everyone(
     assert info.describe().startswith("Checked out by Mara since ")
     copy_info = lease.current_lease(checked_out)
     assert copy_info is not None and not copy_info.is_checked_out
-    assert copy_info.describe().startswith(f"Checked out from {server.url} by Mara")
+    assert copy_info.describe() == (
+        f"Checked out from {server.engine.url.database} on {pg_server.folder / 'data'} "
+        f"since {copy_info.since:%Y-%m-%d %H:%M} UTC"
+    )
 
     since = f"{info.since:%Y-%m-%d %H:%M} UTC"
     with pytest.raises(LeasedError) as refused:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
 from sqlmodel import Session, col, select
 
 from workbench.models import WorkspaceLease, utc_now
@@ -49,7 +50,14 @@ class LeaseInfo:
         since = f"{self.since:%Y-%m-%d %H:%M} UTC"
         if self.is_checked_out:
             return f"Checked out by {self.holder} since {since} (read-only)"
-        return f"Checked out from {self.server} by {self.holder} since {since}"
+        return f"Checked out from {self.server_name} since {since}"
+
+    @property
+    def server_name(self) -> str:
+        """The server's database and host, short enough for a status bar."""
+        url = make_url(self.server)
+        host = url.host or url.query.get("host") or "localhost"
+        return f"{url.database} on {host if isinstance(host, str) else host[0]}"
 
 
 def _info(lease: WorkspaceLease) -> LeaseInfo:
