@@ -243,15 +243,22 @@ def test_write_connections_wait_for_the_lock_only_so_long(pg_workspace) -> None:
     assert settings == {"lock_timeout": "30s", "idle_in_transaction_session_timeout": "1min"}
 
 
-def test_a_writer_holding_the_lock_too_long_gets_a_clear_message(pg_workspace, monkeypatch) -> None:
+def test_a_writer_holding_the_lock_too_long_gets_a_clear_message(workspace, monkeypatch) -> None:
     monkeypatch.setattr(store, "SERVER_LOCK_TIMEOUT_MS", 300)
-    impatient = open_workspace(pg_workspace.url, create=False)
+    monkeypatch.setattr(store, "BUSY_TIMEOUT_MS", 300)
+    impatient = open_workspace(workspace.path or workspace.url, create=False)
     try:
-        with pg_workspace.write():
-            with pytest.raises(WorkspaceError, match="is busy: another write held it"):
+        with workspace.write() as session:
+            session.add(Person(name="Slow Writer"))
+            session.flush()
+            with pytest.raises(WorkspaceError) as refused:
                 profile.update_profile(impatient, actor="Jonas", organisation_name="Acme")
     finally:
         impatient.close()
+    assert str(refused.value) == (
+        f"{impatient.display_name} is busy: another write held it for over 0.3 seconds; "
+        "nothing was saved. Try again."
+    )
 
 
 @pytest.fixture

@@ -48,7 +48,7 @@ def test_connections_enforce_foreign_keys_and_busy_timeout(sqlite_workspace) -> 
     with sqlite_workspace.read() as session:
         connection = session.connection()
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
-        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30_000
         assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
 
 

@@ -38,15 +38,18 @@ if TYPE_CHECKING:
 # "GRCW" in the SQLite header marks a file as ours, so a foreign database is told apart early.
 APPLICATION_ID = 0x47524357
 SQLITE_MAGIC = b"SQLite format 3\x00"
-BUSY_TIMEOUT_MS = 5000
+# How long a write waits for another one before giving up, on a file (SQLite's busy timeout)
+# and on a server (PostgreSQL's lock_timeout): several processes writing to one shared file
+# queue behind each other, and SQLite's polling lets one wait several seconds.
+BUSY_TIMEOUT_MS = 30_000
 # The workspace profile is a single row, made when the workspace is.
 PROFILE_ID = 1
 # The PostgreSQL advisory locks: one serialises writes, one migrations ("GRCW", "GRCM").
 WRITE_LOCK_KEY = 0x47524357
 MIGRATE_LOCK_KEY = 0x4752434D
-# A write that waits longer than this for another one gives up, and so does a transaction left
-# idle (a client that hung mid-write), so one stuck client cannot hold the workspace.
-SERVER_LOCK_TIMEOUT_MS = 30_000
+# A transaction left idle (a client that hung mid-write) is ended, so one stuck client cannot
+# hold the workspace.
+SERVER_LOCK_TIMEOUT_MS = BUSY_TIMEOUT_MS
 SERVER_IDLE_TIMEOUT_MS = 60_000
 SERVER_CONNECT_TIMEOUT_S = 10
 
@@ -137,7 +140,7 @@ class Workspace:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        with _connection_errors(self.url, committing=None):
+        with _connection_errors(self.display_name, committing=None):
             with Session(self.engine, expire_on_commit=False) as session:
                 session.info[CACHES_KEY] = self.caches
                 yield session
@@ -151,7 +154,7 @@ class Workspace:
         transaction starts by taking the workspace's write lock, held until it ends.
         """
         committing = [False]
-        with _connection_errors(self.url, committing=committing):
+        with _connection_errors(self.display_name, committing=committing):
             with self.engine.connect() as connection:
                 if durable and self.is_sqlite:
                     _driver_execute(connection, "PRAGMA synchronous=FULL")
@@ -229,10 +232,11 @@ def _connection_errors(url: str, *, committing: list[bool] | None) -> Iterator[N
             raise ConnectionLostError(
                 f"The connection to {url} was lost while reading; try again."
             ) from error
-        if _pgcode(error) == "55P03":  # lock_not_available: lock_timeout ran out
+        # PostgreSQL's lock_not_available (lock_timeout ran out), SQLite's busy timeout.
+        if _pgcode(error) == "55P03" or "database is locked" in str(error.orig):
             raise WorkspaceError(
                 f"{url} is busy: another write held it for over "
-                f"{SERVER_LOCK_TIMEOUT_MS // 1000} seconds; nothing was saved. Try again."
+                f"{BUSY_TIMEOUT_MS / 1000:g} seconds; nothing was saved. Try again."
             ) from error
         raise
 
