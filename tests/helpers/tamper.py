@@ -55,7 +55,9 @@ def _run(
 def stored_bytes(workspace: Workspace) -> bytes:
     """Everything the workspace's database holds, as someone reading it raw would see it."""
     if workspace.path is not None:
-        return workspace.path.read_bytes()
+        # Recent writes may still be in the write-ahead log beside the file.
+        wal = workspace.path.with_name(workspace.path.name + "-wal")
+        return workspace.path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
     connection = psycopg2.connect(workspace.url)
     dumped: list[bytes] = []
     try:

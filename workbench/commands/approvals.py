@@ -350,5 +350,4 @@ def verify_workspace(args: argparse.Namespace) -> int:
         for problem in report.problems:
             print(problem)
         print(report.summary())
-        print(f"audit log head: {report.log_head}")
     return EXIT_OK if report.ok else EXIT_PROBLEMS
