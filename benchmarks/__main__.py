@@ -19,7 +19,7 @@ from pathlib import Path
 
 from benchmarks.common import OUT_DIR, Result, format_ratio, format_value
 
-ENTRIES = ["cold_start", "card_search", "register", "versions", "planner", "audit_pack"]
+ENTRIES = ["cold_start", "card_search", "register", "versions", "planner", "audit_pack", "team"]
 PLOT = OUT_DIR / "scale.png"
 
 

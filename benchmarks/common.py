@@ -36,6 +36,8 @@ class Result:
         note: why a figure has no baseline, or how it was taken.
         curve: the scale curve this point belongs to ("" for the main table).
         size: the point's size on its scale curve.
+        limit: for a count that measures correctness rather than speed (lost writes, broken
+            chains), the most it may be; it decides like a ratio target.
     """
 
     name: str
@@ -48,6 +50,7 @@ class Result:
     note: str = ""
     curve: str = ""
     size: int = 0
+    limit: float | None = None
 
     @property
     def ratio(self) -> float | None:
@@ -57,13 +60,16 @@ class Result:
 
     @property
     def ok(self) -> bool:
-        """Only a ratio decides; a figure without a baseline (git missing...) cannot fail."""
+        """A ratio (or a correctness limit) decides; a figure without a baseline (git
+        missing...) cannot fail on speed."""
+        if self.limit is not None and self.value > self.limit:
+            return False
         ratio = self.ratio
         return self.ratio_target is None or ratio is None or ratio <= self.ratio_target
 
     @property
     def verdict(self) -> str:
-        if self.ratio_target is None or self.ratio is None:
+        if self.limit is None and (self.ratio_target is None or self.ratio is None):
             return "-"
         return "yes" if self.ok else "NO"
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers.postgres import PgServer, start_server
 from workbench.services.cards.library import CardLibrary, load_library
 from workbench.services.store.workspace import Workspace, open_workspace
 
@@ -29,11 +30,45 @@ def isolated_user_dirs(
     return home
 
 
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    """One private PostgreSQL server for the session. If it cannot start, every test that
+    needs it errors: the PostgreSQL half never disappears quietly."""
+    server = start_server()
+    yield server
+    server.stop()
+
+
 @pytest.fixture
-def workspace(tmp_path: Path) -> Iterator[Workspace]:
+def pg_url(pg_server: PgServer) -> Iterator[str]:
+    """A fresh database on the test server, migrated to head, no workspace profile yet."""
+    url = pg_server.new_database()
+    yield url
+    pg_server.drop(url)
+
+
+@pytest.fixture
+def sqlite_workspace(tmp_path: Path) -> Iterator[Workspace]:
     opened = open_workspace(tmp_path / "client.grcw")
     yield opened
     opened.close()
+
+
+@pytest.fixture
+def pg_workspace(pg_url: str) -> Iterator[Workspace]:
+    opened = open_workspace(pg_url)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def workspace(request: pytest.FixtureRequest) -> Workspace:
+    """A new workspace, once as a SQLite file and once on the PostgreSQL test server: every
+    test that takes it runs against both back ends."""
+    opened: Workspace = request.getfixturevalue(
+        f"{request.param.replace('postgresql', 'pg')}_workspace"
+    )
+    return opened
 
 
 @pytest.fixture

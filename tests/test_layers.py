@@ -23,6 +23,7 @@ SERVICE_LAYERS = [
     "planner",
     "audit",
     "exports",
+    "team",
 ]
 
 

@@ -70,8 +70,9 @@ def run_gui(
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from workbench.services.cards.library import load_library
-    from workbench.services.store.workspace import open_workspace
+    from workbench.services.store.workspace import PasswordRequiredError, open_workspace
     from workbench.views.common.settings import AppSettings
+    from workbench.views.common.team_actions import open_location
     from workbench.views.main_window import MainWindow
 
     existing = QApplication.instance()
@@ -85,7 +86,11 @@ def run_gui(
 
     location = workspace or settings.last_workspace or str(default_workspace_path())
     try:
-        opened = open_workspace(location)
+        # A team workspace may ask for its password (in a dialog; not for a screenshot).
+        found = open_workspace(location) if screenshot else open_location(None, location)
+        if found is None:
+            raise PasswordRequiredError(location)
+        opened = found
     except ServiceError as error:
         if workspace is not None or screenshot is not None:
             print(f"workbench: {error}", file=sys.stderr)

@@ -7,6 +7,7 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from workbench.services.common.errors import ServiceError
@@ -33,9 +34,30 @@ def cli_workspace(args: argparse.Namespace) -> Iterator[Workspace]:
     """The workspace named by ``-w``, else the user's default (created when missing), open for
     the duration of one command and closed however the command ends."""
     from workbench.services.common.paths import default_workspace_path
-    from workbench.services.store.workspace import open_workspace
 
-    workspace = open_workspace(args.workspace or default_workspace_path())
+    with opened(args.workspace or default_workspace_path()) as workspace:
+        yield workspace
+
+
+@contextmanager
+def opened(
+    location: str | Path, *, create: bool = True, initialise: bool = True
+) -> Iterator[Workspace]:
+    """A workspace at a path or URL, asking for the server's password when it wants one that
+    ``~/.pgpass`` and ``PGPASSWORD`` do not give and someone is at the terminal to type it."""
+    from workbench.services.store.workspace import PasswordRequiredError, open_workspace
+
+    try:
+        workspace = open_workspace(location, create=create, initialise=initialise)
+    except PasswordRequiredError as error:
+        if not sys.stdin.isatty():
+            raise
+        import getpass
+
+        password = getpass.getpass(f"Password for {error.url}: ")
+        workspace = open_workspace(
+            location, create=create, initialise=initialise, password=password
+        )
     try:
         yield workspace
     finally:

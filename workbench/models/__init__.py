@@ -23,6 +23,7 @@ from workbench.models.tables import (
     PlannerEvent,
     ReviewRequest,
     Version,
+    WorkspaceLease,
     WorkspaceProfile,
     utc_now,
 )
@@ -48,6 +49,7 @@ __all__ = [
     "ReviewRequest",
     "ReviewStatus",
     "Version",
+    "WorkspaceLease",
     "WorkspaceProfile",
     "utc_now",
 ]

@@ -256,3 +256,30 @@ class AuditLogEntry(SQLModel, table=True):
     summary: str = "{}"
     prev_hash: str
     entry_hash: str
+
+
+class WorkspaceLease(SQLModel, table=True):
+    """A check-out of a team workspace to a file, for work away from the server.
+
+    On the server (``role`` "leased") an open lease, one whose ``released_at`` is empty, makes
+    the workspace read-only for everyone; the checked-out file holds the same row with ``role``
+    "copy", which is how check-in knows the file it is given is the one that was checked out.
+    Leases are the database's own bookkeeping: copying a workspace leaves them behind.
+    """
+
+    __tablename__ = "workspace_lease"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token: str = Field(index=True)
+    role: str
+    holder: str
+    since: datetime = Field(default_factory=utc_now, sa_column=_utc_column())
+    # Where the copy was written, and the public URL (no password) of the server it came from.
+    file_path: str
+    server: str
+    # The server's audit-log head when it was checked out: the file's log must extend it.
+    server_head: str
+    server_entries: int
+    released_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+    released_by: str | None = None
+    release_reason: str | None = None

@@ -15,7 +15,8 @@ From the bottom up (a package may import only packages listed before it, and ``w
   iCalendar import and export;
 - ``audit``: reading the audit trail, and verifying every hash, chain and signature;
 - ``exports``: documents as Markdown, HTML, Word and PDF, publishing, the register as a
-  spreadsheet and the audit pack.
+  spreadsheet and the audit pack;
+- ``team``: copying a workspace between a file and a server, check-out and check-in.
 
 A test (``tests/test_layers.py``) fails when an import points up or closes a circle.
 """

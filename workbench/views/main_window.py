@@ -32,10 +32,11 @@ from workbench.services.common.errors import ServiceError
 from workbench.services.common.paths import WORKSPACE_SUFFIX
 from workbench.services.register.listing import RegisterFilter, RegisterScope
 from workbench.services.store.changes import ChangeSet
-from workbench.services.store.workspace import Workspace, open_workspace
+from workbench.services.store.workspace import Workspace
 from workbench.views.common.pane import Pane
 from workbench.views.common.preferences_dialog import PreferencesDialog
 from workbench.views.common.settings import AppSettings
+from workbench.views.common.team_actions import TeamActions, open_location
 from workbench.views.documents.actions import DocumentActions
 from workbench.views.documents.view import DocumentEditor
 from workbench.views.panes import PANE_NAMES, PANES, PaneSpec, find_pane
@@ -93,6 +94,8 @@ class MainWindow(QMainWindow):
         self.workspace_label = QLabel(self)
         self.workspace_label.setObjectName("workspaceLabel")
         self.statusBar().addPermanentWidget(self.workspace_label)
+        self.team = TeamActions(self, self)
+        self.statusBar().addPermanentWidget(self.team.lease_label)
 
         self._build_menus()
         self._register_actions()
@@ -114,6 +117,8 @@ class MainWindow(QMainWindow):
         self.recent_menu.setObjectName("recentMenu")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         self._add_action(file_menu, "&Back Up Workspace…", self.back_up_workspace, "Ctrl+Shift+B")
+        file_menu.addSeparator()
+        file_menu.addActions(self.team.actions)
         file_menu.addSeparator()
         file_menu.addAction(self.approval.export_action)
         self._add_action(file_menu, "Write Audit &Pack…", self.write_audit_pack)
@@ -302,6 +307,7 @@ class MainWindow(QMainWindow):
         for pane in self.panes.values():
             pane.apply_changes(changes)
         self.approval.update_enabled()
+        self.team.apply_changes(changes)
         if changes.notices:
             self.statusBar().showMessage(" ".join(changes.notices), 10000)
 
@@ -339,15 +345,24 @@ class MainWindow(QMainWindow):
         for pane in self.panes.values():
             pane.set_workspace(workspace)
         self.approval.update_enabled()
+        self.team.refresh()
+
+    def user(self) -> str:
+        return self.settings.user_name
+
+    def show_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 10000)
 
     def switch_workspace(self, location: str | Path, *, create: bool = False) -> bool:
         """Open another workspace; on failure say why and keep the current one."""
         if not all(pane.can_leave() for pane in self.panes.values()):
             return False
         try:
-            workspace = open_workspace(location, create=create)
+            workspace = open_location(self, location, create=create)
         except ServiceError as error:
             QMessageBox.critical(self, "Cannot open workspace", str(error))
+            return False
+        if workspace is None:  # the password dialog was cancelled
             return False
         previous = self.workspace
         self._show_workspace(workspace)
@@ -411,7 +426,8 @@ class MainWindow(QMainWindow):
             self.recent_menu.addAction("(none)").setEnabled(False)
 
     def _open_recent(self, location: str) -> None:
-        if not self.switch_workspace(location):
+        # A server that is down or a cancelled password is no reason to forget it.
+        if not self.switch_workspace(location) and "://" not in location:
             self.settings.forget_workspace(location)
 
     def back_up_workspace(self) -> None:

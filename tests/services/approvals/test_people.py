@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
+from tests.helpers.tamper import stored_bytes
 from workbench.models import AuditLogEntry, Person
 from workbench.services.approvals import keystore, people, signing
 from workbench.services.approvals.keystore import KeyStoreError
@@ -42,8 +43,8 @@ def test_signing_identity_keeps_the_private_key_outside_the_workspace(workspace)
     assert person.public_key is not None and len(person.public_key) == 32
     assert signing.fingerprint(person.public_key) == jonas.key_fingerprint
     assert jonas.key_fingerprint in entry.summary
-    assert workspace.path is not None
-    assert b"PRIVATE KEY" not in workspace.path.read_bytes()
+    assert b"PRIVATE KEY" not in stored_bytes(workspace)
+    assert person.public_key in stored_bytes(workspace)  # the reading is not blind
 
 
 def test_names_are_unique_ignoring_case_and_passphrases_need_length(workspace) -> None:

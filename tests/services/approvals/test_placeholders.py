@@ -116,7 +116,7 @@ def test_command_line_refuses_before_asking_the_passphrase(
 ) -> None:
     reviews.request_review(workspace, actor="Mara", artifact_id=in_review,
                            approvers=["Jonas Weber"])  # fmt: skip
-    path = str(workspace.path)
+    path = str(workspace.path or workspace.url)
 
     def no_prompt(prompt: str) -> str:
         raise AssertionError("the passphrase must not be asked for")
@@ -139,7 +139,8 @@ def test_command_line_refuses_before_asking_the_passphrase(
 
 
 def test_command_line_review_request_warns(capsys, workspace, in_review: int) -> None:
-    code, out, err = run(capsys, "-w", str(workspace.path), "review", "request", "1",
+    location = str(workspace.path or workspace.url)
+    code, out, err = run(capsys, "-w", location, "review", "request", "1",
                          "--approver", "Jonas Weber")  # fmt: skip
     assert code == 0 and "is in review" in out
     assert "warning: version 1 of 'Backup Policy' still has 3 placeholders" in err

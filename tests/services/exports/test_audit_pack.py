@@ -31,6 +31,7 @@ from tests.helpers.packs import (
     manifest,
 )
 from tests.helpers.readers import Page, docx_text, normalise, title_then_body, version_text
+from tests.helpers.tamper import worst_control
 from workbench import __version__
 from workbench.models import AuditLogEntry
 from workbench.services.exports import audit_pack, document_export, register_export
@@ -80,7 +81,8 @@ def test_every_file_is_in_the_manifest_with_its_hash(workspace, acme, tmp_path: 
         assert set(archive.namelist()) == PUBLISHED | OTHERS | {"manifest.json"}
         manifest_bytes = archive.read("manifest.json")
     assert data["workbench_version"] == __version__
-    assert data["workspace"] == "client.grcw"
+    assert data["workspace"] == workspace.display_name
+    assert data["workspace"] == ("client.grcw" if workspace.is_sqlite else workspace.url)
     assert data["organisation"] == "Acme Logistics GmbH"
     assert data["created_at"] == "2026-11-30T09:30:00Z"
     assert data["created_by"] == "Mara" and data["include_drafts"] is False
@@ -301,7 +303,7 @@ def test_control_characters_in_a_title_do_not_break_the_pack(
     workspace, acme, tmp_path: Path
 ) -> None:
     tamper(workspace, "UPDATE artifact SET title = ? WHERE id = ?",
-           "Access\x00Control\x1b Policy\x07", acme.policy)  # fmt: skip
+           f"Access{worst_control(workspace)}Control\x1b Policy\x07", acme.policy)  # fmt: skip
     result = pack(workspace, tmp_path / "pack.zip", include_drafts=True)
     assert result.documents == 2
     with zipfile.ZipFile(tmp_path / "pack.zip") as archive:

@@ -2,12 +2,13 @@ from __future__ import annotations
 
 import random
 import sqlite3
-from contextlib import closing
 
+import psycopg2.errors
 import pytest
 from sqlmodel import select
 
 from tests.helpers.documents import draft_policy, save
+from tests.helpers.tamper import execute_directly, tamper
 from workbench.models import Version
 from workbench.services.register import versioning
 from workbench.services.register.versioning import FULL_EVERY, VersionError
@@ -77,29 +78,23 @@ def test_small_edits_to_a_large_document_store_small(workspace, policy) -> None:
     assert deltas
 
 
-def _tamper(workspace, sql: str, *params: object) -> None:
-    with closing(sqlite3.connect(workspace.path)) as db:
-        db.execute("DROP TRIGGER version_no_update")
-        db.execute(sql, params)
-        db.commit()
-
-
 def test_versions_are_immutable_at_the_database(workspace, policy: int) -> None:
-    with closing(sqlite3.connect(workspace.path)) as db:
-        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-            db.execute("UPDATE version SET comment = 'rewritten'")
-        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-            db.execute("DELETE FROM version")
+    refused = (sqlite3.IntegrityError, psycopg2.errors.RestrictViolation)
+    with pytest.raises(refused, match="append-only"):
+        execute_directly(workspace, "UPDATE version SET comment = 'rewritten'")
+    with pytest.raises(refused, match="append-only"):
+        execute_directly(workspace, "DELETE FROM version")
+    if not workspace.is_sqlite:  # TRUNCATE skips row triggers; a statement trigger stops it
+        with pytest.raises(refused, match="append-only"):
+            execute_directly(workspace, "TRUNCATE version CASCADE")
 
 
 def test_verify_names_changed_content_and_metadata(workspace, policy: int) -> None:
     save(workspace, policy, "# Policy\n\nv2\n")
     save(workspace, policy, "# Policy\n\nv3\n")
-    _tamper(workspace, "UPDATE version SET content_z = ? WHERE number = 1",
-            versioning.compress("# Forged policy\n"))  # fmt: skip
-    with closing(sqlite3.connect(workspace.path)) as db:
-        db.execute("UPDATE version SET author = 'Mallory' WHERE number = 3")
-        db.commit()
+    tamper(workspace, "UPDATE version SET content_z = ? WHERE number = 1",
+           versioning.compress("# Forged policy\n"))  # fmt: skip
+    tamper(workspace, "UPDATE version SET author = 'Mallory' WHERE number = 3")
     with workspace.read() as session:
         problems = [str(p) for p in versioning.verify_versions(session)]
     assert f"artifact {policy} version 1: its content was changed" in problems

@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-import sqlite3
-from contextlib import closing
-
+from tests.helpers.tamper import tamper
 from workbench.services.register import profile
 from workbench.services.store import audit_log
 
@@ -19,17 +17,9 @@ def test_every_write_extends_a_valid_chain(workspace) -> None:
     assert '"after":{"organisation_name":"Acme"}' in entries[1].summary
 
 
-def _tamper(workspace, sql: str) -> None:
-    with closing(sqlite3.connect(workspace.path)) as db:
-        db.execute("DROP TRIGGER audit_log_no_update")
-        db.execute("DROP TRIGGER audit_log_no_delete")
-        db.execute(sql)
-        db.commit()
-
-
 def test_edited_entry_is_named(workspace) -> None:
     profile.update_profile(workspace, actor="Mara", organisation_name="Acme")
-    _tamper(workspace, "UPDATE audit_log SET actor = 'Mallory' WHERE id = 2")
+    tamper(workspace, "UPDATE audit_log SET actor = 'Mallory' WHERE id = 2")
     with workspace.read() as session:
         problems = audit_log.verify_chain(session)
     assert [str(p) for p in problems] == [
@@ -40,7 +30,7 @@ def test_edited_entry_is_named(workspace) -> None:
 def test_deleted_entry_breaks_the_link(workspace) -> None:
     profile.update_profile(workspace, actor="Mara", organisation_name="Acme")
     profile.update_profile(workspace, actor="Mara", organisation_name="Acme Ltd")
-    _tamper(workspace, "DELETE FROM audit_log WHERE id = 2")
+    tamper(workspace, "DELETE FROM audit_log WHERE id = 2")
     with workspace.read() as session:
         problems = audit_log.verify_chain(session)
     assert [p.entry_id for p in problems] == [3]

@@ -44,11 +44,11 @@ def test_new_workspace_is_created_migrated_and_marked(tmp_path: Path) -> None:
         workspace.close()
 
 
-def test_connections_enforce_foreign_keys_and_busy_timeout(workspace) -> None:
-    with workspace.read() as session:
+def test_connections_enforce_foreign_keys_and_busy_timeout(sqlite_workspace) -> None:
+    with sqlite_workspace.read() as session:
         connection = session.connection()
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
-        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30_000
         assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
 
 
@@ -131,9 +131,9 @@ def test_older_workspace_with_data_is_backed_up_then_migrated(tmp_path: Path) ->
         workspace.close()
 
 
-def test_backup_while_open_is_a_complete_workspace(workspace, tmp_path: Path) -> None:
-    profile.update_profile(workspace, actor="Mara", organisation_name="Acme")
-    target = workspace.backup(tmp_path / "copies" / "acme-backup.grcw")
+def test_backup_while_open_is_a_complete_workspace(sqlite_workspace, tmp_path: Path) -> None:
+    profile.update_profile(sqlite_workspace, actor="Mara", organisation_name="Acme")
+    target = sqlite_workspace.backup(tmp_path / "copies" / "acme-backup.grcw")
     copy = open_workspace(target, create=False)
     try:
         assert profile.get_profile(copy).organisation_name == "Acme"

@@ -10,7 +10,7 @@ Create Date: 2026-11-28 06:40:00
 
 from collections.abc import Sequence
 
-from alembic import op
+from workbench.migrations import append_only
 
 revision: str = "0002"
 down_revision: str | None = "0001"
@@ -21,17 +21,8 @@ APPEND_ONLY_TABLES = ("version", "approval", "audit_log")
 
 
 def upgrade() -> None:
-    if op.get_bind().dialect.name != "sqlite":
-        return  # a server database gets its own protection (revoked UPDATE/DELETE grants)
-    for table in APPEND_ONLY_TABLES:
-        for operation in ("UPDATE", "DELETE"):
-            op.execute(
-                f"CREATE TRIGGER {table}_no_{operation.lower()} BEFORE {operation} ON {table} "
-                f"BEGIN SELECT RAISE(ABORT, '{table} rows are append-only'); END"
-            )
+    append_only.protect(APPEND_ONLY_TABLES)
 
 
 def downgrade() -> None:
-    for table in APPEND_ONLY_TABLES:
-        for operation in ("UPDATE", "DELETE"):
-            op.execute(f"DROP TRIGGER IF EXISTS {table}_no_{operation.lower()}")
+    append_only.unprotect(APPEND_ONLY_TABLES)

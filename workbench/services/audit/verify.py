@@ -46,6 +46,9 @@ class VerifyReport:
     approvals: int
     log_entries: int
     problems: tuple[Problem, ...]
+    # The newest audit-log entry's hash: two copies of a workspace with the same head hold the
+    # same history (see store.audit_log.head).
+    log_head: str = ""
 
     @property
     def ok(self) -> bool:
@@ -72,6 +75,7 @@ class VerifyReport:
                 "approvals": self.approvals,
                 "audit_log_entries": self.log_entries,
             },
+            "audit_log_head": {"hash": self.log_head, "entries": self.log_entries},
             "problems": [
                 {"area": p.area, "subject": p.subject, "message": p.message} for p in self.problems
             ],
@@ -99,11 +103,13 @@ def verify_workspace(workspace: Workspace) -> VerifyReport:
         problems += _approval_problems(session, titles, content_changed)
         problems += _review_problems(session, titles)
         problems += _chain_problems(session)
+        head, entries = audit_log.head(session)
         return VerifyReport(
             versions=_count(session, Version),
             approvals=_count(session, Approval),
-            log_entries=_count(session, AuditLogEntry),
+            log_entries=entries,
             problems=tuple(problems),
+            log_head=head,
         )
 
 

@@ -12,7 +12,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from workbench.models import AuditLogEntry, utc_now
 
@@ -28,6 +28,16 @@ def entry_digest(
 ) -> str:
     material = canonical_json([prev_hash, at, actor, action, entity, entity_id, summary])
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
+
+
+def head(session: Session) -> tuple[str, int]:
+    """The newest entry's hash and the number of entries: two copies of a workspace whose logs
+    end in the same hash hold the same history (the genesis hash for an empty log)."""
+    last = session.exec(
+        select(AuditLogEntry.entry_hash).order_by(col(AuditLogEntry.id).desc()).limit(1)
+    ).first()
+    count = session.exec(select(func.count()).select_from(AuditLogEntry)).one()
+    return last or GENESIS_HASH, int(count)
 
 
 def _last_hash(session: Session) -> str:

@@ -1,9 +1,15 @@
 """Open, create, migrate and back up workspaces.
 
-A workspace is one SQLite file (or, for a team, a database URL). Opening one that an older
-release wrote backs it up and migrates it; a file that is not a workspace, or one written by a
-newer release, is refused with a :class:`WorkspaceError` whose message is one sentence meant for
-the user.
+A workspace is one SQLite file (a path or a ``sqlite:///`` URL, set up alike), or, for a team,
+a PostgreSQL database (``postgresql://user@host/acme``). Opening one that an older release
+wrote migrates it (a file is backed up first); a file or database that is not a workspace, or
+one written by a newer release, is refused with a :class:`WorkspaceError` whose message is one
+sentence meant for the user.
+
+On PostgreSQL every write transaction first takes one advisory lock, so writes to a workspace
+happen one at a time as they do on SQLite (``BEGIN IMMEDIATE``): the audit-log chain and the
+version numbers, which read the last entry and add one, cannot fork. A connection lost during a
+transaction rolls it back on the server; the user gets one :class:`ConnectionLostError`.
 """
 
 from __future__ import annotations
@@ -19,8 +25,9 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import Connection, Engine, Executable, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy import Connection, Engine, Executable, create_engine, event, inspect, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlmodel import Session
 
 from workbench.services.common.errors import ServiceError
@@ -31,9 +38,20 @@ if TYPE_CHECKING:
 # "GRCW" in the SQLite header marks a file as ours, so a foreign database is told apart early.
 APPLICATION_ID = 0x47524357
 SQLITE_MAGIC = b"SQLite format 3\x00"
-BUSY_TIMEOUT_MS = 5000
+# How long a write waits for another one before giving up, on a file (SQLite's busy timeout)
+# and on a server (PostgreSQL's lock_timeout): several processes writing to one shared file
+# queue behind each other, and SQLite's polling lets one wait several seconds.
+BUSY_TIMEOUT_MS = 30_000
 # The workspace profile is a single row, made when the workspace is.
 PROFILE_ID = 1
+# The PostgreSQL advisory locks: one serialises writes, one migrations ("GRCW", "GRCM").
+WRITE_LOCK_KEY = 0x47524357
+MIGRATE_LOCK_KEY = 0x4752434D
+# A transaction left idle (a client that hung mid-write) is ended, so one stuck client cannot
+# hold the workspace.
+SERVER_LOCK_TIMEOUT_MS = BUSY_TIMEOUT_MS
+SERVER_IDLE_TIMEOUT_MS = 60_000
+SERVER_CONNECT_TIMEOUT_S = 10
 
 
 class WorkspaceError(ServiceError):
@@ -46,6 +64,26 @@ class NotAWorkspaceError(WorkspaceError):
 
 class NewerWorkspaceError(WorkspaceError):
     pass
+
+
+class PasswordRequiredError(WorkspaceError):
+    """The server asks for a password that neither ``~/.pgpass`` nor ``PGPASSWORD`` gave.
+
+    The command line asks for it when it can, the window shows a password dialog; both open the
+    workspace again with ``password=``.
+    """
+
+    def __init__(self, url: str) -> None:
+        super().__init__(
+            f"The server {url} asks for a password: type it when asked, or put it in "
+            "~/.pgpass or PGPASSWORD."
+        )
+        self.url = url
+
+
+class ConnectionLostError(WorkspaceError):
+    """The connection to the team server broke; the transaction was rolled back (or, when it
+    broke while committing, either committed whole or not at all)."""
 
 
 # Alembic is imported only when a workspace needs migrating: it costs a fifth of a second of
@@ -86,6 +124,7 @@ class Workspace:
     they live and die with this workspace, never shared with another one open in the process.
     """
 
+    # ``sqlite:///path`` for a file; a server's URL without its password, fit to show and keep.
     url: str
     path: Path | None
     engine: Engine
@@ -97,33 +136,42 @@ class Workspace:
 
     @property
     def display_name(self) -> str:
-        return self.path.name if self.path else make_url(self.url).render_as_string()
+        return self.path.name if self.path else self.url
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        with Session(self.engine, expire_on_commit=False) as session:
-            session.info[CACHES_KEY] = self.caches
-            yield session
+        with _connection_errors(self.display_name, committing=None):
+            with Session(self.engine, expire_on_commit=False) as session:
+                session.info[CACHES_KEY] = self.caches
+                yield session
 
     @contextmanager
     def write(self, *, durable: bool = False) -> Iterator[Session]:
         """One write transaction, committed when the block ends without an exception.
 
         ``durable`` asks SQLite to sync fully at commit, for writes whose loss would matter
-        (a saved version, a signature), at the price of one extra fsync.
+        (a saved version, a signature), at the price of one extra fsync. On PostgreSQL the
+        transaction starts by taking the workspace's write lock, held until it ends.
         """
-        with self.engine.connect() as connection:
-            if durable and self.is_sqlite:
-                _driver_execute(connection, "PRAGMA synchronous=FULL")
-            try:
-                connection.execution_options(sqlite_begin="IMMEDIATE")
-                with Session(bind=connection, expire_on_commit=False) as session:
-                    session.info[CACHES_KEY] = self.caches
-                    yield session
-                    session.commit()
-            finally:
+        committing = [False]
+        with _connection_errors(self.display_name, committing=committing):
+            with self.engine.connect() as connection:
                 if durable and self.is_sqlite:
-                    _driver_execute(connection, "PRAGMA synchronous=NORMAL")
+                    _driver_execute(connection, "PRAGMA synchronous=FULL")
+                try:
+                    connection.execution_options(sqlite_begin="IMMEDIATE")
+                    with Session(bind=connection, expire_on_commit=False) as session:
+                        session.info[CACHES_KEY] = self.caches
+                        if not self.is_sqlite:
+                            session.execute(
+                                text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY}
+                            )
+                        yield session
+                        committing[0] = True
+                        session.commit()
+                finally:
+                    if durable and self.is_sqlite and not connection.invalidated:
+                        _driver_execute(connection, "PRAGMA synchronous=NORMAL")
 
     def backup(self, destination: Path) -> Path:
         """Copy the workspace with SQLite's online backup API (safe while it is open)."""
@@ -159,6 +207,59 @@ def plain_rows(session: Session, statement: Executable) -> list[tuple[Any, ...]]
         return [tuple(row) for row in result.cursor.fetchall()]
     finally:
         result.close()
+
+
+@contextmanager
+def _connection_errors(url: str, *, committing: list[bool] | None) -> Iterator[None]:
+    """Turn a broken connection or a lock wait that timed out into one sentence for the user.
+
+    Anything else the database reports (a constraint, a trigger) is left as it is: those are
+    defects or have their own handling."""
+    try:
+        yield
+    except DBAPIError as error:
+        if error.connection_invalidated or _is_disconnect(error):
+            if committing is not None and committing[0]:
+                raise ConnectionLostError(
+                    f"The connection to {url} was lost while saving: the change was saved whole "
+                    "or not at all; reopen the workspace to see which."
+                ) from error
+            if committing is not None:
+                raise ConnectionLostError(
+                    f"The connection to {url} was lost; nothing of this change was saved. "
+                    "Try again."
+                ) from error
+            raise ConnectionLostError(
+                f"The connection to {url} was lost while reading; try again."
+            ) from error
+        # PostgreSQL's lock_not_available (lock_timeout ran out), SQLite's busy timeout.
+        if _pgcode(error) == "55P03" or "database is locked" in str(error.orig):
+            raise WorkspaceError(
+                f"{url} is busy: another write held it for over "
+                f"{BUSY_TIMEOUT_MS / 1000:g} seconds; nothing was saved. Try again."
+            ) from error
+        raise
+
+
+def _pgcode(error: DBAPIError) -> str | None:
+    code = getattr(error.orig, "pgcode", None)
+    return code if isinstance(code, str) else None
+
+
+def _is_disconnect(error: DBAPIError) -> bool:
+    # Class 08 is "connection exception"; 57P01-57P03 are the server shutting the session down
+    # (pg_terminate_backend, a restart). A socket that simply closes has no code at all.
+    code = _pgcode(error)
+    if code is not None:
+        return code.startswith("08") or code in {"57P01", "57P02", "57P03"}
+    message = str(error.orig).lower()
+    return isinstance(error, OperationalError) and (
+        "server closed the connection" in message
+        or "connection already closed" in message
+        or "terminating connection" in message
+        or "could not receive data" in message
+        or "ssl connection has been closed" in message
+    )
 
 
 def _driver_execute(connection: Connection, sql: str) -> None:
@@ -245,30 +346,80 @@ def _migrate(engine: Engine) -> None:
 
     config = _alembic_config()
     with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            # Two clients opening a new team workspace at once: the second waits, then finds
+            # the schema at head. PostgreSQL migrates in one transaction, all or nothing.
+            connection.execute(
+                text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATE_LOCK_KEY}
+            )
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
-
-
-def _current_revision(engine: Engine) -> str | None:
-    from alembic.runtime.migration import MigrationContext
-
-    with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
 
 
 def is_database_url(location: str | Path) -> bool:
     return isinstance(location, str) and "://" in location
 
 
-def open_workspace(location: str | Path, *, create: bool = True) -> Workspace:
+def public_url(url: str | URL) -> str:
+    """A database URL without its password: what is shown, logged and kept in Recent."""
+    parsed = make_url(url) if isinstance(url, str) else url
+    # URL.set() cannot clear a field, so the URL is made again without it.
+    without = URL.create(
+        parsed.drivername,
+        username=parsed.username,
+        host=parsed.host,
+        port=parsed.port,
+        database=parsed.database,
+        query=parsed.query,
+    )
+    return without.render_as_string(hide_password=False)
+
+
+def open_workspace(
+    location: str | Path,
+    *,
+    create: bool = True,
+    password: str | None = None,
+    initialise: bool = True,
+) -> Workspace:
     """Open the workspace at a file path or database URL, creating or migrating it as needed.
+
+    ``password`` is for a server that asked for one (see :class:`PasswordRequiredError`);
+    otherwise libpq finds it in ``~/.pgpass`` or ``PGPASSWORD``. ``initialise=False`` leaves a
+    new workspace without its profile and first log entry, for a copy to fill.
 
     Raises:
         WorkspaceError: the location cannot be used; the message says why in one sentence.
     """
     if is_database_url(location):
-        return _open_url(str(location))
-    path = Path(location).expanduser()
+        url = _parse_url(str(location))
+        if url.get_backend_name() == "sqlite":
+            if url.database in (None, "", ":memory:"):
+                raise WorkspaceError(
+                    "A workspace needs a file: give sqlite:///path/to/acme.grcw or the path."
+                )
+            return _open_file(Path(str(url.database)), create=create, initialise=initialise)
+        return _open_server(url, create=create, password=password, initialise=initialise)
+    return _open_file(Path(location), create=create, initialise=initialise)
+
+
+def _parse_url(location: str) -> URL:
+    try:
+        url = make_url(location)
+    except ArgumentError as error:
+        raise WorkspaceError(f"{location} is not a database URL.") from error
+    if url.drivername == "postgres":  # a common spelling, which SQLAlchemy does not know
+        url = url.set(drivername="postgresql")
+    if url.get_backend_name() not in ("sqlite", "postgresql"):
+        raise WorkspaceError(
+            f"{url.get_backend_name()} databases are not supported: use a workspace file or a "
+            "postgresql:// URL."
+        )
+    return url
+
+
+def _open_file(path: Path, *, create: bool, initialise: bool) -> Workspace:
+    path = path.expanduser()
     if path.is_dir():
         raise WorkspaceError(f"{path} is a folder, not a workspace file.")
     revision: str | None = None
@@ -302,23 +453,85 @@ def open_workspace(location: str | Path, *, create: bool = True) -> Workspace:
         engine.dispose()
         raise WorkspaceError(f"Cannot prepare the workspace {path.name}: {error}.") from error
     workspace = Workspace(url=str(engine.url), path=path, engine=engine)
-    _ensure_profile(workspace)
+    if initialise:
+        _ensure_profile(workspace)
     return workspace
 
 
-def _open_url(url: str) -> Workspace:
+def _server_engine(url: URL, password: str | None) -> Engine:
+    if url.drivername == "postgresql":
+        # psycopg2 is the driver the workbench installs (SQLAlchemy's default, said explicitly).
+        url = url.set(drivername="postgresql+psycopg2")
+    if password is not None:
+        url = url.set(password=password)
+    options = (
+        f"-c lock_timeout={SERVER_LOCK_TIMEOUT_MS} "
+        f"-c idle_in_transaction_session_timeout={SERVER_IDLE_TIMEOUT_MS}"
+    )
+    return create_engine(
+        url,
+        # A connection that died while idle in the pool is replaced before it is used.
+        pool_pre_ping=True,
+        connect_args={
+            "connect_timeout": SERVER_CONNECT_TIMEOUT_S,
+            "application_name": "GRC Workbench",
+            "options": options,
+        },
+    )
+
+
+def _open_server(url: URL, *, create: bool, password: str | None, initialise: bool) -> Workspace:
+    shown = public_url(url)
+    engine = _server_engine(url, password)
     try:
-        engine = create_engine(url)
-        revision = _current_revision(engine)
-    except Exception as error:
-        raise WorkspaceError(f"Cannot connect to the workspace database: {error}.") from error
-    if revision is not None:
-        _check_known_revision(make_url(url).render_as_string(), revision)
-    if revision != head_revision():
-        _migrate(engine)
-    workspace = Workspace(url=url, path=None, engine=engine)
-    _ensure_profile(workspace)
+        with engine.connect() as connection:
+            revision = _server_revision(shown, connection)
+        if revision is None and not create:
+            raise WorkspaceError(f"There is no workspace in {shown}.")
+        if revision is not None:
+            _check_known_revision(shown, revision)
+        if revision != head_revision():
+            _migrate(engine)
+    except OperationalError as error:
+        engine.dispose()
+        raise _connect_error(shown, url, error, password_given=password is not None) from error
+    except WorkspaceError:
+        engine.dispose()
+        raise
+    except Exception as error:  # SQLAlchemy wraps driver errors
+        engine.dispose()
+        raise WorkspaceError(f"Cannot prepare the workspace {shown}: {error}.") from error
+    workspace = Workspace(url=shown, path=None, engine=engine)
+    if initialise:
+        _ensure_profile(workspace)
     return workspace
+
+
+def _server_revision(shown: str, connection: Connection) -> str | None:
+    """The schema revision of a server database; refuse one that holds tables of another app."""
+    tables = set(inspect(connection).get_table_names())
+    revision: str | None = None
+    if "alembic_version" in tables:
+        revision = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+    if revision is None and tables - {"alembic_version"}:
+        raise NotAWorkspaceError(
+            f"{shown} holds other tables and is not a GRC Workbench workspace; "
+            "use an empty database."
+        )
+    return revision
+
+
+def _connect_error(
+    shown: str, url: URL, error: OperationalError, *, password_given: bool
+) -> WorkspaceError:
+    message = str(error.orig).strip()
+    if "no password supplied" in message:
+        return PasswordRequiredError(shown)
+    if "password authentication failed" in message:
+        source = "the password given" if password_given else "~/.pgpass or PGPASSWORD"
+        return WorkspaceError(f"The server {shown} refused {source} for user {url.username}.")
+    first_line = message.splitlines()[0] if message else type(error.orig).__name__
+    return WorkspaceError(f"Cannot connect to {shown}: {first_line.rstrip('.')}.")
 
 
 def _ensure_profile(workspace: Workspace) -> None:

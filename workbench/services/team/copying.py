@@ -1,0 +1,82 @@
+"""Copy a workspace to another back end (file to server, server to file, file to file).
+
+Every record keeps its id, hashes and signatures, so the copy verifies on its own and its
+audit log ends in the same hash. The copy is read from one snapshot of the source and written
+in one transaction: the destination gets all of it or nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, insert
+from sqlmodel import Session
+
+from workbench.services.store import audit_log
+from workbench.services.store.workspace import Workspace, WorkspaceError
+from workbench.services.team.tables import BATCH, copied_tables, count, reset_sequences, rows
+
+
+@dataclass(frozen=True)
+class CopyResult:
+    records: int
+    head: str
+    entries: int
+
+
+@contextmanager
+def snapshot(workspace: Workspace) -> Iterator[Session]:
+    """A read session that sees one moment of the workspace, however long the read takes."""
+    with workspace.read() as session:
+        if not workspace.is_sqlite:
+            session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        # (A SQLite read transaction in WAL mode is such a snapshot already.)
+        yield session
+
+
+def refuse_if_not_empty(destination: Workspace, connection: Connection | None = None) -> None:
+    """Refuse a destination that holds any record (a new file or an empty database is fine)."""
+    if connection is None:
+        with destination.read() as session:
+            refuse_if_not_empty(destination, session.connection())
+        return
+    filled = {t.name: n for t in copied_tables() if (n := count(connection, t))}
+    if filled:
+        entries = filled.get("audit_log", 0)
+        raise WorkspaceError(
+            f"{destination.display_name} already holds a workspace ({entries} audit log "
+            "entries); copy only into a new file or an empty database."
+        )
+
+
+def copy_workspace(source: Workspace, destination: Workspace) -> CopyResult:
+    """Copy every record of ``source`` into ``destination``, which must be empty (open it with
+    ``initialise=False``). Raises :class:`WorkspaceError` when it is not."""
+    with snapshot(source) as reading, destination.write(durable=True) as writing:
+        src = reading.connection()
+        dst = writing.connection()
+        refuse_if_not_empty(destination, dst)
+        records = copy_rows(src, dst)
+        reset_sequences(dst)
+        head, entries = audit_log.head(writing)
+        if (head, entries) != audit_log.head(reading):
+            raise WorkspaceError("The copy's audit log does not end where the source's does.")
+    return CopyResult(records=records, head=head, entries=entries)
+
+
+def copy_rows(src: Connection, dst: Connection) -> int:
+    records = 0
+    for table in copied_tables():
+        batch = []
+        for row in rows(src, table):
+            batch.append(row)
+            if len(batch) == BATCH:
+                dst.execute(insert(table), batch)
+                records += len(batch)
+                batch = []
+        if batch:
+            dst.execute(insert(table), batch)
+            records += len(batch)
+    return records
