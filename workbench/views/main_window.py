@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -72,6 +73,7 @@ class MainWindow(QMainWindow):
         self.navigation = QListWidget(self)
         self.navigation.setObjectName("navigation")
         self.navigation.setFixedWidth(150)
+        self.navigation.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.stack = QStackedWidget(self)
         self.stack.setObjectName("paneStack")
         style = self.style()
@@ -411,6 +413,9 @@ class MainWindow(QMainWindow):
             self.recent_menu.addAction("(none)").setEnabled(False)
 
     def _open_recent(self, location: str) -> None:
+        # Staying to save a document is no reason to drop the workspace from the list.
+        if not all(pane.can_leave() for pane in self.panes.values()):
+            return
         if not self.switch_workspace(location):
             self.settings.forget_workspace(location)
 

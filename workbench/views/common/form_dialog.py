@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.services.common.errors import ServiceError
+from workbench.views.common.focus import focus_first_field
 from workbench.views.common.pane import _sentence
 
 # Returns None on success, or raises an exception whose message is for the user.
@@ -41,6 +43,10 @@ class FormDialog(QDialog):
         layout.addWidget(self.buttons)
         self._submit: Submit | None = None
         self._expected: tuple[type[Exception], ...] = (ServiceError,)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        focus_first_field(self)
 
     def on_submit(self, submit: Submit, *expected: type[Exception]) -> None:
         """Run ``submit`` on OK; a :class:`ServiceError` (or an ``expected`` error, such as a

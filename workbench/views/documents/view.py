@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStackedWidget,
     QTextBrowser,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -38,6 +37,7 @@ from workbench.services.register.artifacts import ArtifactDetails
 from workbench.services.register.versioning import UnchangedContent, VersionInfo
 from workbench.services.store.changes import ChangeSet
 from workbench.services.store.workspace import Workspace
+from workbench.views.common.action_bar import ActionBar
 from workbench.views.common.badges import apply_badge, badge_label, signature_badge
 from workbench.views.common.empty_state import empty_state_label
 from workbench.views.common.pane import Pane
@@ -205,7 +205,7 @@ class DocumentEditor(Pane):
         self._autosave_timer.setInterval(AUTOSAVE_MS)
         self._autosave_timer.timeout.connect(self.autosave)
 
-        self.toolbar = QToolBar(self)
+        self.toolbar = ActionBar(self)
         self.toolbar.setObjectName("docToolbar")
         self.save_action = self._action(
             "&Save Version…", self.save_version, QKeySequence.StandardKey.Save

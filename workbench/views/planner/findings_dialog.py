@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QBrush, QColor, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QBrush, QColor, QShowEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -33,6 +33,7 @@ from workbench.services.planner.findings import SEVERITY_LABELS, FindingDraft, F
 from workbench.services.store.changes import ChangeSet
 from workbench.services.store.workspace import Workspace
 from workbench.views.common.artifact_dialog import full_ref, short_ref
+from workbench.views.common.focus import focus_first_field
 from workbench.views.common.form_dialog import FormDialog
 from workbench.views.planner.calendar import to_date, to_qdate
 from workbench.views.planner.models import OVERDUE_COLOUR
@@ -113,6 +114,7 @@ class FindingsDialog(QDialog):
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)  # Tab goes on to the buttons
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(lambda _index: self.edit_selected())
@@ -138,6 +140,10 @@ class FindingsDialog(QDialog):
         layout.addWidget(done)
         self.resize(820, 360)
         self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        focus_first_field(self)
 
     def refresh(self) -> None:
         self._rows = findings.list_findings(self.workspace, self.event_id)

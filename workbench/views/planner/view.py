@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QSplitter,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -56,6 +55,7 @@ from workbench.services.register import listing
 from workbench.services.register.listing import RegisterFilter
 from workbench.services.store.changes import ChangeSet
 from workbench.services.store.workspace import Workspace
+from workbench.views.common.action_bar import ActionBar
 from workbench.views.common.pane import Pane
 from workbench.views.planner.calendar import (
     KIND_COLOURS,
@@ -87,9 +87,8 @@ class PlannerView(Pane):
         super().__init__(parent)
         self.setObjectName("plannerView")
         self.zone = recurrence.local_zone()
-        self.toolbar = QToolBar(self)
+        self.toolbar = ActionBar(self)
         self.toolbar.setObjectName("plannerToolbar")
-        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self._build_actions()
 
         self.calendar = EventCalendar(self)

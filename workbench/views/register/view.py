@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStackedLayout,
     QTableView,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -35,6 +34,7 @@ from workbench.services.register import artifacts, profile, templates
 from workbench.services.register.listing import Column, RegisterFilter, RegisterScope
 from workbench.services.store.changes import ChangeSet
 from workbench.services.store.workspace import Workspace
+from workbench.views.common.action_bar import ActionBar
 from workbench.views.common.artifact_dialog import ArtifactDialog, kind_label, short_ref
 from workbench.views.common.empty_state import empty_state_label
 from workbench.views.common.pane import Pane
@@ -59,9 +59,8 @@ class RegisterView(Pane):
         self.model = RegisterTableModel(self)
         self._scope = RegisterScope.ALL
 
-        self.toolbar = QToolBar(self)
+        self.toolbar = ActionBar(self)
         self.toolbar.setObjectName("registerToolbar")
-        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.new_action = self._action(
             "&New Artifact…", self.new_artifact, QKeySequence.StandardKey.New
         )
