@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QFont, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -51,6 +51,8 @@ if TYPE_CHECKING:
     from workbench.views.register.isms_wizard import IsmsBuildWizard
 
 P = TypeVar("P", bound=Pane)
+# Confirmations fade from the status bar after this long; nothing stays there for ever.
+STATUS_MS = 8000
 WORKSPACE_FILTER = f"GRC Workbench workspaces (*{WORKSPACE_SUFFIX});;All files (*)"
 
 
@@ -72,7 +74,6 @@ class MainWindow(QMainWindow):
 
         self.navigation = QListWidget(self)
         self.navigation.setObjectName("navigation")
-        self.navigation.setFixedWidth(150)
         self.navigation.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.stack = QStackedWidget(self)
         self.stack.setObjectName("paneStack")
@@ -83,6 +84,7 @@ class MainWindow(QMainWindow):
             item.setToolTip(f"{spec.title} ({spec.shortcut})")
             self.navigation.addItem(item)
             self.stack.addWidget(self.panes.get(spec.name) or QWidget(self.stack))
+        self.navigation.setFixedWidth(self._navigation_width())
         self.navigation.currentRowChanged.connect(self._on_navigation_changed)
 
         central = QWidget(self)
@@ -145,6 +147,14 @@ class MainWindow(QMainWindow):
         help_menu = self.menuBar().addMenu("&Help")
         self._add_action(help_menu, "&About GRC Workbench", self.show_about)
 
+    def _navigation_width(self) -> int:
+        # The selected title is bold: measure the titles bold, plus icon, padding and border.
+        font = QFont(self.navigation.font())
+        font.setPointSizeF(max(font.pointSizeF(), 11))
+        font.setBold(True)
+        widest = max(QFontMetrics(font).horizontalAdvance(spec.title) for spec in PANES)
+        return max(150, widest + 24 + 3 * 14 + 8)
+
     def _pane_opener(self, name: str) -> Callable[..., None]:
         # QAction.triggered passes ``checked``; the opener must not take it for the pane name.
         return lambda *_: self.show_pane(name)
@@ -168,14 +178,16 @@ class MainWindow(QMainWindow):
         self.router.register(ActionType.START_WORKFLOW, self._start_workflow_action)
         self.router.register(ActionType.OPEN_PLANNER, self._open_planner_action)
 
-    def _wire_pane(self, pane: Pane) -> None:
+    def _wire_pane(self, name: str, pane: Pane) -> None:
+        pane.restore_state(self.settings.pane_state(name))
         pane.user_name = self.settings.user_name
         pane.changes_made.connect(self.apply_changes)
         pane.artifact_open_requested.connect(self.open_artifact)
+        pane.status_posted.connect(self.post_status)
 
     def _wire_panes(self) -> None:
-        for pane in self.panes.values():
-            self._wire_pane(pane)
+        for name, pane in self.panes.items():
+            self._wire_pane(name, pane)
         self.questions.action_requested.connect(self.router.run)
         self.questions.register_requested.connect(
             lambda ref: self.show_register(RegisterFilter(refs=(ref,)))
@@ -211,7 +223,7 @@ class MainWindow(QMainWindow):
         self.stack.removeWidget(placeholder)
         placeholder.deleteLater()
         self.panes[spec.name] = pane
-        self._wire_pane(pane)
+        self._wire_pane(spec.name, pane)
         pane.set_workspace(self.workspace)
 
     @property
@@ -306,6 +318,10 @@ class MainWindow(QMainWindow):
         self.approval.update_enabled()
         if changes.notices:
             self.statusBar().showMessage(" ".join(changes.notices), 10000)
+
+    def post_status(self, text: str) -> None:
+        """A short confirmation in the status bar, gone after :data:`STATUS_MS`."""
+        self.statusBar().showMessage(text, STATUS_MS)
 
     def show_preferences(self) -> PreferencesDialog:
         dialog = PreferencesDialog(self.settings, self)
@@ -479,6 +495,8 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.settings.geometry = self.saveGeometry()
+        for name, pane in self.panes.items():
+            self.settings.set_pane_state(name, pane.save_state())
         self.settings.last_pane = self.current_pane_name()
         self.settings.sync()
         event.accept()

@@ -10,8 +10,15 @@ Signals:
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QFontDatabase, QKeySequence, QShortcut, QTextDocument
+from PySide6.QtCore import QByteArray, QItemSelection, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QAction,
+    QFontDatabase,
+    QKeySequence,
+    QResizeEvent,
+    QShortcut,
+    QTextDocument,
+)
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
@@ -47,6 +54,12 @@ from workbench.views.documents.history_model import HistoryModel
 
 AUTOSAVE_MS = 3000
 PREVIEW_DEBOUNCE_MS = 300
+# Below these widths Markdown and its preview stop being readable (headings broke letter by
+# letter in a 60 px preview); the splitter never squeezes them further. A narrower window hides
+# the preview instead (the Preview button brings it back).
+EDITOR_MIN_WIDTH = 240
+PREVIEW_MIN_WIDTH = 220
+HISTORY_MIN_WIDTH = 140
 
 
 class FindBar(QWidget):
@@ -138,6 +151,8 @@ class DocumentEditor(Pane):
 
         self.version_banner = QLabel(self)
         self.version_banner.setObjectName("docVersionBanner")
+        # Wrapped, so a long banner never widens the column (and narrows the others) for good.
+        self.version_banner.setWordWrap(True)
         self.version_view = QPlainTextEdit(self)
         self.version_view.setObjectName("docVersionView")
         self.version_view.setReadOnly(True)
@@ -146,14 +161,15 @@ class DocumentEditor(Pane):
         back.clicked.connect(self.show_draft)
         restore_shown = QPushButton("&Restore this version…", self)
         restore_shown.clicked.connect(lambda: self.restore(self._shown_version or 0))
-        banner_row = QHBoxLayout()
-        banner_row.addWidget(self.version_banner, 1)
-        banner_row.addWidget(restore_shown)
-        banner_row.addWidget(back)
+        banner_buttons = QHBoxLayout()
+        banner_buttons.addStretch(1)
+        banner_buttons.addWidget(restore_shown)
+        banner_buttons.addWidget(back)
         version_box = QWidget(self)
         version_layout = QVBoxLayout(version_box)
         version_layout.setContentsMargins(0, 0, 0, 0)
-        version_layout.addLayout(banner_row)
+        version_layout.addWidget(self.version_banner)
+        version_layout.addLayout(banner_buttons)
         version_layout.addWidget(self.version_view, 1)
         self._shown_version: int | None = None
 
@@ -216,16 +232,30 @@ class DocumentEditor(Pane):
             "&Find…", self.find_bar.open_bar, QKeySequence.StandardKey.Find
         )
         self.discard_action = self._action("&Discard Changes…", self.discard_changes)
+        self.toolbar.addSeparator()
+        self.preview_action = self._action(
+            "Pre&view", self.set_preview_shown, QKeySequence("Ctrl+Shift+V")
+        )
+        self.preview_action.setCheckable(True)
+        self.preview_action.setChecked(True)
+        self.preview_action.setToolTip("Show or hide the preview (Ctrl+Shift+V)")
         self.editor.undoAvailable.connect(self.undo_action.setEnabled)
         self.editor.redoAvailable.connect(self.redo_action.setEnabled)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("docSplitter")
         self.splitter.addWidget(self.source_stack)
         self.splitter.addWidget(self.preview)
         self.splitter.addWidget(history_box)
         self.splitter.setStretchFactor(0, 4)
         self.splitter.setStretchFactor(1, 4)
         self.splitter.setStretchFactor(2, 2)
+        self.splitter.setChildrenCollapsible(False)
+        self.source_stack.setMinimumWidth(EDITOR_MIN_WIDTH)
+        self.preview.setMinimumWidth(PREVIEW_MIN_WIDTH)
+        history_box.setMinimumWidth(HISTORY_MIN_WIDTH)
+        self._preview_wanted = True  # the user's choice for a window wide enough for both
+        self._narrow = False
         self.empty = empty_state_label(
             "No document open. Double-click an artifact in the Register to edit it here.", self
         )
@@ -251,7 +281,10 @@ class DocumentEditor(Pane):
             self.toolbar.addAction(action)
 
     def _action(
-        self, text: str, slot: object, shortcut: QKeySequence.StandardKey | None = None
+        self,
+        text: str,
+        slot: object,
+        shortcut: QKeySequence | QKeySequence.StandardKey | None = None,
     ) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
@@ -261,6 +294,56 @@ class DocumentEditor(Pane):
         self.toolbar.addAction(action)
         self.addAction(action)
         return action
+
+    # --- layout -----------------------------------------------------------------------------
+
+    def _room_for_both(self) -> int:
+        """The pane width at which the editor, the preview and the history fit side by side."""
+        layout = self.layout()
+        assert layout is not None
+        margins = layout.contentsMargins()
+        handles = 2 * self.splitter.handleWidth()
+        columns = EDITOR_MIN_WIDTH + PREVIEW_MIN_WIDTH + HISTORY_MIN_WIDTH
+        return columns + handles + margins.left() + margins.right()
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+        # Narrower than that, the preview takes turns with the editor instead of squeezing it.
+        hint = super().minimumSizeHint()
+        hint.setWidth(min(hint.width(), self._room_for_both() - PREVIEW_MIN_WIDTH))
+        return hint
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        narrow = self.width() < self._room_for_both()
+        if narrow != self._narrow:
+            self._narrow = narrow
+            # Narrow: the Markdown first, the preview a click away; wide: as the user left it.
+            self.preview_action.setChecked(False if narrow else self._preview_wanted)
+            self._show_columns()
+
+    def set_preview_shown(self, shown: bool) -> None:
+        """Show or hide the preview; in a narrow window it replaces the Markdown while shown."""
+        if not self._narrow:
+            self._preview_wanted = shown
+        self.preview_action.setChecked(shown)
+        self._show_columns()
+
+    def _show_columns(self) -> None:
+        preview = self.preview_action.isChecked()
+        self.preview.setVisible(preview)
+        self.source_stack.setVisible(not (self._narrow and preview))
+        if preview:
+            self.render_preview()
+
+    def save_state(self) -> dict[str, object]:
+        return {"splitter": self.splitter.saveState(), "preview": self._preview_wanted}
+
+    def restore_state(self, state: dict[str, object]) -> None:
+        splitter = state.get("splitter")
+        if isinstance(splitter, QByteArray):
+            self.splitter.restoreState(splitter)
+        self._preview_wanted = str(state.get("preview", "true")).lower() != "false"
+        self.set_preview_shown(self._preview_wanted and not self._narrow)
 
     # --- state ------------------------------------------------------------------------------
 

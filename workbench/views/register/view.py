@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -31,7 +31,7 @@ from workbench.models import ArtifactKind, ArtifactStatus
 from workbench.services.common.errors import ServiceError
 from workbench.services.exports import register_export
 from workbench.services.register import artifacts, profile, templates
-from workbench.services.register.listing import Column, RegisterFilter, RegisterScope
+from workbench.services.register.listing import RegisterFilter, RegisterScope
 from workbench.services.store.changes import ChangeSet
 from workbench.services.store.workspace import Workspace
 from workbench.views.common.action_bar import ActionBar
@@ -39,8 +39,9 @@ from workbench.views.common.artifact_dialog import ArtifactDialog, kind_label, s
 from workbench.views.common.empty_state import empty_state_label
 from workbench.views.common.pane import Pane
 from workbench.views.common.record_table import configure_record_table
+from workbench.views.register.columns import RegisterColumns
 from workbench.views.register.coverage_panel import CoveragePanel
-from workbench.views.register.model import COLUMNS, SIGNATURE_COLUMN, RegisterTableModel
+from workbench.views.register.model import RegisterTableModel
 from workbench.views.register.profile_dialog import ProfileDialog
 
 ANY = ""
@@ -75,6 +76,15 @@ class RegisterView(Pane):
         self.toolbar.addSeparator()
         self.export_action = self._action("E&xport…", self.export_register, "Ctrl+E")
         self.profile_action = self._action("Workspace &Profile…", self.edit_profile)
+        self.toolbar.addSeparator()
+        self.columns_action = self._action("Co&lumns…", self.show_columns_menu)
+        self.columns_action.setToolTip(
+            "Show, hide and fit the columns (also: right-click a header)"
+        )
+        self.coverage_action = self._action("Co&verage", self.set_coverage_shown, "Ctrl+Shift+C")
+        self.coverage_action.setCheckable(True)
+        self.coverage_action.setChecked(True)
+        self.coverage_action.setToolTip("Show or hide the coverage panel (Ctrl+Shift+C)")
 
         self.filter_edit = QLineEdit(self)
         self.filter_edit.setObjectName("registerFilterText")
@@ -121,12 +131,9 @@ class RegisterView(Pane):
         self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        configure_record_table(self.table, (44, 260, 120, 150, 110, 80, 60, 70, 90))
-        # The signature badge reads best beside the status it vouches for.
-        self.table.horizontalHeader().moveSection(
-            SIGNATURE_COLUMN, COLUMNS.index(Column.STATUS) + 1
-        )
-        self.table.setColumnWidth(SIGNATURE_COLUMN, 130)
+        configure_record_table(self.table, ())
+        self.columns = RegisterColumns(self.table)
+        self.columns.reset()
         self.table.doubleClicked.connect(self._on_double_clicked)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._show_context_menu)
@@ -152,12 +159,15 @@ class RegisterView(Pane):
         self._stack = QStackedLayout(table_box)
         self._stack.addWidget(self.table)
         self._stack.addWidget(self.empty)
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        splitter.addWidget(table_box)
-        splitter.addWidget(self.coverage)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([900, 330])
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("registerSplitter")
+        self.splitter.addWidget(table_box)
+        self.splitter.addWidget(self.coverage)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setCollapsible(0, False)
+        self.splitter.setSizes([900, 340])
+        self.splitter.splitterMoved.connect(self._on_splitter_moved)
 
         filters = QHBoxLayout()
         filters.addWidget(self.filter_edit, 2)
@@ -174,8 +184,41 @@ class RegisterView(Pane):
         layout.addWidget(self.toolbar)
         layout.addLayout(filters)
         layout.addLayout(checks)
-        layout.addWidget(splitter, 1)
+        layout.addWidget(self.splitter, 1)
         self._update_actions()
+
+    # --- layout -----------------------------------------------------------------------------
+
+    def show_columns_menu(self) -> QMenu:
+        button = self.toolbar.widgetForAction(self.columns_action)
+        anchor = button or self.table
+        menu = self.columns.menu(self)
+        menu.popup(anchor.mapToGlobal(anchor.rect().bottomLeft()))
+        return menu
+
+    def set_coverage_shown(self, shown: bool) -> None:
+        self.coverage.setVisible(shown)
+        self.coverage_action.setChecked(shown)
+        if shown and self.splitter.sizes()[1] == 0:
+            self.splitter.setSizes([max(self.splitter.width() - 340, 300), 340])
+
+    def _on_splitter_moved(self) -> None:
+        # Dragging the panel shut is the same as switching it off.
+        self.coverage_action.setChecked(self.splitter.sizes()[1] > 0)
+
+    def save_state(self) -> dict[str, object]:
+        return {
+            **self.columns.save(),
+            "splitter": self.splitter.saveState(),
+            "coverage": self.coverage_action.isChecked(),
+        }
+
+    def restore_state(self, state: dict[str, object]) -> None:
+        self.columns.restore(state)
+        splitter = state.get("splitter")
+        if isinstance(splitter, QByteArray):
+            self.splitter.restoreState(splitter)
+        self.set_coverage_shown(str(state.get("coverage", "true")).lower() != "false")
 
     def add_artifact_actions(self, actions: list[QAction]) -> None:
         """Approval and publishing actions, offered in the context menu."""
