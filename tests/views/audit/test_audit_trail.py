@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 
 from tests.helpers.approvals import approved_by_both, tamper, with_people, with_policy
 from workbench.services.approvals import signing
@@ -85,9 +85,9 @@ def test_filters(qtbot, view: AuditTrailView) -> None:
     view.text_filter.clear()
     view.apply_filter_widgets()
     tomorrow = date.today() + timedelta(days=1)
-    view.since_edit.setDate(QDate(tomorrow.year, tomorrow.month, tomorrow.day))
+    view.since_edit.set_value(tomorrow)
     assert view.model.rowCount() == 0
-    view.since_edit.setDate(view.since_edit.minimumDate())
+    view.since_edit.set_value(None)
     assert view.current_filter().since is None and view.model.rowCount() == 7
 
 

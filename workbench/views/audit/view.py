@@ -13,10 +13,9 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -33,12 +32,12 @@ from workbench.services.store.changes import ChangeSet
 from workbench.services.store.workspace import Workspace
 from workbench.views.audit.model import AuditTrailModel
 from workbench.views.common.badges import INVALID_COLOUR, VALID_COLOUR
+from workbench.views.common.date_edit import DateEdit, DateEntryError
 from workbench.views.common.pane import Pane
 from workbench.views.common.record_table import configure_record_table
 
 ANY = ""
 FILTER_DEBOUNCE_MS = 200
-NO_DATE = QDate(2000, 1, 1)  # the minimum of the date fields; shown as "Any"
 SHOWN_PROBLEMS = 3
 
 
@@ -86,7 +85,7 @@ class AuditTrailView(Pane):
         for combo in (self.action_filter, self.actor_filter):
             combo.currentIndexChanged.connect(self.apply_filter_widgets)
         for edit in (self.since_edit, self.until_edit):
-            edit.dateChanged.connect(self.apply_filter_widgets)
+            edit.value_changed.connect(self.apply_filter_widgets)
 
         self.table = QTableView(self)
         self.table.setObjectName("auditTrailTable")
@@ -114,14 +113,9 @@ class AuditTrailView(Pane):
         layout.addLayout(status)
         self._fill_choices()
 
-    def _date_edit(self, name: str) -> QDateEdit:
-        edit = QDateEdit(self)
+    def _date_edit(self, name: str) -> DateEdit:
+        edit = DateEdit(None, optional=True, placeholder="any date", parent=self)
         edit.setObjectName(name)
-        edit.setCalendarPopup(True)
-        edit.setDisplayFormat("yyyy-MM-dd")
-        edit.setMinimumDate(NO_DATE)
-        edit.setSpecialValueText("Any")
-        edit.setDate(NO_DATE)
         return edit
 
     # --- workspace and changes --------------------------------------------------------------
@@ -229,8 +223,9 @@ class AuditTrailView(Pane):
         self.count_label.setText(f"Exported {count} entries to {target.name}")
 
 
-def _chosen(edit: QDateEdit) -> date | None:
-    value = edit.date()
-    if value == edit.minimumDate():
+def _chosen(edit: DateEdit) -> date | None:
+    """The date typed, or None (no limit) while the field is empty or not yet a date."""
+    try:
+        return edit.value()
+    except DateEntryError:
         return None
-    return date(value.year(), value.month(), value.day())

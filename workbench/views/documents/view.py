@@ -46,6 +46,7 @@ from workbench.services.store.changes import ChangeSet
 from workbench.services.store.workspace import Workspace
 from workbench.views.common.action_bar import ActionBar
 from workbench.views.common.badges import apply_badge, badge_label, signature_badge
+from workbench.views.common.dates import format_datetime
 from workbench.views.common.empty_state import empty_state_label
 from workbench.views.common.pane import Pane
 from workbench.views.common.rich_text import for_qt, prepare_browser
@@ -421,7 +422,7 @@ class DocumentEditor(Pane):
         self.editor.document().clearUndoRedoStacks()
 
     def ask_recover(self, draft: drafts.Draft) -> bool:
-        when = draft.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        when = format_datetime(draft.updated_at)
         answer = QMessageBox.question(
             self,
             "Recover Unsaved Text",
@@ -607,7 +608,7 @@ class DocumentEditor(Pane):
             self.show_draft()
             return
         text = versioning.get_version(self.workspace, self.artifact_id, number)
-        when = text.info.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        when = format_datetime(text.info.created_at)
         self.version_banner.setText(
             f"<b>Version {number}</b> ({text.info.author}, {when}) is shown read-only."
         )

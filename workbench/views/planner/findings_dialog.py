@@ -6,14 +6,13 @@ Signals:
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QBrush, QColor, QShowEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
@@ -33,11 +32,13 @@ from workbench.services.planner.findings import SEVERITY_LABELS, FindingDraft, F
 from workbench.services.store.changes import ChangeSet
 from workbench.services.store.workspace import Workspace
 from workbench.views.common.artifact_dialog import full_ref, short_ref
+from workbench.views.common.date_edit import DateEdit
+from workbench.views.common.dates import format_date
 from workbench.views.common.focus import focus_first_field
 from workbench.views.common.form_dialog import FormDialog
-from workbench.views.planner.calendar import to_date, to_qdate
 from workbench.views.planner.models import OVERDUE_COLOUR
 
+DEFAULT_DUE_DAYS = 30
 HEADERS = ("Finding", "Clause / control", "Severity", "Owner", "Due", "Status")
 
 
@@ -45,6 +46,7 @@ class FindingForm(FormDialog):
     def __init__(self, draft: FindingDraft | None = None, parent: QWidget | None = None) -> None:
         super().__init__("Edit Finding" if draft else "New Finding", parent)
         self.setObjectName("findingForm")
+        editing = draft is not None
         draft = draft or FindingDraft(text="")
         self.text_edit = QLineEdit(draft.text, self)
         self.text_edit.setObjectName("findingText")
@@ -58,23 +60,19 @@ class FindingForm(FormDialog):
         self.severity_combo.setCurrentIndex(self.severity_combo.findData(draft.severity.value))
         self.owner_edit = QLineEdit(draft.owner, self)
         self.owner_edit.setObjectName("findingOwner")
-        self.has_due = QCheckBox("Corrective action due", self)
-        self.due_edit = QDateEdit(to_qdate(draft.due or date.today()), self)
+        # A new finding is due in a month: due today, it would be born overdue.
+        due = draft.due if editing else date.today() + timedelta(days=DEFAULT_DUE_DAYS)
+        self.due_edit = DateEdit(due, optional=True, placeholder="no due date", name="Due")
         self.due_edit.setObjectName("findingDue")
-        self.due_edit.setCalendarPopup(True)
-        self.has_due.toggled.connect(self.due_edit.setEnabled)
-        self.has_due.setChecked(draft.due is not None)
-        self.due_edit.setEnabled(draft.due is not None)
+        self.due_edit.setToolTip("When the corrective action is due; leave empty for none")
         self.closed_check = QCheckBox("Closed (corrective action verified)", self)
+        self.closed_check.setObjectName("findingClosed")
         self.closed_check.setChecked(draft.status is FindingStatus.CLOSED)
-        due_row = QHBoxLayout()
-        due_row.addWidget(self.has_due)
-        due_row.addWidget(self.due_edit, 1)
         self.form.addRow("&Finding", self.text_edit)
         self.form.addRow("&Clause or control", self.ref_edit)
         self.form.addRow("&Severity", self.severity_combo)
         self.form.addRow("&Owner", self.owner_edit)
-        self.form.addRow("&Due", due_row)
+        self.form.addRow("&Due", self.due_edit)
         self.form.addRow("", self.closed_check)
         self.resize(480, self.sizeHint().height())
 
@@ -84,7 +82,7 @@ class FindingForm(FormDialog):
             ref=full_ref(self.ref_edit.text()),
             severity=FindingSeverity(self.severity_combo.currentData()),
             owner=self.owner_edit.text(),
-            due=to_date(self.due_edit.date()) if self.has_due.isChecked() else None,
+            due=self.due_edit.value(),
             status=FindingStatus.CLOSED if self.closed_check.isChecked() else FindingStatus.OPEN,
         )
 
@@ -131,7 +129,9 @@ class FindingsDialog(QDialog):
         for button in (add, edit, close):
             buttons.addWidget(button)
         buttons.addStretch(1)
-        done = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        # "Done", not "Close": beside "Close Finding" a plain "Close" reads as the same thing.
+        done = QDialogButtonBox(self)
+        done.addButton("D&one", QDialogButtonBox.ButtonRole.RejectRole)
         done.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.empty)
@@ -156,7 +156,7 @@ class FindingsDialog(QDialog):
                 short_ref(draft.ref),
                 SEVERITY_LABELS[draft.severity],
                 draft.owner,
-                draft.due.isoformat() if draft.due else "",
+                format_date(draft.due),
                 draft.status.value,
             ]
             items = [QStandardItem(cell) for cell in cells]

@@ -56,6 +56,7 @@ from workbench.services.register.listing import RegisterFilter
 from workbench.services.store.changes import ChangeSet
 from workbench.services.store.workspace import Workspace
 from workbench.views.common.action_bar import ActionBar
+from workbench.views.common.dates import format_date
 from workbench.views.common.pane import Pane
 from workbench.views.planner.calendar import (
     KIND_COLOURS,
@@ -71,6 +72,11 @@ from workbench.views.planner.programme_dialog import ProgrammeDialog
 ICS_FILTER = "iCalendar files (*.ics);;All files (*)"
 UPCOMING_DAYS = 30
 ARTIFACT_MATCHES = 20
+
+
+def count(number: int, noun: str) -> str:
+    """``1 event``, ``13 events``."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 class AgendaRange(Enum):
@@ -270,9 +276,9 @@ class PlannerView(Pane):
         selected = self.selected_occurrence()
         found = schedule.occurrences(self.workspace, first, last, zone=self.zone)
         self.agenda_model.set_occurrences(found, self.zone, many_days=first != last)
-        title = day_label(first, with_year=True)
+        title = day_label(first)
         if last != first:
-            title = f"{day_label(first)} – {day_label(last, with_year=True)}"
+            title = f"{day_label(first)} – {day_label(last)}"
         self.agenda_title.setText(f"<b>Agenda</b>  {title}  ({len(found)})")
         if selected is not None:
             row = self.agenda_model.row_of(selected.key)
@@ -673,9 +679,20 @@ class PlannerView(Pane):
         )
 
         def submit() -> None:
-            changes = programme.accept(workspace, dialog.items(), actor=self.user_name)
+            items = dialog.items()
+            target = dialog.target_edit.value()
+            changes = programme.accept(workspace, items, actor=self.user_name)
             self._emit(changes)
-            self.show_day(to_date(dialog.target_edit.date()))
+            if target is not None:
+                self.show_day(target)
+            days = [item.start for item in items if item.include]
+            if days and target is not None:
+                # The calendar jumps to the certification month: say what was added, and where.
+                self.notify(
+                    f"{count(len(changes.events), 'event')} added to the planner, "
+                    f"{format_date(min(days))} to {format_date(max(days))}; the calendar shows "
+                    f"{target:%B %Y}, the month of the certification audit"
+                )
 
         dialog.on_submit(submit)
         dialog.open()
