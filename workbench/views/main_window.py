@@ -194,6 +194,7 @@ class MainWindow(QMainWindow):
         )
         self.questions.reload_requested.connect(self.reload_cards)
         self.approval.changes_made.connect(self.apply_changes)
+        self.approval.status_posted.connect(self.post_status)
         self.approval.user_name = self.settings.user_name
         self.register_view.add_artifact_actions(self.approval.artifact_actions)
         self.documents.add_artifact_actions(self.approval.artifact_actions)
@@ -306,7 +307,7 @@ class MainWindow(QMainWindow):
     def _on_isms_built(self, changes: ChangeSet, created: list[int]) -> None:
         self.apply_changes(changes)
         self.show_register(RegisterFilter(scope=RegisterScope.ISMS_ARTIFACTS))
-        self.statusBar().showMessage(f"Created {len(created)} ISMS documents as drafts", 8000)
+        self.post_status(f"Created {len(created)} ISMS documents as drafts.")
 
     def open_artifact(self, artifact_id: int) -> None:
         if self.documents.open_artifact(artifact_id):
@@ -317,7 +318,7 @@ class MainWindow(QMainWindow):
             pane.apply_changes(changes)
         self.approval.update_enabled()
         if changes.notices:
-            self.statusBar().showMessage(" ".join(changes.notices), 10000)
+            self.post_status(" ".join(changes.notices))
 
     def post_status(self, text: str) -> None:
         """A short confirmation in the status bar, gone after :data:`STATUS_MS`."""
@@ -338,10 +339,9 @@ class MainWindow(QMainWindow):
     def reload_cards(self) -> None:
         self.library = load_library(self.settings.card_packs)
         self.questions.set_library(self.library)
-        self.statusBar().showMessage(
+        self.post_status(
             f"Reloaded {len(self.library.index)} question cards "
-            f"({len(self.library.problems)} problems)",
-            5000,
+            f"({len(self.library.problems)} problems)."
         )
 
     # --- workspaces -------------------------------------------------------------------------
@@ -371,7 +371,7 @@ class MainWindow(QMainWindow):
         self._show_workspace(workspace)
         if previous is not workspace:
             previous.close()
-        self.statusBar().showMessage(f"Opened {workspace.display_name}", 5000)
+        self.post_status(f"Opened {workspace.display_name}.")
         return True
 
     def ask_new_workspace_path(self) -> str:
@@ -461,7 +461,7 @@ class MainWindow(QMainWindow):
         except (ServiceError, OSError) as error:
             QMessageBox.critical(self, "Back Up Workspace", f"The backup failed: {error}")
             return
-        self.statusBar().showMessage(f"Backed up to {destination}", 8000)
+        self.post_status(f"Backed up to {destination}.")
 
     def write_audit_pack(self) -> PackDialog:
         from workbench.views.audit.pack_dialog import open_pack_dialog

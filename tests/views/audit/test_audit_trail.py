@@ -116,14 +116,16 @@ def test_verify_shows_the_chain_status(view: AuditTrailView) -> None:
     assert view.model.index(3, 2).data() == "Mallory"  # the table shows the file as it is now
 
 
-def test_export_csv(view: AuditTrailView, tmp_path: Path, monkeypatch) -> None:
+def test_export_csv(view: AuditTrailView, tmp_path: Path, monkeypatch, qtbot) -> None:
     monkeypatch.setattr(view, "ask_export_path", lambda: str(tmp_path / "trail"))
     view.action_filter.setCurrentIndex(view.action_filter.findData("approval.approve"))
-    view.export_csv()
+    with qtbot.waitSignal(view.status_posted) as said:
+        view.export_csv()
     with (tmp_path / "trail.csv").open(newline="", encoding="utf-8") as handle:
         rows = list(csv.reader(handle))
     assert [row[2] for row in rows[1:]] == ["Jonas Weber", "Priya Shah"]
-    assert view.count_label.text() == "Exported 2 entries to trail.csv"
+    assert said.args == [f"Exported 2 entries to {tmp_path / 'trail.csv'}."]
+    assert view.count_label.text() == "2 of 7"  # the count stays a count
 
 
 def test_double_click_opens_the_artifact(qtbot, view: AuditTrailView) -> None:

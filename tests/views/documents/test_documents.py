@@ -59,7 +59,7 @@ def test_live_preview_is_debounced_and_sanitised(qtbot, editor: DocumentEditor) 
 
 
 def test_save_version_with_comment_and_unchanged_text(
-    editor, monkeypatch, workspace, scope_id
+    editor, monkeypatch, workspace, scope_id, qtbot
 ) -> None:
     type_text(editor, "# Scope\n\nWarehouse platform and Hamburg depot.\n")
     assert "unsaved changes" in editor.header.text()
@@ -70,8 +70,9 @@ def test_save_version_with_comment_and_unchanged_text(
         2, "Scope agreed in kickoff", "Mara",
     )  # fmt: skip
     assert "unsaved" not in editor.header.text()
-    assert not editor.save_version()
-    assert editor.message.text() == "No changes since version 2; nothing saved."
+    with qtbot.waitSignal(editor.status_posted) as said:
+        assert not editor.save_version()
+    assert said.args == ["No changes since version 2; nothing saved."]
 
 
 def test_cancelled_comment_saves_nothing(editor, monkeypatch, workspace, scope_id) -> None:

@@ -477,16 +477,18 @@ def test_export_and_import_from_the_toolbar(
     monkeypatch.setattr(view, "ask_export_filter", lambda: {})
     monkeypatch.setattr(view, "ask_export_path", lambda: str(out))
     monkeypatch.setattr(view, "inform", lambda title, text: messages.append(text))
-    view.export_action.trigger()
+    with qtbot.waitSignal(view.status_posted) as said:
+        view.export_action.trigger()
     # nine events and the review due date of the planned workspace's artifact
-    assert messages == [f"Wrote 10 event(s) to {out}."]
+    assert said.args == [f"Exported 10 events to {out}."]
     assert b"BEGIN:VCALENDAR" in out.read_bytes()
 
     monkeypatch.setattr(view, "ask_import_path", lambda: str(out))
-    with qtbot.waitSignal(view.changes_made):
+    with qtbot.waitSignal(view.status_posted) as said:
         view.import_action.trigger()
+    assert said.args == ["Imported plan.ics: 0 events added, 9 updated."]
     summary, skipped = messages[-1].split("\n")
-    assert summary == "0 event(s) added, 9 updated."
+    assert summary == "Imported plan.ics: 0 events added, 9 updated."
     assert skipped.endswith("review dates come from the artifacts and were not imported")
 
 

@@ -219,3 +219,12 @@ def test_tab_leaves_the_read_only_table(qtbot, view) -> None:
     qtbot.keyClick(view.table, Qt.Key.Key_Tab)
     assert not view.table.hasFocus()
     assert view.table.currentIndex().row() == 0
+
+
+def test_creating_an_artifact_is_confirmed(qtbot, view: RegisterView) -> None:
+    view.new_artifact()
+    dialog = view.findChild(ArtifactDialog)
+    dialog.title_edit.setText("Supplier Security Policy")
+    with qtbot.waitSignal(view.status_posted) as said:
+        dialog.accept()
+    assert said.args == ["Created “Supplier Security Policy” as a draft."]

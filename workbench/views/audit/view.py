@@ -33,7 +33,8 @@ from workbench.services.store.workspace import Workspace
 from workbench.views.audit.model import AuditTrailModel
 from workbench.views.common.badges import INVALID_COLOUR, VALID_COLOUR
 from workbench.views.common.date_edit import DateEdit, DateEntryError
-from workbench.views.common.pane import Pane
+from workbench.views.common.empty_state import show_when_empty
+from workbench.views.common.pane import Pane, counted
 from workbench.views.common.record_table import configure_record_table
 
 ANY = ""
@@ -93,6 +94,11 @@ class AuditTrailView(Pane):
         configure_record_table(self.table, (50, 140, 120, 130, 220))
         self.table.doubleClicked.connect(self._on_double_clicked)
         self.model.modelReset.connect(self._update_count)
+        self.table_hint = show_when_empty(
+            self.table,
+            "No entry matches the filter. Clear the text, or choose “Any action”, "
+            "“Anyone” and empty dates.",
+        )
 
         filters = QHBoxLayout()
         filters.addWidget(self.text_filter, 2)
@@ -220,7 +226,7 @@ class AuditTrailView(Pane):
         except OSError as error:
             self.report_error("Export Audit Trail", f"cannot write {target}: {error.strerror}")
             return
-        self.count_label.setText(f"Exported {count} entries to {target.name}")
+        self.notify(f"Exported {counted(count, 'entry', 'entries')} to {target}")
 
 
 def _chosen(edit: DateEdit) -> date | None:

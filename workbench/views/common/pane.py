@@ -60,6 +60,11 @@ class Pane(QWidget):
         QMessageBox.warning(self, title, _sentence(str(error)))
 
 
+def counted(number: int, noun: str, plural: str = "") -> str:
+    """``1 event``, ``13 events``: a count for a confirmation."""
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"
+
+
 def _sentence(text: str) -> str:
     text = text.strip()
     if not text:

@@ -47,7 +47,7 @@ from workbench.services.store.workspace import Workspace
 from workbench.views.common.action_bar import ActionBar
 from workbench.views.common.badges import apply_badge, badge_label, signature_badge
 from workbench.views.common.dates import format_datetime
-from workbench.views.common.empty_state import empty_state_label
+from workbench.views.common.empty_state import empty_state_label, show_when_empty
 from workbench.views.common.pane import Pane
 from workbench.views.common.rich_text import for_qt, prepare_browser
 from workbench.views.documents.diff_dialog import DiffDialog
@@ -140,8 +140,6 @@ class DocumentEditor(Pane):
         self.header = QLabel(self)
         self.header.setObjectName("docHeader")
         self.header.setTextFormat(Qt.TextFormat.RichText)
-        self.message = QLabel(self)
-        self.message.setObjectName("docMessage")
 
         self.editor = QPlainTextEdit(self)
         self.editor.setObjectName("docEditor")
@@ -200,6 +198,7 @@ class DocumentEditor(Pane):
         self.history.setAlternatingRowColors(True)
         self.history.setWordWrap(True)
         self.history.selectionModel().selectionChanged.connect(self._on_history_selection)
+        self.history_hint = show_when_empty(self.history, "No versions yet.")
         self.compare_button = QPushButton("&Compare", self)
         self.compare_button.setObjectName("docCompare")
         self.compare_button.setToolTip("Select two versions (Ctrl+click) to compare them")
@@ -272,7 +271,6 @@ class DocumentEditor(Pane):
         layout.addWidget(self.toolbar)
         layout.addLayout(header_row)
         layout.addWidget(self.body, 1)
-        layout.addWidget(self.message)
         self._update_state()
 
     def add_artifact_actions(self, actions: list[QAction]) -> None:
@@ -381,7 +379,6 @@ class DocumentEditor(Pane):
         self._preview_timer.start()
         if self.is_dirty() and not self._autosave_timer.isActive():
             self._autosave_timer.start()
-        self.message.clear()
         self._update_state()
 
     def _follow_editor_scroll(self, value: int) -> None:
@@ -457,7 +454,7 @@ class DocumentEditor(Pane):
                 self._loading = True
                 self.editor.setPlainText(draft.content)
                 self._loading = False
-                self.message.setText("Recovered unsaved text: save it as a version to keep it.")
+                self.notify("Recovered unsaved text: save it as a version to keep it")
             else:
                 drafts.discard_draft(self.workspace, artifact_id)
         self.render_preview()
@@ -512,8 +509,8 @@ class DocumentEditor(Pane):
             return False
         text = self.editor.toPlainText()
         if text == self._saved_text:
-            self.message.setText(
-                f"No changes since version {self.base.number if self.base else ''}; nothing saved."
+            self.notify(
+                f"No changes since version {self.base.number if self.base else ''}; nothing saved"
             )
             return False
         comment = self.ask_comment()
@@ -528,7 +525,7 @@ class DocumentEditor(Pane):
                 comment=comment,
             )
         except UnchangedContent as error:
-            self.message.setText(str(error).capitalize() + ".")
+            self.notify(str(error))
             self._saved_text = text
             self._update_state()
             return False
@@ -536,7 +533,7 @@ class DocumentEditor(Pane):
             self.report_error("Save Version", error)
             return False
         self._after_new_version(changes, info, text)
-        self.message.setText(" ".join([f"Saved version {info.number}.", *changes.notices]))
+        self.notify(" ".join([f"Saved version {info.number}.", *changes.notices]))
         return True
 
     def _after_new_version(self, changes: ChangeSet, info: VersionInfo, text: str) -> None:
@@ -667,13 +664,13 @@ class DocumentEditor(Pane):
                 self.workspace, artifact_id=self.details.id, number=number, author=self.user_name
             )
         except ServiceError as error:
-            self.message.setText(str(error).capitalize() + ".")
+            self.report_error("Restore Version", error)
             return False
         text = versioning.get_version(self.workspace, self.details.id).content
         self._set_text(text)
         self._after_new_version(changes, info, text)
         self.show_draft()
-        self.message.setText(f"Version {number} restored as version {info.number}.")
+        self.notify(f"Version {number} restored as version {info.number}")
         return True
 
     def apply_changes(self, changes: ChangeSet) -> None:

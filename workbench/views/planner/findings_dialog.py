@@ -2,6 +2,7 @@
 
 Signals:
     changes_made(ChangeSet): a finding was written.
+    status_posted(str): a confirmation of what was written, for the status bar.
 """
 
 from __future__ import annotations
@@ -89,6 +90,7 @@ class FindingForm(FormDialog):
 
 class FindingsDialog(QDialog):
     changes_made = Signal(object)
+    status_posted = Signal(str)
 
     def __init__(
         self,
@@ -170,15 +172,17 @@ class FindingsDialog(QDialog):
         rows = self.table.selectionModel().selectedRows()
         return self._rows[rows[0].row()] if rows else None
 
-    def _write(self, changes: ChangeSet) -> None:
+    def _write(self, changes: ChangeSet, said: str) -> None:
         self.changes_made.emit(changes)
+        self.status_posted.emit(said)
         self.refresh()
 
     def add_finding(self) -> FindingForm:
         form = FindingForm(parent=self)
         form.on_submit(
             lambda: self._write(
-                findings.add_finding(self.workspace, self.event_id, form.draft(), actor=self.actor)
+                findings.add_finding(self.workspace, self.event_id, form.draft(), actor=self.actor),
+                f"Added the finding “{form.text_edit.text().strip()}”.",
             ),
             PlannerError,
         )
@@ -192,7 +196,8 @@ class FindingsDialog(QDialog):
         form = FindingForm(row.draft, parent=self)
         form.on_submit(
             lambda: self._write(
-                findings.update_finding(self.workspace, row.id, form.draft(), actor=self.actor)
+                findings.update_finding(self.workspace, row.id, form.draft(), actor=self.actor),
+                f"Saved the finding “{form.text_edit.text().strip()}”.",
             ),
             PlannerError,
         )
@@ -203,4 +208,7 @@ class FindingsDialog(QDialog):
         row = self.selected()
         if row is None or row.draft.status is FindingStatus.CLOSED:
             return
-        self._write(findings.close_finding(self.workspace, row.id, actor=self.actor))
+        self._write(
+            findings.close_finding(self.workspace, row.id, actor=self.actor),
+            f"Closed the finding “{row.draft.text}”.",
+        )

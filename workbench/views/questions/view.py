@@ -36,6 +36,7 @@ from workbench.services.register import listing
 from workbench.services.register.listing import RegisterFilter, RegisterRow
 from workbench.services.store.changes import ChangeSet
 from workbench.services.store.workspace import Workspace
+from workbench.views.common.empty_state import show_when_empty
 from workbench.views.common.pane import Pane
 from workbench.views.common.rich_text import for_qt, prepare_browser
 from workbench.views.questions.card_html import ARTIFACT_LINK_SCHEME, REF_LINK_SCHEME, card_html
@@ -45,6 +46,10 @@ SEARCH_DEBOUNCE_MS = 150
 ALL = ""
 
 ActionAvailability = Callable[[str, str], str | None]
+NO_CARD_HTML = (
+    '<p style="color:#66707c; font-size:11pt;"><br/>Choose a question on the left to read its '
+    "card: the answer, the clauses it rests on, and what to do next.</p>"
+)
 
 
 class QuestionBrowser(Pane):
@@ -86,6 +91,7 @@ class QuestionBrowser(Pane):
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.selectionModel().selectionChanged.connect(self._on_selection_changed)
         self.search.returnPressed.connect(self._focus_first_result)
+        self.list_hint = show_when_empty(self.list, "No question cards are loaded.")
 
         self.problems = QListWidget(self)
         self.problems.setObjectName("questionProblems")
@@ -98,6 +104,7 @@ class QuestionBrowser(Pane):
         self.card_view = QTextBrowser(self)
         self.card_view.setObjectName("cardView")
         prepare_browser(self.card_view)
+        self.card_view.setHtml(NO_CARD_HTML)
         self.card_view.anchorClicked.connect(self._on_link_clicked)
         self.actions_bar = QWidget(self)
         self.actions_bar.setObjectName("cardActions")
@@ -188,6 +195,11 @@ class QuestionBrowser(Pane):
         self.count_label.setText(
             f"{len(ids)} of {total} questions" if len(ids) != total else f"{total} questions"
         )
+        if total and not ids:
+            self.list_hint.set_text(
+                "No question matches the search and filters. Clear the search or set "
+                "the filters back to “All”."
+            )
         if self._current is not None:
             row = self.list_model.row_of(self._current.id)
             if row is not None:

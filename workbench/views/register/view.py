@@ -36,8 +36,8 @@ from workbench.services.store.changes import ChangeSet
 from workbench.services.store.workspace import Workspace
 from workbench.views.common.action_bar import ActionBar
 from workbench.views.common.artifact_dialog import ArtifactDialog, kind_label, short_ref
-from workbench.views.common.empty_state import empty_state_label
-from workbench.views.common.pane import Pane
+from workbench.views.common.empty_state import empty_state_label, show_when_empty
+from workbench.views.common.pane import Pane, counted
 from workbench.views.common.record_table import configure_record_table
 from workbench.views.register.columns import RegisterColumns
 from workbench.views.register.coverage_panel import CoveragePanel
@@ -141,6 +141,11 @@ class RegisterView(Pane):
         self.table.selectionModel().selectionChanged.connect(self.selection_changed)
         self._artifact_actions: list[QAction] = []
         self.model.modelReset.connect(self._on_model_reset)
+        self.table_hint = show_when_empty(
+            self.table,
+            "No artifact matches the filter. Clear the filter text, set kind and status back to "
+            "“All”, or untick the boxes above.",
+        )
 
         self.empty = empty_state_label(
             "No artifacts yet. Click “Build ISMS Components…” to create the core ISMS documents "
@@ -394,6 +399,7 @@ class RegisterView(Pane):
                 )
             created.append(artifact_id)
             self._emit(changes, artifact_id)
+            self.notify(f"Created “{dialog.title_edit.text().strip()}” as a draft")
 
         dialog.on_submit(submit)
         dialog.open()
@@ -417,6 +423,7 @@ class RegisterView(Pane):
                 review_interval_months=dialog.interval_spin.value(),
             )
             self._emit(changes, artifact_id)
+            self.notify(f"Saved the properties of “{dialog.title_edit.text().strip()}”")
 
         dialog.on_submit(submit)
         dialog.open()
@@ -433,6 +440,7 @@ class RegisterView(Pane):
             self.report_error("Duplicate", error)
             return
         self._emit(changes, new_id)
+        self.notify(f"Duplicated as “{artifacts.get_details(self.workspace, new_id).title}”")
 
     def ask_retire_reason(self, title: str) -> str | None:
         reason, accepted = QInputDialog.getText(
@@ -459,6 +467,7 @@ class RegisterView(Pane):
             self.report_error("Retire", error)
             return
         self._emit(changes)
+        self.notify(f"Retired “{details.title}”: it left the live register, its history stays")
 
     def ask_export_path(self) -> tuple[str, str]:
         return QFileDialog.getSaveFileName(
@@ -486,7 +495,7 @@ class RegisterView(Pane):
         except OSError as error:
             self.report_error("Export Register", f"cannot write {target}: {error.strerror}")
             return
-        self.count_label.setText(f"Exported {count} artifacts to {target.name}")
+        self.notify(f"Exported {counted(count, 'artifact')} to {target}")
 
     def edit_profile(self) -> None:
         if self.workspace is None:
@@ -498,6 +507,7 @@ class RegisterView(Pane):
             self._emit(
                 profile.update_profile(workspace, actor=self.user_name, **dialog.fields.values())
             )
+            self.notify("Saved the workspace profile")
 
         dialog.on_submit(submit, ValueError)
         dialog.open()
