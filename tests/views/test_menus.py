@@ -138,6 +138,12 @@ def prepare(main: MainWindow, pane: str, ids: tuple[int, int, int]) -> QWidget:
         main.show_pane("documents")
         main.documents.editor.appendPlainText("A new line.")  # something to undo and save
         return main.documents.history
+    if pane == "questions":
+        browser = main.questions
+        for card in ("Q012", "Q091", "Q092"):
+            browser.open_card(card)
+        browser.go_back()  # Back and Forward both have somewhere to go
+        return browser.card_view
     if pane == "planner":
         main.planner.go_to_today()
         main.planner.agenda.setFocus()

@@ -104,7 +104,11 @@ class ActionBar(QWidget):
         button = QToolButton(self)
         button.setDefaultAction(action)
         button.setAutoRaise(True)
-        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        button.setToolButtonStyle(
+            Qt.ToolButtonStyle.ToolButtonTextOnly
+            if action.icon().isNull()
+            else Qt.ToolButtonStyle.ToolButtonTextBesideIcon
+        )
         button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keyboard users have the shortcuts
         button.setVisible(action.isVisible())
         action.visibleChanged.connect(lambda: button.setVisible(action.isVisible()))
