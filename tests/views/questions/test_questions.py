@@ -123,9 +123,7 @@ def test_hostile_card_renders_no_script_and_no_javascript_link(qtbot, tmp_path: 
     ]
 
 
-def test_a_followed_link_keeps_the_search_and_back_returns(
-    qtbot, browser: QuestionBrowser
-) -> None:
+def test_a_followed_link_keeps_the_search_and_back_returns(qtbot, browser: QuestionBrowser) -> None:
     type_query(qtbot, browser, "software")
     found = browser.list_model.rowCount()
     browser.list.setCurrentIndex(browser.list_model.index(0))

@@ -184,7 +184,11 @@ class DocumentEditor(Pane):
         self.preview = QTextBrowser(self)
         self.preview.setObjectName("docPreview")
         prepare_browser(self.preview)
-        self.editor.verticalScrollBar().valueChanged.connect(self._follow_editor_scroll)
+        # The preview follows the text being read: the editor, or a version shown read-only.
+        # It follows again when its own length changes (Qt lays long documents out bit by bit).
+        self.editor.verticalScrollBar().valueChanged.connect(self._follow_source)
+        self.version_view.verticalScrollBar().valueChanged.connect(self._follow_source)
+        self.preview.verticalScrollBar().rangeChanged.connect(self._follow_source)
         self._preview_timer = QTimer(self)
         self._preview_timer.setSingleShot(True)
         self._preview_timer.setInterval(PREVIEW_DEBOUNCE_MS)
@@ -381,18 +385,18 @@ class DocumentEditor(Pane):
             self._autosave_timer.start()
         self._update_state()
 
-    def _follow_editor_scroll(self, value: int) -> None:
-        # Keep the preview at the same relative place as the source being edited.
-        source = self.editor.verticalScrollBar()
+    def _follow_source(self) -> None:
+        """Scroll the preview to the same relative place as the text beside it."""
+        shown = self.version_view if self._shown_version is not None else self.editor
+        source = shown.verticalScrollBar()
         target = self.preview.verticalScrollBar()
-        if source.maximum() > 0:
-            target.setValue(round(value / source.maximum() * target.maximum()))
+        ratio = source.value() / source.maximum() if source.maximum() > 0 else 0.0
+        target.setValue(round(ratio * target.maximum()))
 
     def render_preview(self) -> None:
         self._preview_timer.stop()
-        scroll = self.preview.verticalScrollBar().value()
         self.preview.setHtml(for_qt(render_markdown(self.editor.toPlainText())))
-        self.preview.verticalScrollBar().setValue(scroll)
+        self._follow_source()
 
     # --- opening ----------------------------------------------------------------------------
 
@@ -610,8 +614,9 @@ class DocumentEditor(Pane):
             f"<b>Version {number}</b> ({text.info.author}, {when}) is shown read-only."
         )
         self.version_view.setPlainText(text.content)
-        self.preview.setHtml(for_qt(render_markdown(text.content)))
         self._shown_version = number
+        self.preview.setHtml(for_qt(render_markdown(text.content)))
+        self._follow_source()
         self.source_stack.setCurrentIndex(1)
 
     def show_draft(self) -> None:
@@ -633,6 +638,7 @@ class DocumentEditor(Pane):
             new,
             old_label=f"version {old_number}",
             new_label=f"version {new_number}",
+            restore=lambda: self.restore(old_number),
             parent=self,
         )
         dialog.open()
