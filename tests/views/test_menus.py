@@ -114,7 +114,10 @@ def close_other_windows(main: QWidget) -> list[str]:
     """Close every window an action opened; say which dialogs had the focus on a button."""
     problems = []
     for widget in QApplication.topLevelWidgets():
-        if not widget.isVisible() or not opened_by(main, widget) or isinstance(widget, QMenu):
+        if not widget.isVisible() or not opened_by(main, widget):
+            continue
+        if isinstance(widget, QMenu):  # a popup such as the register's column chooser
+            widget.close()
             continue
         focused = widget.focusWidget()
         if isinstance(widget, QDialog) and (

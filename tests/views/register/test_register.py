@@ -228,3 +228,18 @@ def test_creating_an_artifact_is_confirmed(qtbot, view: RegisterView) -> None:
     with qtbot.waitSignal(view.status_posted) as said:
         dialog.accept()
     assert said.args == ["Created “Supplier Security Policy” as a draft."]
+
+
+def test_edit_properties_moves_the_next_review_by_typing(qtbot, view: RegisterView) -> None:
+    from datetime import date
+
+    view.table.selectRow(0)
+    artifact_id = view.selected_id()
+    view.edit_selected()
+    dialog = view.findChild(ArtifactDialog)
+    line = dialog.next_review_edit.line
+    line.selectAll()
+    qtbot.keyClicks(line, "2027-06-15")
+    with qtbot.waitSignal(view.changes_made):
+        dialog.accept()
+    assert artifacts.get_details(view.workspace, artifact_id).next_review == date(2027, 6, 15)

@@ -421,6 +421,7 @@ class RegisterView(Pane):
                 kind=dialog.kind,
                 owner=dialog.owner_edit.text(),
                 review_interval_months=dialog.interval_spin.value(),
+                next_review=dialog.next_review_edit.value(),
             )
             self._emit(changes, artifact_id)
             self.notify(f"Saved the properties of “{dialog.title_edit.text().strip()}”")
