@@ -4,8 +4,7 @@
 
 Builds a fresh workspace through the same services the app uses: the ISMS from templates,
 an edited and approved scope statement, an approver's key, audits on the calendar. The panes
-are shot at 1280x800, and the Documents pane once more at 1024x700, the smallest window the
-workbench is laid out for.
+are shot at 1280x800, and the Documents pane once more at 1024x700, a small laptop screen.
 """
 
 from __future__ import annotations
