@@ -3,7 +3,8 @@
     QT_QPA_PLATFORM=offscreen .venv/bin/python docs/make_screenshots.py [OUT_DIR]
 
 Builds a fresh workspace through the same services the app uses: the ISMS from templates,
-an edited and approved scope statement, an approver's key, audits on the calendar.
+an edited and approved scope statement, an approver's key, audits on the calendar. The panes
+are shot at 1280x800, and the Documents pane once more at 1024x700, a small laptop screen.
 """
 
 from __future__ import annotations
@@ -89,7 +90,7 @@ def main() -> None:
         settings=AppSettings(), workspace=open_workspace(scratch / "acme-isms.grcw"),
         library=load_library(),
     )  # fmt: skip
-    window.resize(1400, 860)
+    window.resize(1280, 800)
     window.show()
 
     def shot(name: str) -> None:
@@ -109,6 +110,9 @@ def main() -> None:
     shot("planner")
     window.show_pane("audit")
     shot("audit")
+    window.resize(1024, 700)
+    window.open_artifact(1)
+    shot("documents-1024x700")
     print(f"screenshots in {out}")
 
 

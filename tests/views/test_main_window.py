@@ -333,3 +333,25 @@ def test_an_unexpected_error_in_the_window_is_logged_not_shown_as_a_traceback(
         "The file is locked.",
     ]
     assert "KeyError: 'column'" in caplog.text
+
+
+def test_confirmations_fade_from_the_status_bar(
+    window: MainWindow, qtbot, monkeypatch, workspace
+) -> None:
+    """ "Version 2 restored as version 4." once stayed on screen through review and publish."""
+    import workbench.views.main_window as main_window
+    from tests.helpers.approvals import with_policy
+    from workbench.services.documents import editing
+
+    monkeypatch.setattr(main_window, "STATUS_MS", 50)
+    artifact_id = with_policy(workspace)
+    editing.save_version(workspace, artifact_id=artifact_id, content="# Changed\n",
+                         author="Mara", comment="shorter")  # fmt: skip
+    window.open_artifact(artifact_id)
+    monkeypatch.setattr(window.documents, "confirm_restore", lambda *_: True)
+    assert window.documents.restore(1)
+    status = window.statusBar()
+    assert status.currentMessage() == "Version 1 restored as version 3."
+    with qtbot.waitSignal(status.messageChanged, timeout=5000) as cleared:
+        pass
+    assert cleared.args == [""]

@@ -10,7 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QCloseEvent, QFont, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -51,6 +52,8 @@ if TYPE_CHECKING:
     from workbench.views.register.isms_wizard import IsmsBuildWizard
 
 P = TypeVar("P", bound=Pane)
+# Confirmations fade from the status bar after this long; nothing stays there for ever.
+STATUS_MS = 8000
 WORKSPACE_FILTER = f"GRC Workbench workspaces (*{WORKSPACE_SUFFIX});;All files (*)"
 
 
@@ -72,7 +75,7 @@ class MainWindow(QMainWindow):
 
         self.navigation = QListWidget(self)
         self.navigation.setObjectName("navigation")
-        self.navigation.setFixedWidth(150)
+        self.navigation.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.stack = QStackedWidget(self)
         self.stack.setObjectName("paneStack")
         style = self.style()
@@ -82,6 +85,7 @@ class MainWindow(QMainWindow):
             item.setToolTip(f"{spec.title} ({spec.shortcut})")
             self.navigation.addItem(item)
             self.stack.addWidget(self.panes.get(spec.name) or QWidget(self.stack))
+        self.navigation.setFixedWidth(self._navigation_width())
         self.navigation.currentRowChanged.connect(self._on_navigation_changed)
 
         central = QWidget(self)
@@ -148,6 +152,14 @@ class MainWindow(QMainWindow):
         help_menu = self.menuBar().addMenu("&Help")
         self._add_action(help_menu, "&About GRC Workbench", self.show_about)
 
+    def _navigation_width(self) -> int:
+        # The selected title is bold: measure the titles bold, plus icon, padding and border.
+        font = QFont(self.navigation.font())
+        font.setPointSizeF(max(font.pointSizeF(), 11))
+        font.setBold(True)
+        widest = max(QFontMetrics(font).horizontalAdvance(spec.title) for spec in PANES)
+        return max(150, widest + 24 + 3 * 14 + 8)
+
     def _pane_opener(self, name: str) -> Callable[..., None]:
         # QAction.triggered passes ``checked``; the opener must not take it for the pane name.
         return lambda *_: self.show_pane(name)
@@ -171,20 +183,23 @@ class MainWindow(QMainWindow):
         self.router.register(ActionType.START_WORKFLOW, self._start_workflow_action)
         self.router.register(ActionType.OPEN_PLANNER, self._open_planner_action)
 
-    def _wire_pane(self, pane: Pane) -> None:
+    def _wire_pane(self, name: str, pane: Pane) -> None:
+        pane.restore_state(self.settings.pane_state(name))
         pane.user_name = self.settings.user_name
         pane.changes_made.connect(self.apply_changes)
         pane.artifact_open_requested.connect(self.open_artifact)
+        pane.status_posted.connect(self.post_status)
 
     def _wire_panes(self) -> None:
-        for pane in self.panes.values():
-            self._wire_pane(pane)
+        for name, pane in self.panes.items():
+            self._wire_pane(name, pane)
         self.questions.action_requested.connect(self.router.run)
         self.questions.register_requested.connect(
             lambda ref: self.show_register(RegisterFilter(refs=(ref,)))
         )
         self.questions.reload_requested.connect(self.reload_cards)
         self.approval.changes_made.connect(self.apply_changes)
+        self.approval.status_posted.connect(self.post_status)
         self.approval.user_name = self.settings.user_name
         self.register_view.add_artifact_actions(self.approval.artifact_actions)
         self.documents.add_artifact_actions(self.approval.artifact_actions)
@@ -214,7 +229,7 @@ class MainWindow(QMainWindow):
         self.stack.removeWidget(placeholder)
         placeholder.deleteLater()
         self.panes[spec.name] = pane
-        self._wire_pane(pane)
+        self._wire_pane(spec.name, pane)
         pane.set_workspace(self.workspace)
 
     @property
@@ -297,7 +312,7 @@ class MainWindow(QMainWindow):
     def _on_isms_built(self, changes: ChangeSet, created: list[int]) -> None:
         self.apply_changes(changes)
         self.show_register(RegisterFilter(scope=RegisterScope.ISMS_ARTIFACTS))
-        self.statusBar().showMessage(f"Created {len(created)} ISMS documents as drafts", 8000)
+        self.post_status(f"Created {len(created)} ISMS documents as drafts.")
 
     def open_artifact(self, artifact_id: int) -> None:
         if self.documents.open_artifact(artifact_id):
@@ -309,7 +324,11 @@ class MainWindow(QMainWindow):
         self.approval.update_enabled()
         self.team.apply_changes(changes)
         if changes.notices:
-            self.statusBar().showMessage(" ".join(changes.notices), 10000)
+            self.post_status(" ".join(changes.notices))
+
+    def post_status(self, text: str) -> None:
+        """A short confirmation in the status bar, gone after :data:`STATUS_MS`."""
+        self.statusBar().showMessage(text, STATUS_MS)
 
     def show_preferences(self) -> PreferencesDialog:
         dialog = PreferencesDialog(self.settings, self)
@@ -326,10 +345,9 @@ class MainWindow(QMainWindow):
     def reload_cards(self) -> None:
         self.library = load_library(self.settings.card_packs)
         self.questions.set_library(self.library)
-        self.statusBar().showMessage(
+        self.post_status(
             f"Reloaded {len(self.library.index)} question cards "
-            f"({len(self.library.problems)} problems)",
-            5000,
+            f"({len(self.library.problems)} problems)."
         )
 
     # --- workspaces -------------------------------------------------------------------------
@@ -368,7 +386,7 @@ class MainWindow(QMainWindow):
         self._show_workspace(workspace)
         if previous is not workspace:
             previous.close()
-        self.statusBar().showMessage(f"Opened {workspace.display_name}", 5000)
+        self.post_status(f"Opened {workspace.display_name}.")
         return True
 
     def ask_new_workspace_path(self) -> str:
@@ -426,7 +444,10 @@ class MainWindow(QMainWindow):
             self.recent_menu.addAction("(none)").setEnabled(False)
 
     def _open_recent(self, location: str) -> None:
-        # A server that is down or a cancelled password is no reason to forget it.
+        # Staying to save a document is no reason to drop the workspace from the list, and
+        # neither is a server that is down or a cancelled password.
+        if not all(pane.can_leave() for pane in self.panes.values()):
+            return
         if not self.switch_workspace(location) and "://" not in location:
             self.settings.forget_workspace(location)
 
@@ -456,7 +477,7 @@ class MainWindow(QMainWindow):
         except (ServiceError, OSError) as error:
             QMessageBox.critical(self, "Back Up Workspace", f"The backup failed: {error}")
             return
-        self.statusBar().showMessage(f"Backed up to {destination}", 8000)
+        self.post_status(f"Backed up to {destination}.")
 
     def write_audit_pack(self) -> PackDialog:
         from workbench.views.audit.pack_dialog import open_pack_dialog
@@ -490,6 +511,8 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.settings.geometry = self.saveGeometry()
+        for name, pane in self.panes.items():
+            self.settings.set_pane_state(name, pane.save_state())
         self.settings.last_pane = self.current_pane_name()
         self.settings.sync()
         event.accept()

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 
 from tests.helpers.approvals import approved_by_both, tamper, with_people, with_policy
 from workbench.services.approvals import signing
@@ -85,9 +85,9 @@ def test_filters(qtbot, view: AuditTrailView) -> None:
     view.text_filter.clear()
     view.apply_filter_widgets()
     tomorrow = date.today() + timedelta(days=1)
-    view.since_edit.setDate(QDate(tomorrow.year, tomorrow.month, tomorrow.day))
+    view.since_edit.set_value(tomorrow)
     assert view.model.rowCount() == 0
-    view.since_edit.setDate(view.since_edit.minimumDate())
+    view.since_edit.set_value(None)
     assert view.current_filter().since is None and view.model.rowCount() == 7
 
 
@@ -116,14 +116,16 @@ def test_verify_shows_the_chain_status(view: AuditTrailView) -> None:
     assert view.model.index(3, 2).data() == "Mallory"  # the table shows the file as it is now
 
 
-def test_export_csv(view: AuditTrailView, tmp_path: Path, monkeypatch) -> None:
+def test_export_csv(view: AuditTrailView, tmp_path: Path, monkeypatch, qtbot) -> None:
     monkeypatch.setattr(view, "ask_export_path", lambda: str(tmp_path / "trail"))
     view.action_filter.setCurrentIndex(view.action_filter.findData("approval.approve"))
-    view.export_csv()
+    with qtbot.waitSignal(view.status_posted) as said:
+        view.export_csv()
     with (tmp_path / "trail.csv").open(newline="", encoding="utf-8") as handle:
         rows = list(csv.reader(handle))
     assert [row[2] for row in rows[1:]] == ["Jonas Weber", "Priya Shah"]
-    assert view.count_label.text() == "Exported 2 entries to trail.csv"
+    assert said.args == [f"Exported 2 entries to {tmp_path / 'trail.csv'}."]
+    assert view.count_label.text() == "2 of 7"  # the count stays a count
 
 
 def test_double_click_opens_the_artifact(qtbot, view: AuditTrailView) -> None:

@@ -59,7 +59,7 @@ def test_live_preview_is_debounced_and_sanitised(qtbot, editor: DocumentEditor) 
 
 
 def test_save_version_with_comment_and_unchanged_text(
-    editor, monkeypatch, workspace, scope_id
+    editor, monkeypatch, workspace, scope_id, qtbot
 ) -> None:
     type_text(editor, "# Scope\n\nWarehouse platform and Hamburg depot.\n")
     assert "unsaved changes" in editor.header.text()
@@ -70,8 +70,9 @@ def test_save_version_with_comment_and_unchanged_text(
         2, "Scope agreed in kickoff", "Mara",
     )  # fmt: skip
     assert "unsaved" not in editor.header.text()
-    assert not editor.save_version()
-    assert editor.message.text() == "No changes since version 2; nothing saved."
+    with qtbot.waitSignal(editor.status_posted) as said:
+        assert not editor.save_version()
+    assert said.args == ["No changes since version 2; nothing saved."]
 
 
 def test_cancelled_comment_saves_nothing(editor, monkeypatch, workspace, scope_id) -> None:
@@ -223,3 +224,70 @@ def test_declining_recovery_discards_the_buffer(qtbot, workspace, scope_id, monk
     assert pane.open_artifact(scope_id)
     assert pane.editor.toPlainText().startswith("# Scope")
     assert drafts.recoverable_draft(workspace, scope_id) is None
+
+
+def test_compare_opens_at_the_first_change_and_restores_the_older_version(
+    qtbot, editor, monkeypatch, workspace, scope_id
+) -> None:
+    monkeypatch.setattr(editor, "ask_comment", lambda: "edit")
+    long_text = "".join(f"Line {number} of the scope.\n\n" for number in range(200))
+    type_text(editor, long_text)
+    editor.save_version()
+    type_text(editor, long_text.replace("Line 150 of", "Line 150, changed, of"))
+    editor.save_version()
+    editor.history.selectionModel().clearSelection()
+    for number in (2, 3):
+        editor.history.selectionModel().select(
+            editor.history_model.index(editor.history_model.row_of(number)),
+            editor.history.selectionModel().SelectionFlag.Select,
+        )
+    dialog = editor.compare_selected()
+    qtbot.waitExposed(dialog)
+    assert dialog.current_block == 0
+    scroll = dialog.side_by_side.verticalScrollBar()
+    assert scroll.maximum() > 0 and scroll.value() > scroll.maximum() // 2  # not at line 1
+
+    asked: list[int] = []
+    monkeypatch.setattr(editor, "confirm_restore", lambda n, _next: asked.append(n) or True)
+    assert dialog.restore_button.isVisible()
+    dialog.restore_button.click()
+    assert asked == [2] and not dialog.isVisible()
+    latest = versioning.get_version(workspace, scope_id)
+    assert latest.info.number == 4 and latest.content == long_text
+
+
+def test_the_preview_follows_the_text_beside_it(qtbot, editor, monkeypatch, workspace) -> None:
+    editor.resize(1200, 700)
+    long_text = "".join(
+        f"## Part {n}\n\nThe scope covers part {n} of the depot.\n\n" for n in range(150)
+    )
+    monkeypatch.setattr(editor, "ask_comment", lambda: "long")
+    type_text(editor, long_text)
+    editor.save_version()
+    editor.render_preview()
+    source, preview = editor.editor.verticalScrollBar(), editor.preview.verticalScrollBar()
+
+    def ratio(bar) -> float:
+        return bar.value() / bar.maximum()
+
+    source.setValue(source.maximum() // 2)
+    assert abs(ratio(preview) - 0.5) < 0.05
+    type_text(editor, long_text.replace("part 3 ", "part three "))  # re-rendered after typing
+    source.setValue(source.maximum() * 3 // 4)
+    editor.render_preview()
+    assert abs(ratio(preview) - ratio(source)) < 0.05
+
+    # a version shown read-only leads the preview too
+    editor.show_version(2)
+    shown = editor.version_view.verticalScrollBar()
+    shown.setValue(shown.maximum() // 4)
+    assert abs(ratio(preview) - 0.25) < 0.05
+
+    # another document opens at its top, and so does its preview
+    editor.show_draft()
+    _, other = artifacts.create_artifact(
+        workspace, actor="Mara", kind=ArtifactKind.POLICY, title="Policy", content=long_text
+    )
+    monkeypatch.setattr(editor, "ask_unsaved", lambda: QMessageBox.StandardButton.Discard)
+    assert editor.open_artifact(other)
+    assert source.value() == 0 and preview.value() == 0

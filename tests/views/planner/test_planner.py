@@ -136,7 +136,7 @@ def test_agenda_shows_the_selected_day_week_month_and_year(view: PlannerView) ->
         "ISMS steering",
         "Review due: Access control policy",
     ]
-    assert view.agenda_title.text().endswith("Mon 8 Mar – Sun 14 Mar 2027  (3)")
+    assert view.agenda_title.text().endswith("Mon 2027-03-08 – Sun 2027-03-14  (3)")
     view.range_combo.setCurrentIndex(view.range_combo.findData(AgendaRange.MONTH.name))
     assert len(_agenda_titles(view)) == 10
     view.range_combo.setCurrentIndex(view.range_combo.findData(AgendaRange.YEAR.name))
@@ -148,7 +148,7 @@ def test_selecting_another_day_updates_the_agenda(qtbot, view: PlannerView) -> N
     with qtbot.waitSignal(view.calendar.selectionChanged):
         view.calendar.setSelectedDate(QDate(2027, 3, 23))
     assert _agenda_titles(view) == ["Stage 2 audit"]
-    assert view.agenda_model.index(0).data().endswith("all day to Tue 23 Mar  Stage 2 audit")
+    assert view.agenda_model.index(0).data().endswith("all day to Tue 2027-03-23  Stage 2 audit")
 
 
 def test_upcoming_and_overdue_list(view: PlannerView, planned, monkeypatch) -> None:
@@ -160,10 +160,10 @@ def test_upcoming_and_overdue_list(view: PlannerView, planned, monkeypatch) -> N
     )  # fmt: skip
     view.refresh_upcoming()
     rows = [view.upcoming_model.index(r).data() for r in range(view.upcoming_model.rowCount())]
-    assert rows[0] == "Overdue · Mon 1 Mar 2027  Finding: Leavers keep access"
-    assert "Overdue · Wed 10 Mar 2027  Internal audit: access control" in rows
-    assert "Overdue · Fri 12 Mar 2027  Review due: Access control policy" in rows
-    assert "Wed 17 Mar 2027  Awareness session 9" in rows
+    assert rows[0] == "Overdue · Mon 2027-03-01  Finding: Leavers keep access"
+    assert "Overdue · Wed 2027-03-10  Internal audit: access control" in rows
+    assert "Overdue · Fri 2027-03-12  Review due: Access control policy" in rows
+    assert "Wed 2027-03-17  Awareness session 9" in rows
     assert view.upcoming_model.index(0).data(Qt.ItemDataRole.ForegroundRole).color().name() == (
         "#b00020"
     )
@@ -287,6 +287,20 @@ def test_new_event_dialog_creates_an_event(qtbot, view: PlannerView, planned) ->
     )
 
 
+def test_the_event_dialog_takes_a_typed_date_whole(qtbot, view: PlannerView) -> None:
+    dialog = view.new_event()
+    line = dialog.start_edit.date_edit.line
+    qtbot.keyClick(line, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(line, "2027-06-15")
+    assert dialog.draft().start.date() == date(2027, 6, 15)
+    assert dialog.end_edit.value() >= dialog.start_edit.value()  # the end follows the start
+    line.setText("15.06.2027")
+    dialog.title_edit.setText("Audit")
+    dialog.accept()
+    assert dialog.isVisible() and "Start: “15.06.2027” is not a date" in dialog.error_label.text()
+    dialog.reject()
+
+
 def test_bad_custom_rule_is_explained_and_keeps_the_dialog_open(view: PlannerView) -> None:
     dialog = view.new_event()
     dialog.title_edit.setText("Odd")
@@ -297,7 +311,7 @@ def test_bad_custom_rule_is_explained_and_keeps_the_dialog_open(view: PlannerVie
     assert dialog.isVisible()
     assert "invalid 'BYDAY': XX" in dialog.error_label.text()
     dialog.rule_edit.setText("FREQ=MONTHLY;BYDAY=2TU")
-    assert dialog.rule_check.text().startswith("Next: Tue 13 Apr 2027, Tue 11 May 2027")
+    assert dialog.rule_check.text().startswith("Next: Tue 2027-04-13, Tue 2027-05-11")
     dialog.reject()
 
 
@@ -378,7 +392,6 @@ def test_findings_dialog_adds_a_finding(qtbot, view: PlannerView, planned) -> No
     form = dialog.add_finding()
     form.text_edit.setText("Privileged accounts not reviewed")
     form.ref_edit.setText("A.8.2")
-    form.has_due.setChecked(True)
     with qtbot.waitSignal(view.changes_made):
         form.accept()
     assert dialog.model.rowCount() == 1
@@ -390,12 +403,56 @@ def test_findings_dialog_adds_a_finding(qtbot, view: PlannerView, planned) -> No
     dialog.reject()
 
 
+def test_a_new_finding_is_due_in_a_month_in_the_one_date_format(qtbot, view: PlannerView) -> None:
+    from PySide6.QtWidgets import QLabel, QPushButton
+
+    from workbench.views.planner.findings_dialog import DEFAULT_DUE_DAYS, FindingForm
+
+    _select(view, "Internal audit: access control")
+    dialog = view.show_findings()
+    form = dialog.add_finding()
+    due = date.today() + timedelta(days=DEFAULT_DUE_DAYS)
+    assert DEFAULT_DUE_DAYS == 30
+    assert form.due_edit.value() == due and form.due_edit.text() == due.isoformat()
+    label = form.form.labelForField(form.due_edit)
+    assert isinstance(label, QLabel) and label.text() == "&Due" and label.buddy() is form.due_edit
+    form.text_edit.setText("Leavers keep access")
+    form.due_edit.line.setText("1 12 2026")  # a date in another format is refused, not guessed
+    form.accept()
+    assert form.isVisible()
+    assert form.error_label.text().startswith("Due: “1 12 2026” is not a date")
+    form.due_edit.line.clear()  # no due date at all is allowed
+    with qtbot.waitSignal(view.changes_made):
+        form.accept()
+    assert dialog.model.index(0, 4).data() == ""
+    buttons = [b.text().replace("&", "") for b in dialog.findChildren(QPushButton)]
+    assert "Close Finding" in buttons and "Close" not in buttons
+    edit = FindingForm(findings.list_findings(view.workspace, dialog.event_id)[0].draft)
+    qtbot.addWidget(edit)
+    assert edit.due_edit.value() is None  # editing keeps "no due date"
+    dialog.reject()
+
+
+def test_generating_the_programme_says_how_many_events_and_where(
+    qtbot, view: PlannerView, planned
+) -> None:
+    profile.update_profile(planned, actor=ACTOR, certification_target=date(2027, 6, 15))
+    dialog = view.start_programme_generator()
+    with qtbot.waitSignal(view.status_posted) as said:
+        dialog.accept()
+    assert said.args == [
+        "12 events added to the planner, 2027-04-06 to 2030-06-17; the calendar shows "
+        "June 2027, the month of the certification audit."
+    ]
+
+
 def test_programme_generator_proposes_adjusts_and_accepts(
     qtbot, view: PlannerView, planned
 ) -> None:
     profile.update_profile(planned, actor=ACTOR, certification_target=date(2027, 6, 15))
     dialog = view.start_programme_generator()
-    assert dialog.target_edit.date() == QDate(2027, 6, 15)
+    assert dialog.target_edit.value() == date(2027, 6, 15)
+    assert dialog.target_edit.text() == "2027-06-15"
     items = dialog.items()
     assert len(items) == 13 and all(item.include for item in items[1:])
     # The internal audit on 10 March already covers the first one.
@@ -420,16 +477,18 @@ def test_export_and_import_from_the_toolbar(
     monkeypatch.setattr(view, "ask_export_filter", lambda: {})
     monkeypatch.setattr(view, "ask_export_path", lambda: str(out))
     monkeypatch.setattr(view, "inform", lambda title, text: messages.append(text))
-    view.export_action.trigger()
+    with qtbot.waitSignal(view.status_posted) as said:
+        view.export_action.trigger()
     # nine events and the review due date of the planned workspace's artifact
-    assert messages == [f"Wrote 10 event(s) to {out}."]
+    assert said.args == [f"Exported 10 events to {out}."]
     assert b"BEGIN:VCALENDAR" in out.read_bytes()
 
     monkeypatch.setattr(view, "ask_import_path", lambda: str(out))
-    with qtbot.waitSignal(view.changes_made):
+    with qtbot.waitSignal(view.status_posted) as said:
         view.import_action.trigger()
+    assert said.args == ["Imported plan.ics: 0 events added, 9 updated."]
     summary, skipped = messages[-1].split("\n")
-    assert summary == "0 event(s) added, 9 updated."
+    assert summary == "Imported plan.ics: 0 events added, 9 updated."
     assert skipped.endswith("review dates come from the artifacts and were not imported")
 
 

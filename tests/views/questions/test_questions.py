@@ -4,7 +4,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtWidgets import QPushButton
 
 from workbench.services.cards.library import CardLibrary, load_library
@@ -121,3 +121,40 @@ def test_hostile_card_renders_no_script_and_no_javascript_link(qtbot, tmp_path: 
         "unknown action type 'teleport' (known: open_planner, open_register, start_workflow)",
         "warning: cross reference Q7777 names missing card(s) Q7777",
     ]
+
+
+def test_a_followed_link_keeps_the_search_and_back_returns(qtbot, browser: QuestionBrowser) -> None:
+    type_query(qtbot, browser, "software")
+    found = browser.list_model.rowCount()
+    browser.list.setCurrentIndex(browser.list_model.index(0))
+    assert browser.current_card.id == "Q012"
+    assert not browser.back_action.isEnabled()
+    browser._on_link_clicked(QUrl("card:Q091"))
+    assert browser.current_card.id == "Q091"
+    assert browser.search.text() == "software" and browser.list_model.rowCount() == found
+    assert browser.back_action.isEnabled() and not browser.forward_action.isEnabled()
+
+    browser.activateWindow()
+    qtbot.waitActive(browser)
+    browser.card_view.setFocus()
+    qtbot.keyClick(browser.card_view, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
+    assert browser.current_card.id == "Q012"
+    assert browser.list.currentIndex().row() == 0  # selected in the results again
+    assert browser.forward_action.isEnabled()
+    qtbot.keyClick(browser.card_view, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
+    assert browser.current_card.id == "Q091"
+
+
+def test_back_restores_the_search_it_left_and_the_mouse_buttons_work(
+    qtbot, browser: QuestionBrowser
+) -> None:
+    type_query(qtbot, browser, "software")
+    browser.list.setCurrentIndex(browser.list_model.index(0))
+    type_query(qtbot, browser, "supplier")
+    browser.list.setCurrentIndex(browser.list_model.index(0))
+    supplier_card = browser.current_card.id
+    assert supplier_card != "Q012"
+    qtbot.mouseClick(browser.card_view.viewport(), Qt.MouseButton.BackButton)
+    assert browser.current_card.id == "Q012" and browser.search.text() == "software"
+    qtbot.mouseClick(browser.card_view.viewport(), Qt.MouseButton.ForwardButton)
+    assert browser.current_card.id == supplier_card and browser.search.text() == "supplier"

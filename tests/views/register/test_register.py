@@ -169,3 +169,96 @@ def test_profile_dialog_sets_the_time_zone(qtbot, workspace) -> None:
     dialog.fields.time_zone.setCurrentText("Europe/Berlin")
     dialog.accept()
     assert profile.get_profile(workspace).time_zone == "Europe/Berlin"
+
+
+def test_the_key_columns_come_first_and_the_chooser_hides_and_shows(view: RegisterView) -> None:
+    from workbench.services.register.listing import Column
+    from workbench.views.register.columns import SIGNATURE
+
+    assert view.columns.visible_order()[:5] == [
+        Column.ID, Column.TITLE, Column.STATUS, SIGNATURE, Column.NEXT_REVIEW,
+    ]  # fmt: skip
+    menu = view.show_columns_menu()
+    kind = next(a for a in menu.actions() if a.text() == "Kind")
+    title = next(a for a in menu.actions() if a.text() == "Title")
+    assert not title.isEnabled()  # the title always stays
+    kind.toggle()
+    assert Column.KIND not in view.columns.visible_order()
+    menu.close()
+    view.columns.reset()
+    assert Column.KIND in view.columns.visible_order()
+
+
+def test_the_column_layout_and_the_coverage_panel_are_remembered(qtbot, populated) -> None:
+    from workbench.services.register.listing import Column
+    from workbench.views.common.settings import AppSettings
+    from workbench.views.register.columns import logical_index
+
+    first = RegisterView()
+    qtbot.addWidget(first)
+    first.set_workspace(populated)
+    first.columns.set_shown(Column.OWNER, False)
+    first.table.setColumnWidth(logical_index(Column.TITLE), 333)
+    first.coverage_action.trigger()  # hide the panel
+    settings = AppSettings()
+    settings.set_pane_state("register", first.save_state())
+    settings.sync()
+
+    second = RegisterView()
+    qtbot.addWidget(second)
+    second.restore_state(AppSettings().pane_state("register"))
+    second.show()
+    assert Column.OWNER not in second.columns.visible_order()
+    assert second.table.columnWidth(logical_index(Column.TITLE)) == 333
+    assert not second.coverage.isVisible() and not second.coverage_action.isChecked()
+    second.coverage_action.trigger()
+    assert second.coverage.isVisible() and second.splitter.sizes()[1] > 0
+
+
+def test_fit_to_width_fits_every_shown_column_without_scrolling(qtbot, view) -> None:
+    from workbench.services.register.listing import Column
+
+    view.resize(1400, 600)
+    view.set_coverage_shown(False)
+    for column in (Column.REFS, Column.OWNER, Column.KIND, Column.UPDATED):
+        view.columns.set_shown(column, False)
+    qtbot.waitUntil(lambda: view.table.viewport().width() > 1000)
+    view.columns.fit_to_width()
+    header = view.table.horizontalHeader()
+    assert header.length() <= view.table.viewport().width()
+    assert not view.table.horizontalScrollBar().isVisible()
+
+
+def test_tab_leaves_the_read_only_table(qtbot, view) -> None:
+    view.activateWindow()
+    qtbot.waitActive(view)
+    view.table.setFocus()
+    view.table.selectRow(0)
+    assert view.table.hasFocus()
+    qtbot.keyClick(view.table, Qt.Key.Key_Tab)
+    assert not view.table.hasFocus()
+    assert view.table.currentIndex().row() == 0
+
+
+def test_creating_an_artifact_is_confirmed(qtbot, view: RegisterView) -> None:
+    view.new_artifact()
+    dialog = view.findChild(ArtifactDialog)
+    dialog.title_edit.setText("Supplier Security Policy")
+    with qtbot.waitSignal(view.status_posted) as said:
+        dialog.accept()
+    assert said.args == ["Created “Supplier Security Policy” as a draft."]
+
+
+def test_edit_properties_moves_the_next_review_by_typing(qtbot, view: RegisterView) -> None:
+    from datetime import date
+
+    view.table.selectRow(0)
+    artifact_id = view.selected_id()
+    view.edit_selected()
+    dialog = view.findChild(ArtifactDialog)
+    line = dialog.next_review_edit.line
+    line.selectAll()
+    qtbot.keyClicks(line, "2027-06-15")
+    with qtbot.waitSignal(view.changes_made):
+        dialog.accept()
+    assert artifacts.get_details(view.workspace, artifact_id).next_review == date(2027, 6, 15)

@@ -41,6 +41,7 @@ from workbench.services.exports.document_export import slug
 from workbench.services.register import profile
 from workbench.services.store.workspace import Workspace
 from workbench.views.common.export_dialog import documents_folder
+from workbench.views.common.focus import focus_first_field
 from workbench.views.common.pane import _sentence
 
 if TYPE_CHECKING:
@@ -258,4 +259,5 @@ def open_pack_dialog(parent: QWidget | None, workspace: Workspace, actor: str) -
     """Show the Write Audit Pack dialog (window-modal) and return it."""
     dialog = PackDialog(workspace, actor=actor, parent=parent)
     dialog.open()
+    focus_first_field(dialog)
     return dialog

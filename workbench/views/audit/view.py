@@ -13,10 +13,9 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -33,12 +32,13 @@ from workbench.services.store.changes import ChangeSet
 from workbench.services.store.workspace import Workspace
 from workbench.views.audit.model import AuditTrailModel
 from workbench.views.common.badges import INVALID_COLOUR, VALID_COLOUR
-from workbench.views.common.pane import Pane
+from workbench.views.common.date_edit import DateEdit, DateEntryError
+from workbench.views.common.empty_state import show_when_empty
+from workbench.views.common.pane import Pane, counted
 from workbench.views.common.record_table import configure_record_table
 
 ANY = ""
 FILTER_DEBOUNCE_MS = 200
-NO_DATE = QDate(2000, 1, 1)  # the minimum of the date fields; shown as "Any"
 SHOWN_PROBLEMS = 3
 
 
@@ -86,7 +86,7 @@ class AuditTrailView(Pane):
         for combo in (self.action_filter, self.actor_filter):
             combo.currentIndexChanged.connect(self.apply_filter_widgets)
         for edit in (self.since_edit, self.until_edit):
-            edit.dateChanged.connect(self.apply_filter_widgets)
+            edit.value_changed.connect(self.apply_filter_widgets)
 
         self.table = QTableView(self)
         self.table.setObjectName("auditTrailTable")
@@ -94,6 +94,11 @@ class AuditTrailView(Pane):
         configure_record_table(self.table, (50, 140, 120, 130, 220))
         self.table.doubleClicked.connect(self._on_double_clicked)
         self.model.modelReset.connect(self._update_count)
+        self.table_hint = show_when_empty(
+            self.table,
+            "No entry matches the filter. Clear the text, or choose “Any action”, "
+            "“Anyone” and empty dates.",
+        )
 
         filters = QHBoxLayout()
         filters.addWidget(self.text_filter, 2)
@@ -114,14 +119,9 @@ class AuditTrailView(Pane):
         layout.addLayout(status)
         self._fill_choices()
 
-    def _date_edit(self, name: str) -> QDateEdit:
-        edit = QDateEdit(self)
+    def _date_edit(self, name: str) -> DateEdit:
+        edit = DateEdit(None, optional=True, placeholder="any date", parent=self)
         edit.setObjectName(name)
-        edit.setCalendarPopup(True)
-        edit.setDisplayFormat("yyyy-MM-dd")
-        edit.setMinimumDate(NO_DATE)
-        edit.setSpecialValueText("Any")
-        edit.setDate(NO_DATE)
         return edit
 
     # --- workspace and changes --------------------------------------------------------------
@@ -226,11 +226,12 @@ class AuditTrailView(Pane):
         except OSError as error:
             self.report_error("Export Audit Trail", f"cannot write {target}: {error.strerror}")
             return
-        self.count_label.setText(f"Exported {count} entries to {target.name}")
+        self.notify(f"Exported {counted(count, 'entry', 'entries')} to {target}")
 
 
-def _chosen(edit: QDateEdit) -> date | None:
-    value = edit.date()
-    if value == edit.minimumDate():
+def _chosen(edit: DateEdit) -> date | None:
+    """The date typed, or None (no limit) while the field is empty or not yet a date."""
+    try:
+        return edit.value()
+    except DateEntryError:
         return None
-    return date(value.year(), value.month(), value.day())

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QComboBox, QLineEdit, QSpinBox, QWidget
 from workbench.models import ArtifactKind
 from workbench.services.register.artifacts import ArtifactDetails
 from workbench.services.register.templates import Template
+from workbench.views.common.date_edit import DateEdit
 from workbench.views.common.form_dialog import FormDialog
 
 BLANK = ""
@@ -44,6 +45,15 @@ class ArtifactDialog(FormDialog):
         self.interval_spin.setRange(1, 120)
         self.interval_spin.setSuffix(" months")
         self.interval_spin.setValue(12)
+        # Set from the review interval when an artifact is created; moved by hand afterwards.
+        self.next_review_edit = DateEdit(
+            details.next_review if details else None,
+            optional=True,
+            placeholder="not scheduled",
+            name="Next review",
+            parent=self,
+        )
+        self.next_review_edit.setObjectName("artifactNextReview")
         self._templates = templates or {}
 
         if details is None:
@@ -64,6 +74,10 @@ class ArtifactDialog(FormDialog):
         self.form.addRow("&Owner", self.owner_edit)
         self.form.addRow("&Clauses and controls", self.refs_edit)
         self.form.addRow("&Review every", self.interval_spin)
+        if details is not None:
+            self.form.addRow("&Next review", self.next_review_edit)
+        else:
+            self.next_review_edit.hide()
         self.resize(520, self.sizeHint().height())
 
     def _on_template_changed(self) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -14,6 +15,8 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.services.common.errors import ServiceError
+from workbench.views.common.date_edit import DateEntryError
+from workbench.views.common.focus import focus_first_field
 from workbench.views.common.pane import _sentence
 
 # Returns None on success, or raises an exception whose message is for the user.
@@ -40,13 +43,18 @@ class FormDialog(QDialog):
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
         self._submit: Submit | None = None
-        self._expected: tuple[type[Exception], ...] = (ServiceError,)
+        self._expected: tuple[type[Exception], ...] = (ServiceError, DateEntryError)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        focus_first_field(self)
 
     def on_submit(self, submit: Submit, *expected: type[Exception]) -> None:
-        """Run ``submit`` on OK; a :class:`ServiceError` (or an ``expected`` error, such as a
-        ValueError from parsing a field) keeps the dialog open with its message."""
+        """Run ``submit`` on OK; a :class:`ServiceError`, a date field's
+        :class:`DateEntryError` (or an ``expected`` error, such as a ValueError from parsing a
+        field) keeps the dialog open with its message."""
         self._submit = submit
-        self._expected = (ServiceError, *expected)
+        self._expected = (ServiceError, DateEntryError, *expected)
 
     def accept(self) -> None:
         if self._submit is not None:

@@ -17,11 +17,14 @@ class Pane(QWidget):
         changes_made(ChangeSet): this pane wrote to the workspace; the window passes the
             change set to every pane's ``apply_changes``.
         artifact_open_requested(int): open this artifact in the Documents pane.
+        status_posted(str): a short confirmation ("3 events added to the planner") for the
+            window's status bar, where it fades after a few seconds.
     """
 
     title = ""
     changes_made = Signal(object)
     artifact_open_requested = Signal(int)
+    status_posted = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -35,12 +38,31 @@ class Pane(QWidget):
     def apply_changes(self, changes: ChangeSet) -> None:
         """Refresh what the change set touched; panes ignore flags that do not concern them."""
 
+    def save_state(self) -> dict[str, object]:
+        """What the pane's layout should look like next time (column order, panel sizes...).
+
+        Values are what the settings file stores: QByteArray, str, int or bool.
+        """
+        return {}
+
+    def restore_state(self, state: dict[str, object]) -> None:
+        """Lay the pane out as :meth:`save_state` described; unknown or stale keys are ignored."""
+
     def can_leave(self) -> bool:
         """False when the pane holds unsaved work the user chose not to abandon."""
         return True
 
+    def notify(self, text: str) -> None:
+        """Confirm what just happened, briefly, in the status bar (see ``status_posted``)."""
+        self.status_posted.emit(_sentence(text))
+
     def report_error(self, title: str, error: Exception | str) -> None:
         QMessageBox.warning(self, title, _sentence(str(error)))
+
+
+def counted(number: int, noun: str, plural: str = "") -> str:
+    """``1 event``, ``13 events``: a count for a confirmation."""
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"
 
 
 def _sentence(text: str) -> str:

@@ -10,7 +10,12 @@ ROW_HEIGHT = 24
 
 
 def configure_record_table(table: QTableView, widths: Sequence[int]) -> None:
-    """One row per record, selected whole; compact rows; resizable columns of these widths."""
+    """One row per record, selected whole; compact rows; resizable columns of these widths.
+
+    The tables are read-only, so Tab leaves the table for the next control instead of walking
+    its cells.
+    """
+    table.setTabKeyNavigation(False)
     table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
     table.setAlternatingRowColors(True)

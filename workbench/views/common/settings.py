@@ -48,6 +48,23 @@ class AppSettings:
     def geometry(self, value: QByteArray) -> None:
         self._store.setValue("window/geometry", value)
 
+    def pane_state(self, pane: str) -> dict[str, object]:
+        """A pane's saved layout (see :meth:`Pane.save_state`); empty when none was saved."""
+        self._store.beginGroup(f"pane-{pane}")
+        try:
+            return {key: self._store.value(key) for key in self._store.childKeys()}
+        finally:
+            self._store.endGroup()
+
+    def set_pane_state(self, pane: str, state: dict[str, object]) -> None:
+        self._store.beginGroup(f"pane-{pane}")
+        try:
+            self._store.remove("")
+            for key, value in state.items():
+                self._store.setValue(key, value)
+        finally:
+            self._store.endGroup()
+
     @property
     def last_workspace(self) -> str | None:
         value = self._store.value("workspace/last", "")

@@ -6,6 +6,7 @@ looking at.
 
 Signals:
     changes_made(ChangeSet): an approval, review, person or publication was written.
+    status_posted(str): a confirmation for the window's status bar.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ CurrentArtifact = Callable[[], int | None]
 
 class DocumentActions(QObject):
     changes_made = Signal(object)
+    status_posted = Signal(str)
 
     def __init__(self, window: QWidget, current_artifact: CurrentArtifact) -> None:
         super().__init__(window)
@@ -155,6 +157,7 @@ class DocumentActions(QObject):
             QMessageBox.warning(self.window, "Withdraw Review", _sentence(str(error)))
             return False
         self._emit(changes)
+        self.status_posted.emit(f"Withdrew the review of “{title}”; it is a draft again.")
         return True
 
     def confirm_placeholders(self, sentence: str) -> bool:

@@ -1,8 +1,14 @@
-"""Compare two versions: side by side with changes highlighted, or as a unified diff."""
+"""Compare two versions: side by side with changes highlighted, or as a unified diff.
+
+The dialog opens at the first change (F7 and Shift+F7 step through them) and, for a document's
+own versions, offers to restore the older one.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtGui import QFontDatabase, QKeySequence, QShortcut
+from collections.abc import Callable
+
+from PySide6.QtGui import QFontDatabase, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -63,8 +69,16 @@ def side_by_side_html(rows: list[DiffRow]) -> str:
 
 class DiffDialog(QDialog):
     def __init__(
-        self, old: str, new: str, *, old_label: str, new_label: str, parent: QWidget | None = None
+        self,
+        old: str,
+        new: str,
+        *,
+        old_label: str,
+        new_label: str,
+        restore: Callable[[], bool] | None = None,
+        parent: QWidget | None = None,
     ) -> None:
+        """``restore`` restores the older version (asking first); True when it did."""
         super().__init__(parent)
         self.setObjectName("diffDialog")
         self.setWindowTitle(f"Compare {old_label} with {new_label}")
@@ -98,15 +112,36 @@ class DiffDialog(QDialog):
         QShortcut(QKeySequence("Shift+F7"), self, lambda: self.go_to_change(self.current_block - 1))
         close = QPushButton("Close", self)
         close.clicked.connect(self.accept)
+        self._restore = restore
+        self.restore_button = QPushButton(f"&Restore {old_label}…", self)
+        self.restore_button.setObjectName("diffRestore")
+        self.restore_button.setToolTip(
+            f"Write the text of {old_label} as a new version; the history stays as it is"
+        )
+        self.restore_button.clicked.connect(self.restore)
+        self.restore_button.setVisible(restore is not None)
         buttons = QHBoxLayout()
         buttons.addWidget(self.summary, 1)
         buttons.addWidget(previous)
         buttons.addWidget(following)
+        buttons.addWidget(self.restore_button)
         buttons.addWidget(close)
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
         layout.addLayout(buttons)
         self.resize(1100, 700)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        if self.current_block < 0:  # the first time: open where the versions differ
+            self.side_by_side.document().adjustSize()
+            self.go_to_change(0)
+
+    def restore(self) -> bool:
+        if self._restore is None or not self._restore():
+            return False
+        self.accept()
+        return True
 
     def go_to_change(self, block: int) -> None:
         if not self.blocks:

@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
 from workbench.services.register.versioning import VersionInfo
+from workbench.views.common.dates import format_datetime
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 NUMBER_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -44,7 +45,7 @@ class HistoryModel(QAbstractListModel):
         info = self._versions[index.row()]
         if role == NUMBER_ROLE:
             return info.number
-        when = info.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        when = format_datetime(info.created_at)
         badge = self._badges.get(info.number, "")
         if role == Qt.ItemDataRole.DisplayRole:
             first = f"v{info.number}  {when}  {info.author}" + (f"  {badge}" if badge else "")

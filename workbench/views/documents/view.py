@@ -10,8 +10,15 @@ Signals:
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QFontDatabase, QKeySequence, QShortcut, QTextDocument
+from PySide6.QtCore import QByteArray, QItemSelection, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QAction,
+    QFontDatabase,
+    QKeySequence,
+    QResizeEvent,
+    QShortcut,
+    QTextDocument,
+)
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
@@ -24,7 +31,6 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStackedWidget,
     QTextBrowser,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -38,8 +44,10 @@ from workbench.services.register.artifacts import ArtifactDetails
 from workbench.services.register.versioning import UnchangedContent, VersionInfo
 from workbench.services.store.changes import ChangeSet
 from workbench.services.store.workspace import Workspace
+from workbench.views.common.action_bar import ActionBar
 from workbench.views.common.badges import apply_badge, badge_label, signature_badge
-from workbench.views.common.empty_state import empty_state_label
+from workbench.views.common.dates import format_datetime
+from workbench.views.common.empty_state import empty_state_label, show_when_empty
 from workbench.views.common.pane import Pane
 from workbench.views.common.rich_text import for_qt, prepare_browser
 from workbench.views.documents.diff_dialog import DiffDialog
@@ -47,6 +55,12 @@ from workbench.views.documents.history_model import HistoryModel
 
 AUTOSAVE_MS = 3000
 PREVIEW_DEBOUNCE_MS = 300
+# Below these widths Markdown and its preview stop being readable (headings broke letter by
+# letter in a 60 px preview); the splitter never squeezes them further. A narrower window hides
+# the preview instead (the Preview button brings it back).
+EDITOR_MIN_WIDTH = 240
+PREVIEW_MIN_WIDTH = 220
+HISTORY_MIN_WIDTH = 140
 
 
 class FindBar(QWidget):
@@ -126,8 +140,6 @@ class DocumentEditor(Pane):
         self.header = QLabel(self)
         self.header.setObjectName("docHeader")
         self.header.setTextFormat(Qt.TextFormat.RichText)
-        self.message = QLabel(self)
-        self.message.setObjectName("docMessage")
         self.placeholders = QLabel(self)
         self.placeholders.setObjectName("docPlaceholders")
         self.placeholders.setStyleSheet(
@@ -144,6 +156,8 @@ class DocumentEditor(Pane):
 
         self.version_banner = QLabel(self)
         self.version_banner.setObjectName("docVersionBanner")
+        # Wrapped, so a long banner never widens the column (and narrows the others) for good.
+        self.version_banner.setWordWrap(True)
         self.version_view = QPlainTextEdit(self)
         self.version_view.setObjectName("docVersionView")
         self.version_view.setReadOnly(True)
@@ -152,14 +166,15 @@ class DocumentEditor(Pane):
         back.clicked.connect(self.show_draft)
         restore_shown = QPushButton("&Restore this version…", self)
         restore_shown.clicked.connect(lambda: self.restore(self._shown_version or 0))
-        banner_row = QHBoxLayout()
-        banner_row.addWidget(self.version_banner, 1)
-        banner_row.addWidget(restore_shown)
-        banner_row.addWidget(back)
+        banner_buttons = QHBoxLayout()
+        banner_buttons.addStretch(1)
+        banner_buttons.addWidget(restore_shown)
+        banner_buttons.addWidget(back)
         version_box = QWidget(self)
         version_layout = QVBoxLayout(version_box)
         version_layout.setContentsMargins(0, 0, 0, 0)
-        version_layout.addLayout(banner_row)
+        version_layout.addWidget(self.version_banner)
+        version_layout.addLayout(banner_buttons)
         version_layout.addWidget(self.version_view, 1)
         self._shown_version: int | None = None
 
@@ -175,7 +190,11 @@ class DocumentEditor(Pane):
         self.preview = QTextBrowser(self)
         self.preview.setObjectName("docPreview")
         prepare_browser(self.preview)
-        self.editor.verticalScrollBar().valueChanged.connect(self._follow_editor_scroll)
+        # The preview follows the text being read: the editor, or a version shown read-only.
+        # It follows again when its own length changes (Qt lays long documents out bit by bit).
+        self.editor.verticalScrollBar().valueChanged.connect(self._follow_source)
+        self.version_view.verticalScrollBar().valueChanged.connect(self._follow_source)
+        self.preview.verticalScrollBar().rangeChanged.connect(self._follow_source)
         self._preview_timer = QTimer(self)
         self._preview_timer.setSingleShot(True)
         self._preview_timer.setInterval(PREVIEW_DEBOUNCE_MS)
@@ -189,6 +208,7 @@ class DocumentEditor(Pane):
         self.history.setAlternatingRowColors(True)
         self.history.setWordWrap(True)
         self.history.selectionModel().selectionChanged.connect(self._on_history_selection)
+        self.history_hint = show_when_empty(self.history, "No versions yet.")
         self.compare_button = QPushButton("&Compare", self)
         self.compare_button.setObjectName("docCompare")
         self.compare_button.setToolTip("Select two versions (Ctrl+click) to compare them")
@@ -211,7 +231,7 @@ class DocumentEditor(Pane):
         self._autosave_timer.setInterval(AUTOSAVE_MS)
         self._autosave_timer.timeout.connect(self.autosave)
 
-        self.toolbar = QToolBar(self)
+        self.toolbar = ActionBar(self)
         self.toolbar.setObjectName("docToolbar")
         self.save_action = self._action(
             "&Save Version…", self.save_version, QKeySequence.StandardKey.Save
@@ -222,16 +242,30 @@ class DocumentEditor(Pane):
             "&Find…", self.find_bar.open_bar, QKeySequence.StandardKey.Find
         )
         self.discard_action = self._action("&Discard Changes…", self.discard_changes)
+        self.toolbar.addSeparator()
+        self.preview_action = self._action(
+            "Pre&view", self.set_preview_shown, QKeySequence("Ctrl+Shift+V")
+        )
+        self.preview_action.setCheckable(True)
+        self.preview_action.setChecked(True)
+        self.preview_action.setToolTip("Show or hide the preview (Ctrl+Shift+V)")
         self.editor.undoAvailable.connect(self.undo_action.setEnabled)
         self.editor.redoAvailable.connect(self.redo_action.setEnabled)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("docSplitter")
         self.splitter.addWidget(self.source_stack)
         self.splitter.addWidget(self.preview)
         self.splitter.addWidget(history_box)
         self.splitter.setStretchFactor(0, 4)
         self.splitter.setStretchFactor(1, 4)
         self.splitter.setStretchFactor(2, 2)
+        self.splitter.setChildrenCollapsible(False)
+        self.source_stack.setMinimumWidth(EDITOR_MIN_WIDTH)
+        self.preview.setMinimumWidth(PREVIEW_MIN_WIDTH)
+        history_box.setMinimumWidth(HISTORY_MIN_WIDTH)
+        self._preview_wanted = True  # the user's choice for a window wide enough for both
+        self._narrow = False
         self.empty = empty_state_label(
             "No document open. Double-click an artifact in the Register to edit it here.", self
         )
@@ -248,7 +282,6 @@ class DocumentEditor(Pane):
         layout.addWidget(self.toolbar)
         layout.addLayout(header_row)
         layout.addWidget(self.body, 1)
-        layout.addWidget(self.message)
         self._update_state()
 
     def add_artifact_actions(self, actions: list[QAction]) -> None:
@@ -258,7 +291,10 @@ class DocumentEditor(Pane):
             self.toolbar.addAction(action)
 
     def _action(
-        self, text: str, slot: object, shortcut: QKeySequence.StandardKey | None = None
+        self,
+        text: str,
+        slot: object,
+        shortcut: QKeySequence | QKeySequence.StandardKey | None = None,
     ) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
@@ -268,6 +304,56 @@ class DocumentEditor(Pane):
         self.toolbar.addAction(action)
         self.addAction(action)
         return action
+
+    # --- layout -----------------------------------------------------------------------------
+
+    def _room_for_both(self) -> int:
+        """The pane width at which the editor, the preview and the history fit side by side."""
+        layout = self.layout()
+        assert layout is not None
+        margins = layout.contentsMargins()
+        handles = 2 * self.splitter.handleWidth()
+        columns = EDITOR_MIN_WIDTH + PREVIEW_MIN_WIDTH + HISTORY_MIN_WIDTH
+        return columns + handles + margins.left() + margins.right()
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+        # Narrower than that, the preview takes turns with the editor instead of squeezing it.
+        hint = super().minimumSizeHint()
+        hint.setWidth(min(hint.width(), self._room_for_both() - PREVIEW_MIN_WIDTH))
+        return hint
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        narrow = self.width() < self._room_for_both()
+        if narrow != self._narrow:
+            self._narrow = narrow
+            # Narrow: the Markdown first, the preview a click away; wide: as the user left it.
+            self.preview_action.setChecked(False if narrow else self._preview_wanted)
+            self._show_columns()
+
+    def set_preview_shown(self, shown: bool) -> None:
+        """Show or hide the preview; in a narrow window it replaces the Markdown while shown."""
+        if not self._narrow:
+            self._preview_wanted = shown
+        self.preview_action.setChecked(shown)
+        self._show_columns()
+
+    def _show_columns(self) -> None:
+        preview = self.preview_action.isChecked()
+        self.preview.setVisible(preview)
+        self.source_stack.setVisible(not (self._narrow and preview))
+        if preview:
+            self.render_preview()
+
+    def save_state(self) -> dict[str, object]:
+        return {"splitter": self.splitter.saveState(), "preview": self._preview_wanted}
+
+    def restore_state(self, state: dict[str, object]) -> None:
+        splitter = state.get("splitter")
+        if isinstance(splitter, QByteArray):
+            self.splitter.restoreState(splitter)
+        self._preview_wanted = str(state.get("preview", "true")).lower() != "false"
+        self.set_preview_shown(self._preview_wanted and not self._narrow)
 
     # --- state ------------------------------------------------------------------------------
 
@@ -305,21 +391,20 @@ class DocumentEditor(Pane):
         self._preview_timer.start()
         if self.is_dirty() and not self._autosave_timer.isActive():
             self._autosave_timer.start()
-        self.message.clear()
         self._update_state()
 
-    def _follow_editor_scroll(self, value: int) -> None:
-        # Keep the preview at the same relative place as the source being edited.
-        source = self.editor.verticalScrollBar()
+    def _follow_source(self) -> None:
+        """Scroll the preview to the same relative place as the text beside it."""
+        shown = self.version_view if self._shown_version is not None else self.editor
+        source = shown.verticalScrollBar()
         target = self.preview.verticalScrollBar()
-        if source.maximum() > 0:
-            target.setValue(round(value / source.maximum() * target.maximum()))
+        ratio = source.value() / source.maximum() if source.maximum() > 0 else 0.0
+        target.setValue(round(ratio * target.maximum()))
 
     def render_preview(self) -> None:
         self._preview_timer.stop()
-        scroll = self.preview.verticalScrollBar().value()
         self.preview.setHtml(for_qt(render_markdown(self.editor.toPlainText())))
-        self.preview.verticalScrollBar().setValue(scroll)
+        self._follow_source()
         self._show_placeholders()
 
     def _show_placeholders(self) -> None:
@@ -358,7 +443,7 @@ class DocumentEditor(Pane):
         self.editor.document().clearUndoRedoStacks()
 
     def ask_recover(self, draft: drafts.Draft) -> bool:
-        when = draft.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        when = format_datetime(draft.updated_at)
         answer = QMessageBox.question(
             self,
             "Recover Unsaved Text",
@@ -393,7 +478,7 @@ class DocumentEditor(Pane):
                 self._loading = True
                 self.editor.setPlainText(draft.content)
                 self._loading = False
-                self.message.setText("Recovered unsaved text: save it as a version to keep it.")
+                self.notify("Recovered unsaved text: save it as a version to keep it")
             else:
                 drafts.discard_draft(self.workspace, artifact_id)
         self.render_preview()
@@ -448,8 +533,8 @@ class DocumentEditor(Pane):
             return False
         text = self.editor.toPlainText()
         if text == self._saved_text:
-            self.message.setText(
-                f"No changes since version {self.base.number if self.base else ''}; nothing saved."
+            self.notify(
+                f"No changes since version {self.base.number if self.base else ''}; nothing saved"
             )
             return False
         comment = self.ask_comment()
@@ -464,7 +549,7 @@ class DocumentEditor(Pane):
                 comment=comment,
             )
         except UnchangedContent as error:
-            self.message.setText(str(error).capitalize() + ".")
+            self.notify(str(error))
             self._saved_text = text
             self._update_state()
             return False
@@ -472,7 +557,7 @@ class DocumentEditor(Pane):
             self.report_error("Save Version", error)
             return False
         self._after_new_version(changes, info, text)
-        self.message.setText(" ".join([f"Saved version {info.number}.", *changes.notices]))
+        self.notify(" ".join([f"Saved version {info.number}.", *changes.notices]))
         return True
 
     def _after_new_version(self, changes: ChangeSet, info: VersionInfo, text: str) -> None:
@@ -544,13 +629,14 @@ class DocumentEditor(Pane):
             self.show_draft()
             return
         text = versioning.get_version(self.workspace, self.artifact_id, number)
-        when = text.info.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        when = format_datetime(text.info.created_at)
         self.version_banner.setText(
             f"<b>Version {number}</b> ({text.info.author}, {when}) is shown read-only."
         )
         self.version_view.setPlainText(text.content)
-        self.preview.setHtml(for_qt(render_markdown(text.content)))
         self._shown_version = number
+        self.preview.setHtml(for_qt(render_markdown(text.content)))
+        self._follow_source()
         self.source_stack.setCurrentIndex(1)
 
     def show_draft(self) -> None:
@@ -572,6 +658,7 @@ class DocumentEditor(Pane):
             new,
             old_label=f"version {old_number}",
             new_label=f"version {new_number}",
+            restore=lambda: self.restore(old_number),
             parent=self,
         )
         dialog.open()
@@ -603,13 +690,13 @@ class DocumentEditor(Pane):
                 self.workspace, artifact_id=self.details.id, number=number, author=self.user_name
             )
         except ServiceError as error:
-            self.message.setText(str(error).capitalize() + ".")
+            self.report_error("Restore Version", error)
             return False
         text = versioning.get_version(self.workspace, self.details.id).content
         self._set_text(text)
         self._after_new_version(changes, info, text)
         self.show_draft()
-        self.message.setText(f"Version {number} restored as version {info.number}.")
+        self.notify(f"Version {number} restored as version {info.number}")
         return True
 
     def apply_changes(self, changes: ChangeSet) -> None:

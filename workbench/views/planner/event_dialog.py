@@ -6,12 +6,11 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import Enum
 
-from PySide6.QtCore import QDate, QDateTime, QStringListModel, Qt, QTime
+from PySide6.QtCore import QStringListModel, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QCompleter,
-    QDateTimeEdit,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -35,6 +34,8 @@ from workbench.services.planner.drafts import (
 from workbench.services.planner.recurrence import Recurrence
 from workbench.services.planner.schedule import Occurrence
 from workbench.views.common.artifact_dialog import full_ref, short_ref
+from workbench.views.common.date_edit import DateEntryError, DateTimeEdit
+from workbench.views.common.dates import format_day
 from workbench.views.common.form_dialog import FormDialog
 
 ArtifactSearch = Callable[[str], list[tuple[int, str]]]
@@ -59,8 +60,6 @@ STATUS_LABELS = {
     EventStatus.DONE: "Done",
     EventStatus.CANCELLED: "Cancelled",
 }
-TIMED_FORMAT = "ddd d MMM yyyy  HH:mm"
-DATE_FORMAT = "ddd d MMM yyyy"
 PREVIEW_COUNT = 4
 
 
@@ -70,16 +69,9 @@ class Mode(Enum):
     OCCURRENCE = "occurrence"
 
 
-def _qdatetime(moment: datetime, zone: tzinfo) -> QDateTime:
-    local = moment.astimezone(zone)
-    return QDateTime(
-        QDate(local.year, local.month, local.day), QTime(local.hour, local.minute, local.second)
-    )
-
-
-def _python(value: QDateTime, zone: tzinfo) -> datetime:
-    day, clock = value.date(), value.time()
-    return datetime(day.year(), day.month(), day.day(), clock.hour(), clock.minute(), tzinfo=zone)
+def _local(moment: datetime, zone: tzinfo) -> datetime:
+    """What the fields show: the wall-clock time in ``zone``, without a zone."""
+    return moment.astimezone(zone).replace(tzinfo=None)
 
 
 class EventDialog(FormDialog):
@@ -130,13 +122,12 @@ class EventDialog(FormDialog):
         self.all_day_check = QCheckBox("All day", self)
         self.all_day_check.setObjectName("eventAllDay")
         self.all_day_check.toggled.connect(self._on_all_day_toggled)
-        self.start_edit = QDateTimeEdit(self)
+        now = datetime.now().replace(second=0, microsecond=0)
+        self.start_edit = DateTimeEdit(now, name="Start", parent=self)
         self.start_edit.setObjectName("eventStart")
-        self.end_edit = QDateTimeEdit(self)
+        self.end_edit = DateTimeEdit(now, name="End", parent=self)
         self.end_edit.setObjectName("eventEnd")
-        for edit in (self.start_edit, self.end_edit):
-            edit.setCalendarPopup(True)
-        self.start_edit.dateTimeChanged.connect(self._on_start_changed)
+        self.start_edit.value_changed.connect(self._on_start_changed)
         self.end_label = QLabel("&Ends", self)
         self.end_label.setBuddy(self.end_edit)
         self.repeat_combo = QComboBox(self)
@@ -227,12 +218,12 @@ class EventDialog(FormDialog):
         self.all_day_check.setChecked(draft.all_day)
         start = source.start
         end = source.end
-        self.start_edit.setDateTime(_qdatetime(self._shown(start, draft.all_day), self.zone))
+        self.start_edit.set_value(_local(self._shown(start, draft.all_day), self.zone))
         if draft.all_day:
             last = (end - timedelta(days=1)) if end and end > start else start
-            self.end_edit.setDateTime(_qdatetime(self._shown(last, True), self.zone))
+            self.end_edit.set_value(_local(self._shown(last, True), self.zone))
         else:
-            self.end_edit.setDateTime(_qdatetime(end or start + timedelta(hours=1), self.zone))
+            self.end_edit.set_value(_local(end or start + timedelta(hours=1), self.zone))
         preset = recurrence.preset_of(draft.rrule)
         self.repeat_combo.setCurrentIndex(self.repeat_combo.findData(preset.value))
         if preset is Recurrence.CUSTOM:
@@ -263,14 +254,15 @@ class EventDialog(FormDialog):
 
     def _on_all_day_toggled(self, all_day: bool) -> None:
         for edit in (self.start_edit, self.end_edit):
-            edit.setDisplayFormat(DATE_FORMAT if all_day else TIMED_FORMAT)
+            edit.set_time_shown(not all_day)
         self.end_label.setText("&Last day" if all_day else "&Ends")
         self._on_repeat_changed()
 
-    def _on_start_changed(self, value: QDateTime) -> None:
-        # Keep the length when the start moves, as calendar programs do.
-        if self.end_edit.dateTime() < value:
-            self.end_edit.setDateTime(value.addSecs(3600) if not self.all_day else value)
+    def _on_start_changed(self) -> None:
+        # The end follows a start moved past it, as in calendar programs.
+        start, end = self.start_edit.value_or_none(), self.end_edit.value_or_none()
+        if start is not None and end is not None and end < start:
+            self.end_edit.set_value(start + timedelta(hours=1) if not self.all_day else start)
         self._on_repeat_changed()
 
     def _on_repeat_changed(self) -> None:
@@ -282,7 +274,12 @@ class EventDialog(FormDialog):
             self.rule_check.setVisible(preset is Recurrence.CUSTOM)
             return
         self.rule_check.setVisible(True)
-        start = self._start()
+        try:
+            start = self._start()
+        except DateEntryError as error:
+            self.rule_check.setStyleSheet("color: #b00020;")
+            self.rule_check.setText(str(error))
+            return
         try:
             normal = recurrence.normalize(
                 rule, dtstart=start, all_day=self.all_day, tzid=self._tzid()
@@ -300,9 +297,7 @@ class EventDialog(FormDialog):
             for u in upcoming
         ]
         self.rule_check.setStyleSheet("")
-        self.rule_check.setText(
-            "Next: " + ", ".join(f"{d:%a} {d.day} {d:%b %Y}" for d in shown) + " …"
-        )
+        self.rule_check.setText("Next: " + ", ".join(format_day(d) for d in shown) + " …")
 
     def _on_artifact_text(self, text: str) -> None:
         if self._search is None or len(text.strip()) < 2:
@@ -342,11 +337,11 @@ class EventDialog(FormDialog):
         return getattr(self.zone, "key", None) if not self.all_day else None
 
     def _start(self) -> datetime:
-        start = _python(self.start_edit.dateTime(), self.zone)
+        start = self.start_edit.value().replace(tzinfo=self.zone)
         return all_day_start(start.date()) if self.all_day else start
 
     def _end(self) -> datetime | None:
-        end = _python(self.end_edit.dateTime(), self.zone)
+        end = self.end_edit.value().replace(tzinfo=self.zone)
         if self.all_day:
             last: date = end.date()
             return all_day_start(last + timedelta(days=1)) if last > self._start().date() else None
@@ -400,7 +395,7 @@ class EventDialog(FormDialog):
 
     def _snapshot(self) -> dict[str, object]:
         return {
-            "when": (self.start_edit.dateTime(), self.end_edit.dateTime()),
+            "when": (self.start_edit.value_or_none(), self.end_edit.value_or_none()),
             "title": self.title_edit.text(),
             "location": self.location_edit.text(),
             "notes": self.notes_edit.toPlainText(),

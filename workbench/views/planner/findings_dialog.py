@@ -2,18 +2,18 @@
 
 Signals:
     changes_made(ChangeSet): a finding was written.
+    status_posted(str): a confirmation of what was written, for the status bar.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QBrush, QColor, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QBrush, QColor, QShowEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
@@ -33,10 +33,13 @@ from workbench.services.planner.findings import SEVERITY_LABELS, FindingDraft, F
 from workbench.services.store.changes import ChangeSet
 from workbench.services.store.workspace import Workspace
 from workbench.views.common.artifact_dialog import full_ref, short_ref
+from workbench.views.common.date_edit import DateEdit
+from workbench.views.common.dates import format_date
+from workbench.views.common.focus import focus_first_field
 from workbench.views.common.form_dialog import FormDialog
-from workbench.views.planner.calendar import to_date, to_qdate
 from workbench.views.planner.models import OVERDUE_COLOUR
 
+DEFAULT_DUE_DAYS = 30
 HEADERS = ("Finding", "Clause / control", "Severity", "Owner", "Due", "Status")
 
 
@@ -44,6 +47,7 @@ class FindingForm(FormDialog):
     def __init__(self, draft: FindingDraft | None = None, parent: QWidget | None = None) -> None:
         super().__init__("Edit Finding" if draft else "New Finding", parent)
         self.setObjectName("findingForm")
+        editing = draft is not None
         draft = draft or FindingDraft(text="")
         self.text_edit = QLineEdit(draft.text, self)
         self.text_edit.setObjectName("findingText")
@@ -57,23 +61,19 @@ class FindingForm(FormDialog):
         self.severity_combo.setCurrentIndex(self.severity_combo.findData(draft.severity.value))
         self.owner_edit = QLineEdit(draft.owner, self)
         self.owner_edit.setObjectName("findingOwner")
-        self.has_due = QCheckBox("Corrective action due", self)
-        self.due_edit = QDateEdit(to_qdate(draft.due or date.today()), self)
+        # A new finding is due in a month: due today, it would be born overdue.
+        due = draft.due if editing else date.today() + timedelta(days=DEFAULT_DUE_DAYS)
+        self.due_edit = DateEdit(due, optional=True, placeholder="no due date", name="Due")
         self.due_edit.setObjectName("findingDue")
-        self.due_edit.setCalendarPopup(True)
-        self.has_due.toggled.connect(self.due_edit.setEnabled)
-        self.has_due.setChecked(draft.due is not None)
-        self.due_edit.setEnabled(draft.due is not None)
+        self.due_edit.setToolTip("When the corrective action is due; leave empty for none")
         self.closed_check = QCheckBox("Closed (corrective action verified)", self)
+        self.closed_check.setObjectName("findingClosed")
         self.closed_check.setChecked(draft.status is FindingStatus.CLOSED)
-        due_row = QHBoxLayout()
-        due_row.addWidget(self.has_due)
-        due_row.addWidget(self.due_edit, 1)
         self.form.addRow("&Finding", self.text_edit)
         self.form.addRow("&Clause or control", self.ref_edit)
         self.form.addRow("&Severity", self.severity_combo)
         self.form.addRow("&Owner", self.owner_edit)
-        self.form.addRow("&Due", due_row)
+        self.form.addRow("&Due", self.due_edit)
         self.form.addRow("", self.closed_check)
         self.resize(480, self.sizeHint().height())
 
@@ -83,13 +83,14 @@ class FindingForm(FormDialog):
             ref=full_ref(self.ref_edit.text()),
             severity=FindingSeverity(self.severity_combo.currentData()),
             owner=self.owner_edit.text(),
-            due=to_date(self.due_edit.date()) if self.has_due.isChecked() else None,
+            due=self.due_edit.value(),
             status=FindingStatus.CLOSED if self.closed_check.isChecked() else FindingStatus.OPEN,
         )
 
 
 class FindingsDialog(QDialog):
     changes_made = Signal(object)
+    status_posted = Signal(str)
 
     def __init__(
         self,
@@ -113,6 +114,7 @@ class FindingsDialog(QDialog):
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)  # Tab goes on to the buttons
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(lambda _index: self.edit_selected())
@@ -129,7 +131,9 @@ class FindingsDialog(QDialog):
         for button in (add, edit, close):
             buttons.addWidget(button)
         buttons.addStretch(1)
-        done = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        # "Done", not "Close": beside "Close Finding" a plain "Close" reads as the same thing.
+        done = QDialogButtonBox(self)
+        done.addButton("D&one", QDialogButtonBox.ButtonRole.RejectRole)
         done.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.empty)
@@ -138,6 +142,10 @@ class FindingsDialog(QDialog):
         layout.addWidget(done)
         self.resize(820, 360)
         self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        focus_first_field(self)
 
     def refresh(self) -> None:
         self._rows = findings.list_findings(self.workspace, self.event_id)
@@ -150,7 +158,7 @@ class FindingsDialog(QDialog):
                 short_ref(draft.ref),
                 SEVERITY_LABELS[draft.severity],
                 draft.owner,
-                draft.due.isoformat() if draft.due else "",
+                format_date(draft.due),
                 draft.status.value,
             ]
             items = [QStandardItem(cell) for cell in cells]
@@ -164,15 +172,17 @@ class FindingsDialog(QDialog):
         rows = self.table.selectionModel().selectedRows()
         return self._rows[rows[0].row()] if rows else None
 
-    def _write(self, changes: ChangeSet) -> None:
+    def _write(self, changes: ChangeSet, said: str) -> None:
         self.changes_made.emit(changes)
+        self.status_posted.emit(said)
         self.refresh()
 
     def add_finding(self) -> FindingForm:
         form = FindingForm(parent=self)
         form.on_submit(
             lambda: self._write(
-                findings.add_finding(self.workspace, self.event_id, form.draft(), actor=self.actor)
+                findings.add_finding(self.workspace, self.event_id, form.draft(), actor=self.actor),
+                f"Added the finding “{form.text_edit.text().strip()}”.",
             ),
             PlannerError,
         )
@@ -186,7 +196,8 @@ class FindingsDialog(QDialog):
         form = FindingForm(row.draft, parent=self)
         form.on_submit(
             lambda: self._write(
-                findings.update_finding(self.workspace, row.id, form.draft(), actor=self.actor)
+                findings.update_finding(self.workspace, row.id, form.draft(), actor=self.actor),
+                f"Saved the finding “{form.text_edit.text().strip()}”.",
             ),
             PlannerError,
         )
@@ -197,4 +208,7 @@ class FindingsDialog(QDialog):
         row = self.selected()
         if row is None or row.draft.status is FindingStatus.CLOSED:
             return
-        self._write(findings.close_finding(self.workspace, row.id, actor=self.actor))
+        self._write(
+            findings.close_finding(self.workspace, row.id, actor=self.actor),
+            f"Closed the finding “{row.draft.text}”.",
+        )

@@ -25,6 +25,7 @@ from workbench.services.planner.drafts import KIND_LABELS
 from workbench.services.planner.recurrence import describe
 from workbench.services.planner.schedule import Occurrence, Source
 from workbench.services.planner.upcoming import UpcomingItem
+from workbench.views.common.dates import format_day
 from workbench.views.planner.calendar import OCCURRENCE_MIME, kind_icon, occurrence_mime
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -33,9 +34,9 @@ OVERDUE_COLOUR = "#b00020"
 MUTED_COLOUR = "#808080"
 
 
-def day_label(day: date, *, with_year: bool = False) -> str:
-    text = f"{day:%a} {day.day} {day:%b}"
-    return f"{text} {day.year}" if with_year else text
+def day_label(day: date) -> str:
+    """``Tue 2026-12-01``: the app's one date format, with the weekday a planner needs."""
+    return format_day(day)
 
 
 def time_label(occurrence: Occurrence, zone: tzinfo) -> str:
@@ -179,7 +180,7 @@ class UpcomingModel(_DraggableList):
         if item is None:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            when = day_label(item.day, with_year=True) if item.day else "no due date"
+            when = day_label(item.day) if item.day else "no due date"
             prefix = "Overdue · " if item.overdue else ""
             return f"{prefix}{when}  {item.title}"
         if role == Qt.ItemDataRole.DecorationRole:

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QDateEdit,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -21,8 +20,9 @@ from PySide6.QtWidgets import (
 from workbench.models import EventKind
 from workbench.services.planner.drafts import KIND_LABELS
 from workbench.services.planner.programme import ProgrammeItem
+from workbench.views.common.date_edit import DateEdit, DateEntryError
 from workbench.views.common.form_dialog import FormDialog
-from workbench.views.planner.calendar import kind_icon, to_date, to_qdate
+from workbench.views.planner.calendar import kind_icon
 
 Proposer = Callable[[date], list[ProgrammeItem]]
 COLUMNS = ("Add", "Kind", "Title", "Date", "Days", "Note")
@@ -37,10 +37,8 @@ class ProgrammeDialog(FormDialog):
         self.setObjectName("programmeDialog")
         self._propose = propose
         self._kinds: list[EventKind] = []
-        self.target_edit = QDateEdit(to_qdate(target), self)
+        self.target_edit = DateEdit(target, name="Certification target", parent=self)
         self.target_edit.setObjectName("programmeTarget")
-        self.target_edit.setCalendarPopup(True)
-        self.target_edit.setDisplayFormat("ddd d MMM yyyy")
         self.propose_button = QPushButton("&Propose", self)
         self.propose_button.setObjectName("programmePropose")
         self.propose_button.clicked.connect(self.propose)
@@ -71,7 +69,15 @@ class ProgrammeDialog(FormDialog):
         self.propose()
 
     def propose(self) -> None:
-        self.show_items(self._propose(to_date(self.target_edit.date())))
+        try:
+            target = self.target_edit.value()
+        except DateEntryError as error:
+            self.error_label.setText(str(error))
+            self.error_label.show()
+            return
+        assert target is not None  # a required field
+        self.error_label.hide()
+        self.show_items(self._propose(target))
 
     def show_items(self, items: list[ProgrammeItem]) -> None:
         self.table.setRowCount(0)
@@ -92,9 +98,7 @@ class ProgrammeDialog(FormDialog):
         kind.setIcon(kind_icon(item.kind))
         self.table.setItem(row, KIND, kind)
         self.table.setItem(row, TITLE, QTableWidgetItem(item.title))
-        start = QDateEdit(QDate(item.start.year, item.start.month, item.start.day), self.table)
-        start.setDisplayFormat("ddd d MMM yyyy")
-        start.setCalendarPopup(True)
+        start = DateEdit(item.start, name=f"Date of “{item.title}”", parent=self.table)
         self.table.setCellWidget(row, DATE, start)
         days = QSpinBox(self.table)
         days.setRange(1, 10)
@@ -110,12 +114,14 @@ class ProgrammeDialog(FormDialog):
         for row, kind in enumerate(self._kinds):
             start = self.table.cellWidget(row, DATE)
             days = self.table.cellWidget(row, DAYS)
-            assert isinstance(start, QDateEdit) and isinstance(days, QSpinBox)
+            assert isinstance(start, DateEdit) and isinstance(days, QSpinBox)
+            day = start.value()  # raises DateEntryError for text that is not a date
+            assert day is not None  # the field is required
             found.append(
                 ProgrammeItem(
                     kind=kind,
                     title=self._cell(row, TITLE).text(),
-                    start=to_date(start.date()),
+                    start=day,
                     days=days.value(),
                     include=self._cell(row, INCLUDE).checkState() == Qt.CheckState.Checked,
                     note=self._cell(row, NOTE).text(),

@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QSplitter,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -56,7 +55,10 @@ from workbench.services.register import listing
 from workbench.services.register.listing import RegisterFilter
 from workbench.services.store.changes import ChangeSet
 from workbench.services.store.workspace import Workspace
-from workbench.views.common.pane import Pane
+from workbench.views.common.action_bar import ActionBar
+from workbench.views.common.dates import format_date, format_day
+from workbench.views.common.empty_state import show_when_empty
+from workbench.views.common.pane import Pane, counted
 from workbench.views.planner.calendar import (
     KIND_COLOURS,
     EventCalendar,
@@ -87,9 +89,8 @@ class PlannerView(Pane):
         super().__init__(parent)
         self.setObjectName("plannerView")
         self.zone = recurrence.local_zone()
-        self.toolbar = QToolBar(self)
+        self.toolbar = ActionBar(self)
         self.toolbar.setObjectName("plannerToolbar")
-        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self._build_actions()
 
         self.calendar = EventCalendar(self)
@@ -113,6 +114,10 @@ class PlannerView(Pane):
         self.upcoming_title.setObjectName("upcomingTitle")
         self.upcoming_model = UpcomingModel(self)
         self.upcoming = self._list("upcomingList", self.upcoming_model)
+        self.agenda_hint = show_when_empty(self.agenda, "Nothing planned.")
+        self.upcoming_hint = show_when_empty(
+            self.upcoming, f"Nothing overdue and nothing due in the next {UPCOMING_DAYS} days."
+        )
         self._active_list = self.agenda
         self._layout()
         self._update_actions()
@@ -271,10 +276,16 @@ class PlannerView(Pane):
         selected = self.selected_occurrence()
         found = schedule.occurrences(self.workspace, first, last, zone=self.zone)
         self.agenda_model.set_occurrences(found, self.zone, many_days=first != last)
-        title = day_label(first, with_year=True)
+        title = day_label(first)
         if last != first:
-            title = f"{day_label(first)} – {day_label(last, with_year=True)}"
+            title = f"{day_label(first)} – {day_label(last)}"
         self.agenda_title.setText(f"<b>Agenda</b>  {title}  ({len(found)})")
+        when = f"on {title}" if first == last else f"from {day_label(first)} to {day_label(last)}"
+        self.agenda_hint.set_text(
+            f"Nothing planned {when}.\n\nDouble-click a day in the calendar, or press "
+            f"{self.new_action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)}, "
+            "to add an event."
+        )
         if selected is not None:
             row = self.agenda_model.row_of(selected.key)
             if row is not None:
@@ -428,6 +439,10 @@ class PlannerView(Pane):
     def _emit(self, changes: ChangeSet) -> None:
         self.changes_made.emit(changes)
 
+    def _saved(self, changes: ChangeSet, title: str) -> None:
+        self._emit(changes)
+        self.notify(f"Saved “{title.strip()}”")
+
     def _search_artifacts(self, text: str) -> list[tuple[int, str]]:
         if self.workspace is None:
             return []
@@ -457,12 +472,14 @@ class PlannerView(Pane):
             kind=EventKind.INTERNAL_AUDIT, title="", start=start, end=start + timedelta(hours=1)
         )
         dialog = self._dialog(Mode.NEW, draft)
-        dialog.on_submit(
-            lambda: self._emit(
-                events.create_event(workspace, dialog.draft(), actor=self.user_name)
-            ),
-            PlannerError,
-        )
+
+        def submit() -> None:
+            added = dialog.draft()
+            self._emit(events.create_event(workspace, added, actor=self.user_name))
+            start = added.start if added.all_day else added.start.astimezone(self.zone)
+            self.notify(f"Added “{added.title}” on {format_day(start.date())}")
+
+        dialog.on_submit(submit, PlannerError)
         dialog.open()
         return dialog
 
@@ -482,10 +499,11 @@ class PlannerView(Pane):
             dialog = self._dialog(Mode.OCCURRENCE, details.draft, occurrence=occurrence)
             original = occurrence.original_start
             dialog.on_submit(
-                lambda: self._emit(
+                lambda: self._saved(
                     events.update_occurrence(
                         workspace, event_id, original, dialog.change(), actor=self.user_name
-                    )
+                    ),
+                    dialog.title_edit.text(),
                 ),
                 PlannerError,
             )
@@ -494,8 +512,9 @@ class PlannerView(Pane):
                 Mode.SERIES, details.draft, artifact_titles=details.artifact_titles
             )
             dialog.on_submit(
-                lambda: self._emit(
-                    events.update_event(workspace, event_id, dialog.draft(), actor=self.user_name)
+                lambda: self._saved(
+                    events.update_event(workspace, event_id, dialog.draft(), actor=self.user_name),
+                    dialog.title_edit.text(),
                 ),
                 PlannerError,
             )
@@ -521,6 +540,7 @@ class PlannerView(Pane):
                             actor=self.user_name,
                         )
                     )
+                    self.notify(f"Cancelled this occurrence of “{occurrence.title}”")
                     return
             details = events.get_event(self.workspace, occurrence.event_id)
             extra = (
@@ -537,6 +557,7 @@ class PlannerView(Pane):
             self._emit(
                 events.delete_event(self.workspace, occurrence.event_id, actor=self.user_name)
             )
+            self.notify(f"Deleted “{details.draft.title}”")
         except ServiceError as error:
             self.report_error("Delete Event", error)
 
@@ -573,6 +594,7 @@ class PlannerView(Pane):
             self.report_error("Mark Done", error)
             return
         self._emit(changes)
+        self.notify(f"Marked “{occurrence.title}” done")
 
     def show_findings(self) -> FindingsDialog | None:
         if self.workspace is None:
@@ -592,6 +614,7 @@ class PlannerView(Pane):
             parent=self,
         )
         dialog.changes_made.connect(self._emit)
+        dialog.status_posted.connect(self.notify)
         dialog.open()
         return dialog
 
@@ -660,6 +683,7 @@ class PlannerView(Pane):
             return
         self._emit(changes)
         self.calendar.setSelectedDate(to_qdate(day))
+        self.notify(f"Moved “{occurrence.title}” to {format_day(day)}")
 
     # --- programme and iCalendar ------------------------------------------------------------
 
@@ -674,9 +698,20 @@ class PlannerView(Pane):
         )
 
         def submit() -> None:
-            changes = programme.accept(workspace, dialog.items(), actor=self.user_name)
+            items = dialog.items()
+            target = dialog.target_edit.value()
+            changes = programme.accept(workspace, items, actor=self.user_name)
             self._emit(changes)
-            self.show_day(to_date(dialog.target_edit.date()))
+            if target is not None:
+                self.show_day(target)
+            days = [item.start for item in items if item.include]
+            if days and target is not None:
+                # The calendar jumps to the certification month: say what was added, and where.
+                self.notify(
+                    f"{counted(len(changes.events), 'event')} added to the planner, "
+                    f"{format_date(min(days))} to {format_date(max(days))}; the calendar shows "
+                    f"{target:%B %Y}, the month of the certification audit"
+                )
 
         dialog.on_submit(submit)
         dialog.open()
@@ -701,7 +736,7 @@ class PlannerView(Pane):
         except ServiceError as error:
             self.report_error("Export Calendar", error)
             return
-        self.inform("Export Calendar", f"Wrote {count} event(s) to {path}.")
+        self.notify(f"Exported {counted(count, 'event')} to {path}")
 
     def import_calendar(self) -> None:
         from workbench.services.planner import ics_import
@@ -717,6 +752,10 @@ class PlannerView(Pane):
             self.report_error("Import Calendar", f"{error} Nothing was imported.")
             return
         self._emit(result.changes)
-        lines = [f"{result.created} event(s) added, {result.updated} updated."]
-        lines += result.warnings
-        self.inform("Import Calendar", "\n".join(lines))
+        summary = (
+            f"Imported {Path(chosen).name}: {counted(result.created, 'event')} added, "
+            f"{result.updated} updated"
+        )
+        self.notify(summary)
+        if result.warnings:  # what was left out needs reading, not a fading line
+            self.inform("Import Calendar", "\n".join([summary + ".", *result.warnings]))

@@ -10,9 +10,10 @@ Signals:
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
-from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QItemSelection, QModelIndex, QObject, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence, QMouseEvent, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QPushButton,
     QSplitter,
+    QStyle,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -36,15 +38,22 @@ from workbench.services.register import listing
 from workbench.services.register.listing import RegisterFilter, RegisterRow
 from workbench.services.store.changes import ChangeSet
 from workbench.services.store.workspace import Workspace
+from workbench.views.common.action_bar import ActionBar
+from workbench.views.common.empty_state import show_when_empty
 from workbench.views.common.pane import Pane
 from workbench.views.common.rich_text import for_qt, prepare_browser
 from workbench.views.questions.card_html import ARTIFACT_LINK_SCHEME, REF_LINK_SCHEME, card_html
 from workbench.views.questions.card_list_model import CardListModel
+from workbench.views.questions.history import NavigationHistory, Place
 
 SEARCH_DEBOUNCE_MS = 150
 ALL = ""
 
 ActionAvailability = Callable[[str, str], str | None]
+NO_CARD_HTML = (
+    '<p style="color:#66707c; font-size:11pt;"><br/>Choose a question on the left to read its '
+    "card: the answer, the clauses it rests on, and what to do next.</p>"
+)
 
 
 class QuestionBrowser(Pane):
@@ -59,6 +68,8 @@ class QuestionBrowser(Pane):
         self.setObjectName("questionBrowser")
         self._library: CardLibrary | None = None
         self._current: Card | None = None
+        self.history = NavigationHistory()
+        self._here: Place | None = None  # the current card with the search it was read under
 
         self.search = QLineEdit(self)
         self.search.setObjectName("questionSearch")
@@ -86,6 +97,7 @@ class QuestionBrowser(Pane):
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.selectionModel().selectionChanged.connect(self._on_selection_changed)
         self.search.returnPressed.connect(self._focus_first_result)
+        self.list_hint = show_when_empty(self.list, "No question cards are loaded.")
 
         self.problems = QListWidget(self)
         self.problems.setObjectName("questionProblems")
@@ -98,6 +110,7 @@ class QuestionBrowser(Pane):
         self.card_view = QTextBrowser(self)
         self.card_view.setObjectName("cardView")
         prepare_browser(self.card_view)
+        self.card_view.setHtml(NO_CARD_HTML)
         self.card_view.anchorClicked.connect(self._on_link_clicked)
         self.actions_bar = QWidget(self)
         self.actions_bar.setObjectName("cardActions")
@@ -107,6 +120,19 @@ class QuestionBrowser(Pane):
 
         reload_shortcut = QShortcut(QKeySequence.StandardKey.Refresh, self)
         reload_shortcut.activated.connect(self.reload_requested)
+
+        self.toolbar = ActionBar(self)
+        self.toolbar.setObjectName("questionToolbar")
+        style = self.style()
+        self.back_action = self._action(
+            "&Back", self.go_back, "Alt+Left", style.StandardPixmap.SP_ArrowBack
+        )
+        self.forward_action = self._action(
+            "&Forward", self.go_forward, "Alt+Right", style.StandardPixmap.SP_ArrowForward
+        )
+        for view in (self.card_view.viewport(), self.list.viewport(), self):
+            view.installEventFilter(self)  # the mouse's back and forward buttons
+        self._update_navigation()
 
         filters = QHBoxLayout()
         filters.addWidget(self.pack_filter)
@@ -124,6 +150,7 @@ class QuestionBrowser(Pane):
         right = QWidget(self)
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.toolbar)
         right_layout.addWidget(self.card_view, 1)
         right_layout.addWidget(self.actions_bar)
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
@@ -134,6 +161,18 @@ class QuestionBrowser(Pane):
         splitter.setSizes([440, 660])  # the card gets the room; long questions elide
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
+
+    def _action(
+        self, text: str, slot: object, shortcut: str, icon: QStyle.StandardPixmap
+    ) -> QAction:
+        action = QAction(self.style().standardIcon(icon), text, self)
+        action.setShortcut(QKeySequence(shortcut))
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        action.setToolTip(f"{text.replace('&', '')} ({shortcut}, or the mouse's side button)")
+        action.triggered.connect(slot)
+        self.toolbar.addAction(action)
+        self.addAction(action)
+        return action
 
     def _combo(self, name: str, everything: str) -> QComboBox:
         combo = QComboBox(self)
@@ -153,8 +192,10 @@ class QuestionBrowser(Pane):
         self._fill_filters(library)
         self._show_problems(library)
         self.run_search()
-        if current_id and library.index.card(current_id):
-            self.open_card(current_id)
+        current = library.index.card(current_id) if current_id else None
+        if current is not None:
+            self._show_card(current)
+            self._select_in_list(current.id)
 
     def set_action_availability(self, availability: ActionAvailability) -> None:
         """How the pane learns whether an action can run (None) or why not (a reason)."""
@@ -188,6 +229,11 @@ class QuestionBrowser(Pane):
         self.count_label.setText(
             f"{len(ids)} of {total} questions" if len(ids) != total else f"{total} questions"
         )
+        if total and not ids:
+            self.list_hint.set_text(
+                "No question matches the search and filters. Clear the search or set "
+                "the filters back to “All”."
+            )
         if self._current is not None:
             row = self.list_model.row_of(self._current.id)
             if row is not None:
@@ -230,27 +276,105 @@ class QuestionBrowser(Pane):
     # --- the open card ----------------------------------------------------------------------
 
     def open_card(self, card_id: str) -> bool:
-        """Show a card (clearing filters that would hide it); False if there is no such card."""
+        """Show a card, keeping the search and filters; False if there is no such card.
+
+        A card outside the results is shown all the same (a link was followed); the list keeps
+        what the reader searched for, and Back returns to the card before.
+        """
         if self._library is None:
             return False
         card = self._library.index.card(card_id.upper())
         if card is None:
             return False
-        row = self.list_model.row_of(card.id)
-        if row is None:
-            self.search.blockSignals(True)
-            self.search.clear()
-            self.search.blockSignals(False)
-            for combo in (self.pack_filter, self.tag_filter, self.ref_filter):
-                combo.blockSignals(True)
-                combo.setCurrentIndex(0)
-                combo.blockSignals(False)
-            self.run_search()
-            row = self.list_model.row_of(card.id)
-        self._show_card(card)
-        if row is not None:
-            self.list.setCurrentIndex(self.list_model.index(row))
+        self._visit(card)
         return True
+
+    def _visit(self, card: Card) -> None:
+        if self._current is not None and card.id != self._current.id:
+            self.history.visit(self._left())
+        self._show_card(card)
+        self._select_in_list(card.id)
+        self._here = self._place()
+        self._update_navigation()
+
+    def _select_in_list(self, card_id: str) -> None:
+        row = self.list_model.row_of(card_id)
+        selection = self.list.selectionModel()
+        selection.blockSignals(True)
+        if row is None:
+            selection.clearSelection()
+            self.list.setCurrentIndex(QModelIndex())
+        else:
+            self.list.setCurrentIndex(self.list_model.index(row))
+        selection.blockSignals(False)
+        self.list.viewport().update()
+
+    # --- back and forward -------------------------------------------------------------------
+
+    def _place(self) -> Place:
+        assert self._current is not None
+        return Place(
+            card_id=self._current.id,
+            search=self.search.text(),
+            pack=self.pack_filter.currentData() or ALL,
+            tag=self.tag_filter.currentData() or ALL,
+            ref=self.ref_filter.currentData() or ALL,
+            scroll=self.card_view.verticalScrollBar().value(),
+        )
+
+    def _left(self) -> Place:
+        """The place being left: the card with the search it was found by, scrolled as now."""
+        scroll = self.card_view.verticalScrollBar().value()
+        if self._here is not None and self._current is not None:
+            if self._here.card_id == self._current.id:
+                return replace(self._here, scroll=scroll)
+        return self._place()
+
+    def go_back(self) -> bool:
+        if self._current is None:
+            return False
+        return self._go(self.history.go_back(self._place()))
+
+    def go_forward(self) -> bool:
+        if self._current is None:
+            return False
+        return self._go(self.history.go_forward(self._place()))
+
+    def _go(self, place: Place | None) -> bool:
+        if place is None or self._library is None:
+            return False
+        card = self._library.index.card(place.card_id)
+        if card is None:
+            return False
+        self.search.blockSignals(True)
+        self.search.setText(place.search)
+        self.search.blockSignals(False)
+        for combo, value in ((self.pack_filter, place.pack), (self.tag_filter, place.tag),
+                             (self.ref_filter, place.ref)):  # fmt: skip
+            combo.blockSignals(True)
+            combo.setCurrentIndex(max(combo.findData(value), 0))
+            combo.blockSignals(False)
+        self.run_search()
+        self._show_card(card)
+        self._select_in_list(card.id)
+        self.card_view.verticalScrollBar().setValue(place.scroll)
+        self._here = place
+        self._update_navigation()
+        return True
+
+    def _update_navigation(self) -> None:
+        self.back_action.setEnabled(bool(self.history.back))
+        self.forward_action.setEnabled(bool(self.history.forward))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if event.type() == QEvent.Type.MouseButtonPress and isinstance(event, QMouseEvent):
+            if event.button() == Qt.MouseButton.BackButton:
+                self.go_back()
+                return True
+            if event.button() == Qt.MouseButton.ForwardButton:
+                self.go_forward()
+                return True
+        return super().eventFilter(watched, event)
 
     @property
     def current_card(self) -> Card | None:
@@ -262,7 +386,7 @@ class QuestionBrowser(Pane):
             return
         card = self._library.index.card(self.list_model.card_id(indexes[0].row()))
         if card is not None and card is not self._current:
-            self._show_card(card)
+            self._visit(card)
 
     def _show_card(self, card: Card) -> None:
         self._current = card

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QLabel, QTreeView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHeaderView, QLabel, QTreeView, QVBoxLayout, QWidget
 
 from workbench.models import ArtifactStatus
 from workbench.services.register import coverage
@@ -32,6 +32,7 @@ class CoveragePanel(QWidget):
         self.setObjectName("coveragePanel")
         self.summary = QLabel(self)
         self.summary.setObjectName("coverageSummary")
+        self.summary.setWordWrap(True)
         self.model = QStandardItemModel(self)
         self.model.setHorizontalHeaderLabels(["Clause / control", "Artifacts"])
         self.tree = QTreeView(self)
@@ -39,10 +40,22 @@ class CoveragePanel(QWidget):
         self.tree.setModel(self.model)
         self.tree.setUniformRowHeights(True)
         self.tree.setEditTriggers(QTreeView.EditTrigger.NoEditTriggers)
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.tree.doubleClicked.connect(self._on_double_clicked)
+        # The clause titles take the room there is and elide (the tooltip has them whole);
+        # the panel never scrolls sideways.
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(1, 80)
+        self.tree.setIndentation(14)
+        self.tree.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(QLabel("<b>Coverage</b> (ISO/IEC 27001:2022)", self))
+        heading = QLabel("<b>Coverage</b> (ISO/IEC 27001:2022)", self)
+        heading.setWordWrap(True)
+        layout.addWidget(heading)
         layout.addWidget(self.summary)
         layout.addWidget(self.tree, 1)
 
@@ -57,16 +70,20 @@ class CoveragePanel(QWidget):
         for row in rows:
             label = QStandardItem(f"{row.local_id}  {row.title}")
             label.setData(row.ref, REF_ROLE)
-            label.setToolTip(row.ref)
             covering = QStandardItem(_describe(row))
+            covering.setToolTip(covering.text())
             if not row.covered:
                 covering.setForeground(QBrush(UNCOVERED))
                 label.setForeground(QBrush(UNCOVERED))
-                label.setToolTip(f"{row.ref}: no artifact covers this yet")
+                label.setToolTip(
+                    f"{row.local_id} {row.title}\n{row.ref}: no artifact covers it yet"
+                )
             else:
                 label.setText(f"{label.text()}  ({row.total})")
+                label.setToolTip(f"{row.local_id} {row.title}\n{row.ref}: {covering.text()}")
             for artifact in row.artifacts:
                 child = QStandardItem(artifact.title)
+                child.setToolTip(artifact.title)
                 child.setData(artifact.id, ARTIFACT_ROLE)
                 label.appendRow([child, QStandardItem(_status(artifact.status))])
             hidden = row.total - len(row.artifacts)
@@ -85,7 +102,6 @@ class CoveragePanel(QWidget):
         self.model.appendRow([clauses, QStandardItem()])
         self.model.appendRow([controls, QStandardItem()])
         self.tree.expand(self.model.index(0, 0))
-        self.tree.resizeColumnToContents(0)
         totals = coverage.summary(rows)
         self.summary.setText(
             f"Clauses covered: {totals['clause'][0]} of {totals['clause'][1]}. "

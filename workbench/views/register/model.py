@@ -25,6 +25,7 @@ COLUMNS = list(Column)
 # and the placeholders the latest version still carries, counted when a row is shown.
 SIGNATURE_COLUMN = len(COLUMNS)
 PLACEHOLDER_COLUMN = len(COLUMNS) + 1
+PLACEHOLDER_TITLE = "Placeholders"
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 
@@ -91,7 +92,7 @@ class RegisterTableModel(QAbstractTableModel):
             if section == SIGNATURE_COLUMN:
                 return "Signature"
             if section == PLACEHOLDER_COLUMN:
-                return "Placeholders"
+                return PLACEHOLDER_TITLE
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStackedLayout,
     QTableView,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -32,20 +31,17 @@ from workbench.models import ArtifactKind, ArtifactStatus
 from workbench.services.common.errors import ServiceError
 from workbench.services.exports import register_export
 from workbench.services.register import artifacts, profile, templates
-from workbench.services.register.listing import Column, RegisterFilter, RegisterScope
+from workbench.services.register.listing import RegisterFilter, RegisterScope
 from workbench.services.store.changes import ChangeSet
 from workbench.services.store.workspace import Workspace
+from workbench.views.common.action_bar import ActionBar
 from workbench.views.common.artifact_dialog import ArtifactDialog, kind_label, short_ref
-from workbench.views.common.empty_state import empty_state_label
-from workbench.views.common.pane import Pane
+from workbench.views.common.empty_state import empty_state_label, show_when_empty
+from workbench.views.common.pane import Pane, counted
 from workbench.views.common.record_table import configure_record_table
+from workbench.views.register.columns import RegisterColumns
 from workbench.views.register.coverage_panel import CoveragePanel
-from workbench.views.register.model import (
-    COLUMNS,
-    PLACEHOLDER_COLUMN,
-    SIGNATURE_COLUMN,
-    RegisterTableModel,
-)
+from workbench.views.register.model import RegisterTableModel
 from workbench.views.register.profile_dialog import ProfileDialog
 
 ANY = ""
@@ -64,9 +60,8 @@ class RegisterView(Pane):
         self.model = RegisterTableModel(self)
         self._scope = RegisterScope.ALL
 
-        self.toolbar = QToolBar(self)
+        self.toolbar = ActionBar(self)
         self.toolbar.setObjectName("registerToolbar")
-        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.new_action = self._action(
             "&New Artifact…", self.new_artifact, QKeySequence.StandardKey.New
         )
@@ -81,6 +76,15 @@ class RegisterView(Pane):
         self.toolbar.addSeparator()
         self.export_action = self._action("E&xport…", self.export_register, "Ctrl+E")
         self.profile_action = self._action("Workspace &Profile…", self.edit_profile)
+        self.toolbar.addSeparator()
+        self.columns_action = self._action("Co&lumns…", self.show_columns_menu)
+        self.columns_action.setToolTip(
+            "Show, hide and fit the columns (also: right-click a header)"
+        )
+        self.coverage_action = self._action("Co&verage", self.set_coverage_shown, "Ctrl+Shift+C")
+        self.coverage_action.setCheckable(True)
+        self.coverage_action.setChecked(True)
+        self.coverage_action.setToolTip("Show or hide the coverage panel (Ctrl+Shift+C)")
 
         self.filter_edit = QLineEdit(self)
         self.filter_edit.setObjectName("registerFilterText")
@@ -127,13 +131,9 @@ class RegisterView(Pane):
         self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        configure_record_table(self.table, (44, 260, 120, 150, 110, 80, 60, 70, 90))
-        # The signature badge reads best beside the status it vouches for.
-        self.table.horizontalHeader().moveSection(
-            SIGNATURE_COLUMN, COLUMNS.index(Column.STATUS) + 1
-        )
-        self.table.setColumnWidth(SIGNATURE_COLUMN, 130)
-        self.table.setColumnWidth(PLACEHOLDER_COLUMN, 90)
+        configure_record_table(self.table, ())
+        self.columns = RegisterColumns(self.table)
+        self.columns.reset()
         self.table.doubleClicked.connect(self._on_double_clicked)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._show_context_menu)
@@ -141,6 +141,11 @@ class RegisterView(Pane):
         self.table.selectionModel().selectionChanged.connect(self.selection_changed)
         self._artifact_actions: list[QAction] = []
         self.model.modelReset.connect(self._on_model_reset)
+        self.table_hint = show_when_empty(
+            self.table,
+            "No artifact matches the filter. Clear the filter text, set kind and status back to "
+            "“All”, or untick the boxes above.",
+        )
 
         self.empty = empty_state_label(
             "No artifacts yet. Click “Build ISMS Components…” to create the core ISMS documents "
@@ -159,12 +164,15 @@ class RegisterView(Pane):
         self._stack = QStackedLayout(table_box)
         self._stack.addWidget(self.table)
         self._stack.addWidget(self.empty)
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        splitter.addWidget(table_box)
-        splitter.addWidget(self.coverage)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([900, 330])
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("registerSplitter")
+        self.splitter.addWidget(table_box)
+        self.splitter.addWidget(self.coverage)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setCollapsible(0, False)
+        self.splitter.setSizes([900, 340])
+        self.splitter.splitterMoved.connect(self._on_splitter_moved)
 
         filters = QHBoxLayout()
         filters.addWidget(self.filter_edit, 2)
@@ -181,8 +189,41 @@ class RegisterView(Pane):
         layout.addWidget(self.toolbar)
         layout.addLayout(filters)
         layout.addLayout(checks)
-        layout.addWidget(splitter, 1)
+        layout.addWidget(self.splitter, 1)
         self._update_actions()
+
+    # --- layout -----------------------------------------------------------------------------
+
+    def show_columns_menu(self) -> QMenu:
+        button = self.toolbar.widgetForAction(self.columns_action)
+        anchor = button or self.table
+        menu = self.columns.menu(self)
+        menu.popup(anchor.mapToGlobal(anchor.rect().bottomLeft()))
+        return menu
+
+    def set_coverage_shown(self, shown: bool) -> None:
+        self.coverage.setVisible(shown)
+        self.coverage_action.setChecked(shown)
+        if shown and self.splitter.sizes()[1] == 0:
+            self.splitter.setSizes([max(self.splitter.width() - 340, 300), 340])
+
+    def _on_splitter_moved(self) -> None:
+        # Dragging the panel shut is the same as switching it off.
+        self.coverage_action.setChecked(self.splitter.sizes()[1] > 0)
+
+    def save_state(self) -> dict[str, object]:
+        return {
+            **self.columns.save(),
+            "splitter": self.splitter.saveState(),
+            "coverage": self.coverage_action.isChecked(),
+        }
+
+    def restore_state(self, state: dict[str, object]) -> None:
+        self.columns.restore(state)
+        splitter = state.get("splitter")
+        if isinstance(splitter, QByteArray):
+            self.splitter.restoreState(splitter)
+        self.set_coverage_shown(str(state.get("coverage", "true")).lower() != "false")
 
     def add_artifact_actions(self, actions: list[QAction]) -> None:
         """Approval and publishing actions, offered in the context menu."""
@@ -358,6 +399,7 @@ class RegisterView(Pane):
                 )
             created.append(artifact_id)
             self._emit(changes, artifact_id)
+            self.notify(f"Created “{dialog.title_edit.text().strip()}” as a draft")
 
         dialog.on_submit(submit)
         dialog.open()
@@ -379,8 +421,10 @@ class RegisterView(Pane):
                 kind=dialog.kind,
                 owner=dialog.owner_edit.text(),
                 review_interval_months=dialog.interval_spin.value(),
+                next_review=dialog.next_review_edit.value(),
             )
             self._emit(changes, artifact_id)
+            self.notify(f"Saved the properties of “{dialog.title_edit.text().strip()}”")
 
         dialog.on_submit(submit)
         dialog.open()
@@ -397,6 +441,7 @@ class RegisterView(Pane):
             self.report_error("Duplicate", error)
             return
         self._emit(changes, new_id)
+        self.notify(f"Duplicated as “{artifacts.get_details(self.workspace, new_id).title}”")
 
     def ask_retire_reason(self, title: str) -> str | None:
         reason, accepted = QInputDialog.getText(
@@ -423,6 +468,7 @@ class RegisterView(Pane):
             self.report_error("Retire", error)
             return
         self._emit(changes)
+        self.notify(f"Retired “{details.title}”: it left the live register, its history stays")
 
     def ask_export_path(self) -> tuple[str, str]:
         return QFileDialog.getSaveFileName(
@@ -451,7 +497,7 @@ class RegisterView(Pane):
         except OSError as error:
             self.report_error("Export Register", f"cannot write {target}: {error.strerror}")
             return
-        self.count_label.setText(f"Exported {count} artifacts to {target.name}")
+        self.notify(f"Exported {counted(count, 'artifact')} to {target}")
 
     def edit_profile(self) -> None:
         if self.workspace is None:
@@ -463,6 +509,7 @@ class RegisterView(Pane):
             self._emit(
                 profile.update_profile(workspace, actor=self.user_name, **dialog.fields.values())
             )
+            self.notify("Saved the workspace profile")
 
         dialog.on_submit(submit, ValueError)
         dialog.open()
