@@ -126,7 +126,11 @@ class Workspace:
                     _driver_execute(connection, "PRAGMA synchronous=NORMAL")
 
     def backup(self, destination: Path) -> Path:
-        """Copy the workspace with SQLite's online backup API (safe while it is open)."""
+        """Copy the workspace with SQLite's online backup API (safe while it is open).
+
+        The copy is byte for byte the same workspace, identity included; a copy for the user
+        is made by :func:`workbench.services.store.copies.back_up`.
+        """
         if self.path is None:
             raise WorkspaceError("Only a workspace file can be backed up this way.")
         return backup_file(self.path, destination)
@@ -260,14 +264,19 @@ def is_database_url(location: str | Path) -> bool:
     return isinstance(location, str) and "://" in location
 
 
-def open_workspace(location: str | Path, *, create: bool = True) -> Workspace:
+def open_workspace(
+    location: str | Path, *, create: bool = True, creator: str | None = None
+) -> Workspace:
     """Open the workspace at a file path or database URL, creating or migrating it as needed.
+
+    ``creator`` is the name a new workspace's first audit entry records (default: the name
+    :func:`~workbench.services.common.identity.current_user` resolves).
 
     Raises:
         WorkspaceError: the location cannot be used; the message says why in one sentence.
     """
     if is_database_url(location):
-        return _open_url(str(location))
+        return _open_url(str(location), creator)
     path = Path(location).expanduser()
     if path.is_dir():
         raise WorkspaceError(f"{path} is a folder, not a workspace file.")
@@ -302,11 +311,11 @@ def open_workspace(location: str | Path, *, create: bool = True) -> Workspace:
         engine.dispose()
         raise WorkspaceError(f"Cannot prepare the workspace {path.name}: {error}.") from error
     workspace = Workspace(url=str(engine.url), path=path, engine=engine)
-    _ensure_profile(workspace)
+    _ensure_profile(workspace, creator)
     return workspace
 
 
-def _open_url(url: str) -> Workspace:
+def _open_url(url: str, creator: str | None) -> Workspace:
     try:
         engine = create_engine(url)
         revision = _current_revision(engine)
@@ -317,11 +326,11 @@ def _open_url(url: str) -> Workspace:
     if revision != head_revision():
         _migrate(engine)
     workspace = Workspace(url=url, path=None, engine=engine)
-    _ensure_profile(workspace)
+    _ensure_profile(workspace, creator)
     return workspace
 
 
-def _ensure_profile(workspace: Workspace) -> None:
+def _ensure_profile(workspace: Workspace, creator: str | None) -> None:
     """Create the profile row on a new workspace; the creation is the log's first entry."""
     from workbench.models import WorkspaceProfile
     from workbench.services.common.identity import current_user
@@ -336,7 +345,7 @@ def _ensure_profile(workspace: Workspace) -> None:
         session.add(WorkspaceProfile(id=PROFILE_ID))
         audit_log.append(
             session,
-            actor=current_user(),
+            actor=creator or current_user(),
             action="workspace.create",
             entity="workspace",
             entity_id=PROFILE_ID,
