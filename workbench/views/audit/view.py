@@ -17,7 +17,6 @@ from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -33,6 +32,7 @@ from workbench.services.store.changes import ChangeSet
 from workbench.services.store.workspace import Workspace
 from workbench.views.audit.model import AuditTrailModel
 from workbench.views.common.badges import INVALID_COLOUR, VALID_COLOUR
+from workbench.views.common.files import FileKind, announce, ask_save_path, confirm_target
 from workbench.views.common.pane import Pane
 from workbench.views.common.record_table import configure_record_table
 
@@ -207,10 +207,8 @@ class AuditTrailView(Pane):
         self.verified.emit(report)
 
     def ask_export_path(self) -> str:
-        chosen, _ = QFileDialog.getSaveFileName(
-            self, "Export Audit Trail", str(Path.home() / "audit-trail.csv"), "CSV (*.csv)"
-        )
-        return chosen
+        suggestion = self.files.suggest(FileKind.TRAIL, "audit-trail.csv")
+        return ask_save_path(self, "Export Audit Trail", suggestion, "CSV (*.csv)")
 
     def export_csv(self) -> None:
         if self.workspace is None:
@@ -221,12 +219,16 @@ class AuditTrailView(Pane):
         target = Path(chosen)
         if target.suffix.lower() != ".csv":
             target = target.with_name(f"{target.name}.csv")
+        if not confirm_target(self, target, title="Export Audit Trail"):
+            return
         try:
             count = trail.export_csv(self.workspace, target, self.current_filter())
         except OSError as error:
             self.report_error("Export Audit Trail", f"cannot write {target}: {error.strerror}")
             return
+        self.files.remember(FileKind.TRAIL, target)
         self.count_label.setText(f"Exported {count} entries to {target.name}")
+        announce(self, "Export Audit Trail", f"Exported {count} entries to {target}.", target)
 
 
 def _chosen(edit: QDateEdit) -> date | None:

@@ -56,6 +56,7 @@ from workbench.services.register import listing
 from workbench.services.register.listing import RegisterFilter
 from workbench.services.store.changes import ChangeSet
 from workbench.services.store.workspace import Workspace
+from workbench.views.common.files import FileKind, announce, ask_save_path, confirm_target
 from workbench.views.common.pane import Pane
 from workbench.views.planner.calendar import (
     KIND_COLOURS,
@@ -398,13 +399,12 @@ class PlannerView(Pane):
         return answer == QMessageBox.StandardButton.Yes
 
     def ask_export_path(self) -> str:
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Export Calendar", str(Path.home() / "isms-calendar.ics"), ICS_FILTER
-        )
-        return path
+        suggestion = self.files.suggest(FileKind.CALENDAR, "isms-calendar.ics")
+        return ask_save_path(self, "Export Calendar", suggestion, ICS_FILTER)
 
     def ask_import_path(self) -> str:
-        path, _ = QFileDialog.getOpenFileName(self, "Import Calendar", str(Path.home()), ICS_FILTER)
+        folder = self.files.folder(FileKind.CALENDAR)
+        path, _ = QFileDialog.getOpenFileName(self, "Import Calendar", str(folder), ICS_FILTER)
         return path
 
     def ask_export_filter(self) -> dict[str, object] | None:
@@ -696,12 +696,15 @@ class PlannerView(Pane):
         path = Path(chosen)
         if not path.suffix:
             path = path.with_suffix(".ics")
+        if not confirm_target(self, path, title="Export Calendar"):
+            return
         try:
             count = ics_export.export_ics(self.workspace, path, **filters)
         except ServiceError as error:
             self.report_error("Export Calendar", error)
             return
-        self.inform("Export Calendar", f"Wrote {count} event(s) to {path}.")
+        self.files.remember(FileKind.CALENDAR, path)
+        announce(self, "Export Calendar", f"Wrote {count} event(s) to {path}.", path)
 
     def import_calendar(self) -> None:
         from workbench.services.planner import ics_import
@@ -716,6 +719,7 @@ class PlannerView(Pane):
         except ServiceError as error:
             self.report_error("Import Calendar", f"{error} Nothing was imported.")
             return
+        self.files.remember(FileKind.CALENDAR, Path(chosen))
         self._emit(result.changes)
         lines = [f"{result.created} event(s) added, {result.updated} updated."]
         lines += result.warnings
