@@ -39,6 +39,38 @@ def pg_server() -> Iterator[PgServer]:
     server.stop()
 
 
+@pytest.fixture(autouse=True)
+def unanswered_file_questions(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """A question about replacing a file or making a folder fails the test that did not expect
+    it, instead of waiting for a click that never comes. Tests answer with ``answer_files``."""
+    from workbench.views.common import files
+
+    asked: list[str] = []
+
+    def unexpected(_parent: object, _title: str, text: str) -> bool:
+        asked.append(text)
+        raise AssertionError(f"unexpected question: {text}")
+
+    monkeypatch.setattr(files, "ask", unexpected)
+    return asked
+
+
+@pytest.fixture
+def answer_files(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Answer Yes to every question about replacing a file or making a folder; the questions
+    are collected in the list returned."""
+    from workbench.views.common import files
+
+    asked: list[str] = []
+
+    def yes(_parent: object, _title: str, text: str) -> bool:
+        asked.append(text)
+        return True
+
+    monkeypatch.setattr(files, "ask", yes)
+    return asked
+
+
 @pytest.fixture
 def pg_url(pg_server: PgServer) -> Iterator[str]:
     """A fresh database on the test server, migrated to head, no workspace profile yet."""

@@ -159,3 +159,14 @@ def test_an_unexpected_error_is_one_line_exit_3_and_logged(capsys, tmp_path: Pat
 
     logged = (data_dir() / "workbench.log").read_text("utf-8")
     assert "Traceback" in logged and "KeyError: 'column'" in logged
+
+
+def test_a_screenshot_never_waits_for_a_name(tmp_path: Path, monkeypatch) -> None:
+    # No name anywhere: the window would ask at start, but a screenshot must not wait for it.
+    monkeypatch.delenv("WORKBENCH_USER")
+    png = tmp_path / "first-start.png"
+    result = _workbench("-w", str(tmp_path / "a.grcw"), "--screenshot", str(png), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    ours = [line for line in result.stderr.splitlines() if line.startswith("workbench:")]
+    assert len(ours) == 1 and ours[0].startswith("workbench: acting as the login name '")

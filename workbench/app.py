@@ -14,6 +14,8 @@ from workbench.services.common.paths import default_workspace_path
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
+    from workbench.views.common.settings import AppSettings
+
 APP_NAME = "GRC Workbench"
 
 
@@ -83,11 +85,17 @@ def run_gui(
     if screenshot is None:
         report_unexpected(app)
     settings = AppSettings()
+    asked = _ask_consultant_at_first_start(settings, screenshot=screenshot is not None)
 
     location = workspace or settings.last_workspace or str(default_workspace_path())
+    creator = settings.user_name
     try:
         # A team workspace may ask for its password (in a dialog; not for a screenshot).
-        found = open_workspace(location) if screenshot else open_location(None, location)
+        found = (
+            open_workspace(location, creator=creator)
+            if screenshot
+            else open_location(None, location, creator=creator)
+        )
         if found is None:
             raise PasswordRequiredError(location)
         opened = found
@@ -101,7 +109,7 @@ def run_gui(
         QMessageBox.warning(
             None, "Cannot open workspace", f"{error} Opening the default workspace."
         )
-        opened = open_workspace(default_workspace_path())
+        opened = open_workspace(default_workspace_path(), creator=creator)
 
     window = MainWindow(
         settings=settings, workspace=opened, library=load_library(settings.card_packs)
@@ -120,4 +128,24 @@ def run_gui(
             print(f"workbench: cannot write the screenshot {screenshot}", file=sys.stderr)
             return 2
         return 0
+    window.start_up_checks(asked=asked)
     return app.exec()
+
+
+def _ask_consultant_at_first_start(settings: AppSettings, *, screenshot: bool) -> bool:
+    """Ask the consultant's name before anything is recorded; True when it was asked.
+
+    A screenshot never waits for a person: it runs under the name it finds, and says so when
+    that is the login name.
+    """
+    from workbench.services.common.identity import account_notice
+    from workbench.views.common.consultant_dialog import ConsultantDialog
+
+    if settings.consultant is not None:
+        return False
+    if screenshot:
+        if settings.acting.is_account_fallback:
+            print(f"workbench: {account_notice(settings.acting)}", file=sys.stderr)
+        return False
+    ConsultantDialog(settings).exec()
+    return True

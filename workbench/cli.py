@@ -13,12 +13,21 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from workbench import __version__
-from workbench.commands import approvals, cards, documents, pack, planner, register, team
-from workbench.commands.base import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, Handler
+from workbench.commands import (
+    approvals,
+    cards,
+    consultant,
+    documents,
+    pack,
+    planner,
+    register,
+    team,
+)
+from workbench.commands.base import ACTING_DEST, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, Handler
 from workbench.services.common.errors import ServiceError
 from workbench.views.panes import PANE_NAMES
 
-COMMAND_MODULES = (cards, register, documents, approvals, planner, pack, team)
+COMMAND_MODULES = (cards, register, documents, approvals, planner, pack, team, consultant)
 
 log = logging.getLogger("workbench")
 
@@ -35,6 +44,12 @@ def _parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="workspace file (created if missing) or database URL; default: the user's default",
     )
+    parser.add_argument(
+        "--as",
+        dest=ACTING_DEST,
+        metavar="NAME",
+        help="who acts in a command (default: WORKBENCH_USER, else the saved name)",
+    )
     parser.add_argument("--view", choices=PANE_NAMES, help="open the GUI on this pane")
     parser.add_argument("--card", metavar="ID", help="open the GUI on this question card")
     parser.add_argument(
@@ -48,6 +63,13 @@ def _parser() -> argparse.ArgumentParser:
 
 def _open_gui(args: argparse.Namespace) -> int:
     from workbench.app import run_gui
+
+    if args.acting_as:
+        print(
+            "workbench: --as names who acts in a command; the window uses the name it asked "
+            "for (Edit > Preferences changes it)",
+            file=sys.stderr,
+        )
 
     return run_gui(
         workspace=args.workspace,

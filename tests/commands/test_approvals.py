@@ -171,3 +171,14 @@ def test_people_keys_export_and_import(capsys, ws: str, tmp_path: Path) -> None:
                                            "(signs", "on", "this", "computer)"]  # fmt: skip
     code, _, err = run(capsys, "-w", other, "person", "import-key", "Priya", str(tmp_path / "x"))
     assert code == 2 and err.startswith("workbench: cannot read ")
+
+
+def test_retire_a_person(capsys, ws: str) -> None:
+    code, out, err = run(capsys, "-w", ws, "person", "retire", "Priya Shah", "--reason", "left")
+    assert (code, err) == (0, "")
+    assert out == "Priya Shah is retired; their signatures stay verifiable\n"
+    code, out, _ = run(capsys, "-w", ws, "person", "list")
+    priya = next(line for line in out.splitlines() if line.startswith("Priya Shah"))
+    assert "(retired " in priya
+    code, _, err = run(capsys, "-w", ws, "review", "request", "1", "--approver", "Priya Shah")
+    assert (code, err) == (2, "workbench: Priya Shah is retired and approves nothing new\n")

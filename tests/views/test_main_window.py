@@ -22,6 +22,7 @@ PANE_OBJECTS = {
     "documents": ["documentEditor", "docEditor", "docPreview", "historyList"],
     "planner": ["plannerView", "plannerCalendar", "agendaList"],
     "audit": ["auditTrailView", "auditTrailTable"],
+    "people": ["peopleView", "peopleTable"],
 }
 
 
@@ -90,12 +91,13 @@ def test_opening_a_foreign_file_says_why_and_keeps_the_current(
 
 
 def test_back_up_workspace_writes_an_openable_copy(
-    window: MainWindow, tmp_path: Path, monkeypatch
+    window: MainWindow, tmp_path: Path, monkeypatch, answer_files: list[str]
 ) -> None:
     profile.update_profile(window.workspace, actor="Mara", organisation_name="Acme Logistics")
     destination = tmp_path / "backup" / "copy.grcw"
     monkeypatch.setattr(window, "ask_backup_path", lambda _suggestion: str(destination))
     window.back_up_workspace()
+    assert answer_files == [f"The folder {destination.parent} does not exist. Create it?"]
     with closing(sqlite3.connect(destination)) as db:
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     copy = open_workspace(destination, create=False)
@@ -234,9 +236,6 @@ def test_approval_from_the_editor_shows_a_valid_badge_everywhere(
     window.register_view.table.selectRow(row)
     assert window.approval.publish_action.isEnabled()
     monkeypatch.setattr(window.approval, "ask_publish_folder", lambda: str(tmp_path))
-    monkeypatch.setattr(
-        "workbench.views.documents.actions.QMessageBox.information", lambda *a: None
-    )
     result = window.approval.publish()
     assert result is not None and {p.suffix for p in result.files} == {".docx", ".pdf"}
     assert window.register_view.model.index(row, 5).data() == "published"

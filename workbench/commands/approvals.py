@@ -18,6 +18,8 @@ from workbench.commands.base import (
     EXIT_PROBLEMS,
     Commands,
     UsageError,
+    acting_name,
+    add_acting_option,
     cli_workspace,
     print_json,
 )
@@ -54,6 +56,7 @@ def add_to(commands: Commands) -> None:
         action="store_true",
         help="publish although [TO COMPLETE] markers or guidance notes remain (logged)",
     )
+    add_acting_option(publish)
     publish.set_defaults(handler=publish_artifact)
 
     verify = commands.add_parser(
@@ -71,10 +74,12 @@ def _add_person(commands: Commands) -> None:
     add.add_argument("--role", required=True)
     add.add_argument("--email", default="")
     add.add_argument("--no-key", action="store_true", help="no signing identity (yet)")
+    add_acting_option(add)
     add.set_defaults(handler=add_person)
 
     create_key = actions.add_parser("create-key", help="create a signing identity for a person")
     create_key.add_argument("name", metavar="NAME")
+    add_acting_option(create_key)
     create_key.set_defaults(handler=create_key_for)
 
     listing = actions.add_parser("list", help="list people and their key fingerprints")
@@ -96,7 +101,16 @@ def _add_person(commands: Commands) -> None:
     import_key.add_argument(
         "--fingerprint", metavar="FP", help="refuse the key unless its fingerprint starts so"
     )
+    add_acting_option(import_key)
     import_key.set_defaults(handler=import_key_for)
+
+    retire = actions.add_parser(
+        "retire", help="retire a person: kept, signatures still verify, asked for nothing new"
+    )
+    retire.add_argument("name", metavar="NAME")
+    retire.add_argument("--reason", default="")
+    add_acting_option(retire)
+    retire.set_defaults(handler=retire_person)
 
 
 def _add_review(commands: Commands) -> None:
@@ -108,6 +122,7 @@ def _add_review(commands: Commands) -> None:
         "--approver", action="append", required=True, metavar="NAME", help="repeat for several"
     )
     request.add_argument("--note", default="")
+    add_acting_option(request)
     request.set_defaults(handler=request_review)
 
     show = actions.add_parser("show", help="the review rounds and signatures of an artifact")
@@ -118,6 +133,7 @@ def _add_review(commands: Commands) -> None:
     withdraw = actions.add_parser("withdraw", help="cancel a pending review")
     withdraw.add_argument("artifact", metavar="ARTIFACT")
     withdraw.add_argument("--reason", default="")
+    add_acting_option(withdraw)
     withdraw.set_defaults(handler=withdraw_review)
 
 
@@ -149,14 +165,13 @@ def _resolve(workspace: Workspace, identifier: str) -> tuple[int, str]:
 
 def add_person(args: argparse.Namespace) -> int:
     from workbench.services.approvals import people
-    from workbench.services.common.identity import current_user
 
     passphrase = None
     if not args.no_key:
         passphrase = read_passphrase(f"Passphrase for {args.name}'s signing key: ", confirm=True)
     with cli_workspace(args) as workspace:
         _, person = people.add_person(
-            workspace, actor=current_user(), name=args.name, role=args.role, email=args.email,
+            workspace, actor=acting_name(args), name=args.name, role=args.role, email=args.email,
             passphrase=passphrase,
         )  # fmt: skip
     print(f"added {person.name} ({person.role or 'no role'})")
@@ -167,13 +182,12 @@ def add_person(args: argparse.Namespace) -> int:
 
 def create_key_for(args: argparse.Namespace) -> int:
     from workbench.services.approvals import people
-    from workbench.services.common.identity import current_user
 
     with cli_workspace(args) as workspace:
         name = people.get_person(workspace, args.name).name
         passphrase = read_passphrase(f"Passphrase for {name}'s signing key: ", confirm=True)
         _, person = people.create_identity(
-            workspace, actor=current_user(), name=name, passphrase=passphrase
+            workspace, actor=acting_name(args), name=name, passphrase=passphrase
         )
     print(f"{person.name}: signing key fingerprint {person.fingerprint_text}")
     return EXIT_OK
@@ -193,6 +207,7 @@ def list_people(args: argparse.Namespace) -> int:
                     "email": p.email,
                     "key_fingerprint": p.key_fingerprint,
                     "can_sign_here": p.can_sign_here,
+                    "retired_at": p.retired_at,
                 }
                 for p in everyone
             ]  # fmt: skip
@@ -203,7 +218,8 @@ def list_people(args: argparse.Namespace) -> int:
     for p in everyone:
         key = short_fingerprint(p.key_fingerprint) if p.key_fingerprint else "no signing key"
         here = "  (signs on this computer)" if p.can_sign_here else ""
-        print(f"{p.name:<24} {p.role:<16} {key}{here}")
+        gone = f"  (retired {p.retired_at.astimezone():%Y-%m-%d})" if p.retired_at else ""
+        print(f"{p.name:<24} {p.role:<16} {key}{here}{gone}")
     print(f"{len(everyone)} person(s)")
     return EXIT_OK
 
@@ -220,7 +236,6 @@ def export_key(args: argparse.Namespace) -> int:
 
 def import_key_for(args: argparse.Namespace) -> int:
     from workbench.services.approvals import people
-    from workbench.services.common.identity import current_user
 
     try:
         data = args.file.read_bytes()
@@ -228,7 +243,7 @@ def import_key_for(args: argparse.Namespace) -> int:
         raise UsageError(f"cannot read {args.file}: {error.strerror}") from error
     with cli_workspace(args) as workspace:
         _, person = people.import_public_key(
-            workspace, actor=current_user(), name=args.name, key_data=data, role=args.role,
+            workspace, actor=acting_name(args), name=args.name, key_data=data, role=args.role,
             email=args.email, expected_fingerprint=args.fingerprint,
         )  # fmt: skip
     print(f"{person.name}: public key imported")
@@ -238,17 +253,27 @@ def import_key_for(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def retire_person(args: argparse.Namespace) -> int:
+    from workbench.services.approvals import people
+
+    with cli_workspace(args) as workspace:
+        _, person = people.retire_person(
+            workspace, actor=acting_name(args), name=args.name, reason=args.reason
+        )
+    print(f"{person.name} is retired; their signatures stay verifiable")
+    return EXIT_OK
+
+
 # --- review and approval ----------------------------------------------------------------------
 
 
 def request_review(args: argparse.Namespace) -> int:
     from workbench.services.approvals import reviews
-    from workbench.services.common.identity import current_user
 
     with cli_workspace(args) as workspace:
         artifact_id, title = _resolve(workspace, args.artifact)
         changes, review = reviews.request_review(
-            workspace, actor=current_user(), artifact_id=artifact_id, approvers=args.approver,
+            workspace, actor=acting_name(args), artifact_id=artifact_id, approvers=args.approver,
             note=args.note,
         )  # fmt: skip
     print(
@@ -307,12 +332,11 @@ def show_review(args: argparse.Namespace) -> int:
 
 def withdraw_review(args: argparse.Namespace) -> int:
     from workbench.services.approvals import reviews
-    from workbench.services.common.identity import current_user
 
     with cli_workspace(args) as workspace:
         artifact_id, title = _resolve(workspace, args.artifact)
         reviews.withdraw_review(
-            workspace, actor=current_user(), artifact_id=artifact_id, reason=args.reason
+            workspace, actor=acting_name(args), artifact_id=artifact_id, reason=args.reason
         )
     print(f"{title}: review withdrawn; the artifact is a draft again")
     return EXIT_OK
@@ -344,13 +368,12 @@ def approve_version(args: argparse.Namespace) -> int:
 
 
 def publish_artifact(args: argparse.Namespace) -> int:
-    from workbench.services.common.identity import current_user
     from workbench.services.exports import publishing
 
     with cli_workspace(args) as workspace:
         artifact_id, title = _resolve(workspace, args.artifact)
         _, result = publishing.publish(
-            workspace, actor=current_user(), artifact_id=artifact_id, out_dir=args.output,
+            workspace, actor=acting_name(args), artifact_id=artifact_id, out_dir=args.output,
             version=args.version, allow_placeholders=args.allow_placeholders,
         )  # fmt: skip
     for path in result.files:

@@ -12,6 +12,8 @@ from workbench.commands.base import (
     EXIT_OK,
     Commands,
     UsageError,
+    acting_name,
+    add_acting_option,
     cli_workspace,
     print_json,
 )
@@ -33,6 +35,7 @@ def add_to(commands: Commands) -> None:
     save.add_argument("artifact", metavar="ARTIFACT")
     save.add_argument("--file", type=Path, required=True, metavar="MD", help="or - for stdin")
     save.add_argument("--comment", required=True, metavar="TEXT")
+    add_acting_option(save)
     save.set_defaults(handler=save_document)
 
     history = doc.add_parser("history", help="list the versions")
@@ -49,6 +52,7 @@ def add_to(commands: Commands) -> None:
     restore = doc.add_parser("restore", help="write a new version with version N's text")
     restore.add_argument("artifact", metavar="ARTIFACT")
     restore.add_argument("number", type=int, metavar="N")
+    add_acting_option(restore)
     restore.set_defaults(handler=restore_version)
 
     export = doc.add_parser(
@@ -84,7 +88,6 @@ def show_document(args: argparse.Namespace) -> int:
 
 
 def save_document(args: argparse.Namespace) -> int:
-    from workbench.services.common.identity import current_user
     from workbench.services.documents import editing
     from workbench.services.register import versioning
 
@@ -103,7 +106,7 @@ def save_document(args: argparse.Namespace) -> int:
                 workspace,
                 artifact_id=artifact_id,
                 content=content,
-                author=current_user(),
+                author=acting_name(args),
                 comment=args.comment,
             )
         except versioning.UnchangedContent as error:
@@ -158,13 +161,12 @@ def diff_versions(args: argparse.Namespace) -> int:
 
 
 def restore_version(args: argparse.Namespace) -> int:
-    from workbench.services.common.identity import current_user
     from workbench.services.documents import editing
 
     with cli_workspace(args) as workspace:
         artifact_id, title = _resolve(workspace, args.artifact)
         _, info = editing.restore_version(
-            workspace, artifact_id=artifact_id, number=args.number, author=current_user()
+            workspace, artifact_id=artifact_id, number=args.number, author=acting_name(args)
         )
     print(f"{title}: version {args.number} restored as version {info.number}")
     return EXIT_OK

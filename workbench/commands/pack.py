@@ -14,6 +14,8 @@ from workbench.commands.base import (
     EXIT_OK,
     EXIT_PROBLEMS,
     Commands,
+    acting_name,
+    add_acting_option,
     cli_workspace,
 )
 
@@ -30,16 +32,16 @@ def add_to(commands: Commands) -> None:
         action="store_true",
         help="add the latest version of every unpublished, live artifact, marked DRAFT",
     )
+    add_acting_option(pack)
     pack.set_defaults(handler=write_pack)
 
 
 def write_pack(args: argparse.Namespace) -> int:
-    from workbench.services.common.identity import current_user
     from workbench.services.exports import audit_pack
 
     with cli_workspace(args) as workspace:
         result = audit_pack.build_pack(
-            workspace, args.output, actor=current_user(), include_drafts=args.include_drafts,
+            workspace, args.output, actor=acting_name(args), include_drafts=args.include_drafts,
         )  # fmt: skip
     print(f"{result.summary()}; manifest SHA-256 {result.manifest_sha256}")
     if result.report.ok:

@@ -11,7 +11,15 @@ from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from workbench.commands.base import EXIT_OK, Commands, UsageError, cli_workspace, print_json
+from workbench.commands.base import (
+    EXIT_OK,
+    Commands,
+    UsageError,
+    acting_name,
+    add_acting_option,
+    cli_workspace,
+    print_json,
+)
 
 if TYPE_CHECKING:
     from workbench.models import EventKind
@@ -41,6 +49,7 @@ def add_to(commands: Commands) -> None:
     add.add_argument("--reminder", type=int, metavar="MINUTES", help="reminder lead time")
     _add_zone(add)
     add.add_argument("--json", action="store_true")
+    add_acting_option(add)
     add.set_defaults(handler=add_event)
 
     listing = actions.add_parser("list", help="occurrences and review dates in a date range")
@@ -66,17 +75,20 @@ def add_to(commands: Commands) -> None:
 
     imports = actions.add_parser("import-ics", help="read events from an iCalendar file")
     imports.add_argument("file", type=Path, metavar="FILE")
+    add_acting_option(imports)
     imports.set_defaults(handler=import_ics)
 
     programme = actions.add_parser("programme", help="propose the three-year audit programme")
     programme.add_argument("--target", metavar="DATE", help="stage 2 date (default: profile)")
     programme.add_argument("--accept", action="store_true", help="add the proposed events")
     programme.add_argument("--json", action="store_true")
+    add_acting_option(programme)
     programme.set_defaults(handler=propose_programme)
 
     review = actions.add_parser("review-done", help="mark an artifact's review done")
     review.add_argument("artifact_id", type=int, metavar="ARTIFACT_ID")
     review.add_argument("--on", metavar="DATE", help="the day it was done (default: today)")
+    add_acting_option(review)
     review.set_defaults(handler=review_done)
 
 
@@ -146,7 +158,6 @@ def _rule(text: str | None) -> str | None:
 
 
 def add_event(args: argparse.Namespace) -> int:
-    from workbench.services.common.identity import current_user
     from workbench.services.planner import events
     from workbench.services.planner.drafts import EventDraft, all_day_start
 
@@ -180,7 +191,7 @@ def add_event(args: argparse.Namespace) -> int:
         reminder_minutes=args.reminder,
     )
     with cli_workspace(args) as workspace:
-        (event_id,) = events.create_event(workspace, draft, actor=current_user()).events
+        (event_id,) = events.create_event(workspace, draft, actor=acting_name(args)).events
         details = events.get_event(workspace, event_id)
     if args.json:
         print_json({"id": event_id, "uid": details.draft.uid, "rrule": details.draft.rrule})
@@ -300,13 +311,12 @@ def export_ics(args: argparse.Namespace) -> int:
 
 
 def import_ics(args: argparse.Namespace) -> int:
-    from workbench.services.common.identity import current_user
     from workbench.services.planner import ics_import
 
     if not args.file.is_file():
         raise UsageError(f"{args.file}: no such file")
     with cli_workspace(args) as workspace:
-        result = ics_import.import_ics(workspace, args.file, actor=current_user())
+        result = ics_import.import_ics(workspace, args.file, actor=acting_name(args))
     for warning in result.warnings:
         print(f"warning: {warning}")
     print(f"Imported {args.file.name}: {result.created} added, {result.updated} updated")
@@ -314,7 +324,6 @@ def import_ics(args: argparse.Namespace) -> int:
 
 
 def propose_programme(args: argparse.Namespace) -> int:
-    from workbench.services.common.identity import current_user
     from workbench.services.planner import programme
     from workbench.services.planner.drafts import KIND_LABELS
 
@@ -327,7 +336,7 @@ def propose_programme(args: argparse.Namespace) -> int:
         items = programme.propose_for(workspace, target)
         added = 0
         if args.accept:
-            added = len(programme.accept(workspace, items, actor=current_user()).events)
+            added = len(programme.accept(workspace, items, actor=acting_name(args)).events)
     if args.json:
         print_json(
             [
@@ -356,14 +365,13 @@ def propose_programme(args: argparse.Namespace) -> int:
 
 
 def review_done(args: argparse.Namespace) -> int:
-    from workbench.services.common.identity import current_user
     from workbench.services.planner import due_reviews
     from workbench.services.register import listing
 
     done_on = _date(args.on, "--on") if args.on else date.today()
     with cli_workspace(args) as workspace:
         due_reviews.mark_review_done(
-            workspace, args.artifact_id, actor=current_user(), done_on=done_on
+            workspace, args.artifact_id, actor=acting_name(args), done_on=done_on
         )
         row = listing.fetch_rows(workspace, [args.artifact_id])[args.artifact_id]
     following = row.next_review.isoformat() if row.next_review else "not set"

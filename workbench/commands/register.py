@@ -11,6 +11,8 @@ from workbench.commands.base import (
     EXIT_OK,
     Commands,
     UsageError,
+    acting_name,
+    add_acting_option,
     cli_workspace,
     print_json,
 )
@@ -36,6 +38,7 @@ def add_to(commands: Commands) -> None:
     )
     build.add_argument("--all", action="store_true", help="also the topic-specific policies")
     build.add_argument("--json", action="store_true")
+    add_acting_option(build)
     build.set_defaults(handler=build_isms)
 
     register = commands.add_parser("register", help="the artifact register").add_subparsers(
@@ -49,6 +52,7 @@ def add_to(commands: Commands) -> None:
     _add_filters(export)
     export.add_argument("--format", choices=("csv", "xlsx"), required=True)
     export.add_argument("-o", "--output", type=Path, required=True, metavar="OUT")
+    add_acting_option(export)
     export.set_defaults(handler=export_register)
 
     coverage = commands.add_parser("coverage", help="which clauses and controls are covered")
@@ -94,7 +98,6 @@ def _filter(args: argparse.Namespace) -> RegisterFilter:
 
 
 def build_isms(args: argparse.Namespace) -> int:
-    from workbench.services.common.identity import current_user
     from workbench.services.common.zones import check_zone_name
     from workbench.services.register import isms_build
 
@@ -112,7 +115,7 @@ def build_isms(args: argparse.Namespace) -> int:
         if args.owner:
             plan = isms_build.with_owner(plan, args.owner.strip())
         _, created = isms_build.build_isms(
-            workspace, actor=current_user(), items=plan.selected, profile_changes=changes
+            workspace, actor=acting_name(args), items=plan.selected, profile_changes=changes
         )
         titles = [item.title for item in plan.selected]
         if args.json:
@@ -150,7 +153,6 @@ def list_register(args: argparse.Namespace) -> int:
 
 
 def export_register(args: argparse.Namespace) -> int:
-    from workbench.services.common.identity import current_user
     from workbench.services.exports import register_export
 
     register_filter = _filter(args)
@@ -158,7 +160,7 @@ def export_register(args: argparse.Namespace) -> int:
         try:
             count = register_export.export_register(
                 workspace, args.output, register_filter=register_filter, fmt=args.format,
-                actor=current_user(),
+                actor=acting_name(args),
             )  # fmt: skip
         except OSError as error:
             raise UsageError(f"cannot write {args.output}: {error.strerror}") from error

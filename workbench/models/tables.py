@@ -7,6 +7,7 @@ deletes them, and triggers created by the migrations reject both at the database
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from uuid import uuid4
 
 from sqlalchemy import Column, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -28,6 +29,10 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def new_workspace_uuid() -> str:
+    return uuid4().hex
+
+
 def _utc_column(*, nullable: bool = False) -> Column[datetime]:
     return Column(UTCDateTime(), nullable=nullable)
 
@@ -47,6 +52,11 @@ class WorkspaceProfile(SQLModel, table=True):
     # The IANA zone the engagement's dates and times are shown in (the planner in the audit
     # pack, .ics exports, the register's times); empty: the zone of the computer in use.
     time_zone: str = ""
+    # Who works on this workspace for the client: the consultant's name as they gave it.
+    consultant: str = ""
+    # The workspace's own identity: a copy the workbench makes gets a new one, so scratch data
+    # such as unsaved editor text stays with the workspace it was written in.
+    uuid: str = Field(default_factory=new_workspace_uuid)
     created_at: datetime = Field(default_factory=utc_now, sa_column=_utc_column())
 
 
@@ -62,6 +72,8 @@ class Person(SQLModel, table=True):
     public_key: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
     key_fingerprint: str | None = None
     created_at: datetime = Field(default_factory=utc_now, sa_column=_utc_column())
+    # A retired person is kept (their signatures must stay verifiable) but asked for nothing new.
+    retired_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
 
 
 class Artifact(SQLModel, table=True):
@@ -120,6 +132,10 @@ class DraftBuffer(SQLModel, table=True):
     base_version: int
     content: str
     updated_at: datetime = Field(default_factory=utc_now, sa_column=_utc_column())
+    # Which workspace wrote the text (its uuid) and where that file was: the text is offered
+    # back only there, never in a backup or a copy of the file.
+    workspace_uuid: str = ""
+    location: str = ""
 
 
 class Approval(SQLModel, table=True):

@@ -30,10 +30,19 @@ from workbench import __version__
 from workbench.services.cards.actions import ActionType
 from workbench.services.cards.library import CardLibrary, load_library
 from workbench.services.common.errors import ServiceError
-from workbench.services.common.paths import WORKSPACE_SUFFIX
+from workbench.services.common.paths import WORKSPACE_SUFFIX, data_dir
+from workbench.services.register import profile
 from workbench.services.register.listing import RegisterFilter, RegisterScope
 from workbench.services.store.changes import ChangeSet
 from workbench.services.store.workspace import Workspace
+from workbench.views.common.files import (
+    FileKind,
+    FilePlaces,
+    announce,
+    ask_save_path,
+    confirm_target,
+    default_folder,
+)
 from workbench.views.common.pane import Pane
 from workbench.views.common.preferences_dialog import PreferencesDialog
 from workbench.views.common.settings import AppSettings
@@ -48,6 +57,8 @@ from workbench.views.register.view import RegisterView
 if TYPE_CHECKING:
     from workbench.views.audit.pack_dialog import PackDialog
     from workbench.views.audit.view import AuditTrailView
+    from workbench.views.common.consultant_dialog import ConsultantDialog
+    from workbench.views.documents.recovery_dialog import RecoveryDialog
     from workbench.views.planner.view import PlannerView
     from workbench.views.register.isms_wizard import IsmsBuildWizard
 
@@ -68,6 +79,7 @@ class MainWindow(QMainWindow):
         self.workspace = workspace
         self.library = library
         self.router = ActionRouter()
+        self.files = FilePlaces(settings, workspace)
 
         # Panes that are not eager are built when first shown: start-up stays quick.
         self.panes: dict[str, Pane] = {spec.name: spec.load()(self) for spec in PANES if spec.eager}
@@ -95,6 +107,9 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
 
+        self.consultant_label = QLabel(self)
+        self.consultant_label.setObjectName("consultantLabel")
+        self.statusBar().addPermanentWidget(self.consultant_label)
         self.workspace_label = QLabel(self)
         self.workspace_label.setObjectName("workspaceLabel")
         self.statusBar().addPermanentWidget(self.workspace_label)
@@ -186,6 +201,7 @@ class MainWindow(QMainWindow):
     def _wire_pane(self, name: str, pane: Pane) -> None:
         pane.restore_state(self.settings.pane_state(name))
         pane.user_name = self.settings.user_name
+        pane.files = self.files
         pane.changes_made.connect(self.apply_changes)
         pane.artifact_open_requested.connect(self.open_artifact)
         pane.status_posted.connect(self.post_status)
@@ -200,7 +216,8 @@ class MainWindow(QMainWindow):
         self.questions.reload_requested.connect(self.reload_cards)
         self.approval.changes_made.connect(self.apply_changes)
         self.approval.status_posted.connect(self.post_status)
-        self.approval.user_name = self.settings.user_name
+        self.approval.files = self.files
+        self._apply_consultant()
         self.register_view.add_artifact_actions(self.approval.artifact_actions)
         self.documents.add_artifact_actions(self.approval.artifact_actions)
         self.register_view.selection_changed.connect(self.approval.update_enabled)
@@ -337,10 +354,80 @@ class MainWindow(QMainWindow):
         return dialog
 
     def _on_preferences_saved(self) -> None:
-        for pane in self.panes.values():
-            pane.user_name = self.settings.user_name
-        self.approval.user_name = self.settings.user_name
+        self._apply_consultant()
         self.reload_cards()
+
+    # --- who is working ---------------------------------------------------------------------
+
+    def _apply_consultant(self) -> None:
+        """Hand the acting name to everything that records one, and show it."""
+        acting = self.settings.acting
+        for pane in self.panes.values():
+            pane.user_name = acting.name
+        self.approval.user_name = acting.name
+        fallback = acting.is_account_fallback
+        self.consultant_label.setText(f"{acting.name} (login name)" if fallback else acting.label)
+        self.consultant_label.setToolTip(
+            "Recorded as author and actor; Edit > Preferences changes it"
+            if not fallback
+            else "The login name: no name is saved (Edit > Preferences)"
+        )
+
+    def ensure_consultant(self, *, ask: bool = True) -> ConsultantDialog | None:
+        """Record who works on a workspace that names no consultant yet.
+
+        Asks first (the dialog is returned; it records on acceptance) unless the name was just
+        asked at start-up, then records it at once.
+        """
+        from workbench.views.common.consultant_dialog import ConsultantDialog
+
+        if profile.get_profile(self.workspace).consultant:
+            return None
+        if not ask and self.settings.consultant is not None:
+            self._record_consultant()
+            return None
+        dialog = ConsultantDialog(
+            self.settings, workspace_name=self.workspace.display_name, parent=self
+        )
+        dialog.accepted.connect(self._record_consultant)
+        dialog.open()
+        return dialog
+
+    def _record_consultant(self) -> None:
+        self._apply_consultant()
+        name = self.settings.user_name
+        try:
+            changes = profile.update_profile(self.workspace, actor=name, consultant=name)
+        except ServiceError as error:
+            QMessageBox.warning(self, "Workspace Profile", str(error))
+            return
+        self.apply_changes(changes)
+
+    def start_up_checks(self, *, asked: bool = False) -> None:
+        """What a freshly opened workspace needs: its consultant, then recovering lost text."""
+        dialog = self.ensure_consultant(ask=not asked)
+        if dialog is None:
+            self.offer_recovery()
+        else:
+            dialog.accepted.connect(self.offer_recovery)
+
+    def offer_recovery(self) -> RecoveryDialog | None:
+        """List every document with unsaved text left by a crash (the dialog is returned)."""
+        from workbench.services.documents import drafts
+        from workbench.views.documents.recovery_dialog import RecoveryDialog
+
+        found = drafts.recoverable_drafts(self.workspace)
+        if not found:
+            return None
+        dialog = RecoveryDialog(self.workspace, found, self._open_recovered, parent=self)
+        dialog.open()
+        return dialog
+
+    def _open_recovered(self, artifact_id: int) -> bool:
+        if not self.documents.open_artifact(artifact_id, recover=True):
+            return False
+        self.show_pane("documents")
+        return True
 
     def reload_cards(self) -> None:
         self.library = load_library(self.settings.card_packs)
@@ -359,6 +446,7 @@ class MainWindow(QMainWindow):
         self.workspace_label.setToolTip(location)
         self.setWindowTitle(f"{workspace.display_name} — GRC Workbench")
         self.settings.remember_workspace(location)
+        self.files.workspace = workspace
         self.approval.workspace = workspace
         for pane in self.panes.values():
             pane.set_workspace(workspace)
@@ -387,13 +475,22 @@ class MainWindow(QMainWindow):
         if previous is not workspace:
             previous.close()
         self.post_status(f"Opened {workspace.display_name}.")
+        self.start_up_checks()
         return True
+
+    def _workspace_folder(self) -> Path:
+        """Where workspace dialogs start: beside the open workspace, unless that is the
+        default one hidden in the application's data folder."""
+        path = self.workspace.path
+        if path is not None and path.parent.is_dir() and data_dir() not in path.parents:
+            return path.parent
+        return default_folder()
 
     def ask_new_workspace_path(self) -> str:
         path, _ = QFileDialog.getSaveFileName(
             self,
             "New Workspace",
-            str(Path.home() / f"client{WORKSPACE_SUFFIX}"),
+            str(self._workspace_folder() / f"client{WORKSPACE_SUFFIX}"),
             WORKSPACE_FILTER,
             options=QFileDialog.Option.DontConfirmOverwrite,
         )
@@ -401,15 +498,12 @@ class MainWindow(QMainWindow):
 
     def ask_open_workspace_path(self) -> str:
         path, _ = QFileDialog.getOpenFileName(
-            self, "Open Workspace", str(Path.home()), WORKSPACE_FILTER
+            self, "Open Workspace", str(self._workspace_folder()), WORKSPACE_FILTER
         )
         return path
 
     def ask_backup_path(self, suggestion: Path) -> str:
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Back Up Workspace", str(suggestion), WORKSPACE_FILTER
-        )
-        return path
+        return ask_save_path(self, "Back Up Workspace", suggestion, WORKSPACE_FILTER)
 
     def new_workspace(self) -> None:
         chosen = self.ask_new_workspace_path()
@@ -459,30 +553,44 @@ class MainWindow(QMainWindow):
             return
         from datetime import datetime
 
+        from workbench.services.store import copies
+
         stamp = datetime.now().strftime("%Y%m%d-%H%M")
         source = self.workspace.path
         chosen = self.ask_backup_path(
-            source.with_name(f"{source.stem}-backup-{stamp}{source.suffix}")
+            self.files.suggest(FileKind.BACKUP, f"{source.stem}-backup-{stamp}{source.suffix}")
         )
         if not chosen:
             return
         destination = Path(chosen)
+        if destination.suffix != WORKSPACE_SUFFIX:
+            destination = destination.with_name(destination.name + WORKSPACE_SUFFIX)
         if destination.resolve() == source.resolve():
             QMessageBox.warning(
                 self, "Back Up Workspace", "Choose a file other than the workspace itself."
             )
             return
+        if not confirm_target(self, destination, title="Back Up Workspace"):
+            return
         try:
-            self.workspace.backup(destination)
+            copies.back_up(self.workspace, destination, actor=self.settings.user_name)
         except (ServiceError, OSError) as error:
             QMessageBox.critical(self, "Back Up Workspace", f"The backup failed: {error}")
             return
+        self.files.remember(FileKind.BACKUP, destination)
         self.post_status(f"Backed up to {destination}.")
+        announce(
+            self,
+            "Back Up Workspace",
+            f"Backed up to {destination}. The copy is a workspace of its own: open it to "
+            "check it or to go back to this state.",
+            destination,
+        )
 
     def write_audit_pack(self) -> PackDialog:
         from workbench.views.audit.pack_dialog import open_pack_dialog
 
-        dialog = open_pack_dialog(self, self.workspace, self.settings.user_name)
+        dialog = open_pack_dialog(self, self.workspace, self.settings.user_name, self.files)
         dialog.changes_made.connect(self.apply_changes)
         return dialog
 

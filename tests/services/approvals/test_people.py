@@ -144,3 +144,37 @@ def test_keys_written_by_the_first_release_still_open(workspace) -> None:
     assert signing.raw_public_key(opened) == signing.raw_public_key(key)
     with pytest.raises(keystore.WrongPassphrase):
         keystore.load_private_key(fingerprint, "wrong passphrase", owner="Jonas")
+
+
+def test_a_retired_person_stays_verifiable_but_is_asked_nothing_new(workspace) -> None:
+    from tests.helpers.approvals import approved_by_both, with_people, with_policy
+    from workbench.services.approvals import reviews
+    from workbench.services.approvals.reviews import ApprovalError
+    from workbench.services.audit import verify
+
+    with_people(workspace)
+    policy = with_policy(workspace)
+    reviews.request_review(workspace, actor="Mara", artifact_id=policy, approvers=["Priya Shah"])
+    with pytest.raises(PersonError, match="1 review request\\(s\\) still wait for Priya Shah"):
+        people.retire_person(workspace, actor="Mara", name="priya shah")
+    reviews.withdraw_review(workspace, actor="Mara", artifact_id=policy)
+    approved_by_both(workspace, policy)
+
+    changes, priya = people.retire_person(
+        workspace, actor="Mara", name="Priya Shah", reason="left the company"
+    )
+    assert changes.people == {priya.id} and priya.retired and priya.retired_at is not None
+    assert [p.name for p in people.list_people(workspace) if p.retired] == ["Priya Shah"]
+    with workspace.read() as session:
+        entry = session.exec(
+            select(AuditLogEntry).where(AuditLogEntry.action == "person.retire")
+        ).one()
+    assert entry.actor == "Mara" and "left the company" in entry.summary
+    assert verify.verify_workspace(workspace).ok  # her signatures still verify
+
+    with pytest.raises(PersonError, match="Priya Shah is already retired"):
+        people.retire_person(workspace, actor="Mara", name="Priya Shah")
+    with pytest.raises(ApprovalError, match="Priya Shah is retired and approves nothing new"):
+        reviews.request_review(
+            workspace, actor="Mara", artifact_id=policy, approvers=["Jonas Weber", "Priya Shah"]
+        )

@@ -26,6 +26,7 @@ def acme(workspace, tmp_path: Path) -> Engagement:
 
 
 def export_dialog(qtbot, workspace, artifact_id: int, folder: Path) -> ExportDialog:
+    folder.mkdir(parents=True, exist_ok=True)
     dialog = ExportDialog(workspace, artifact_id=artifact_id, actor="Mara", folder=folder)
     qtbot.addWidget(dialog)
     dialog.show()
@@ -106,6 +107,7 @@ def test_open_export_dialog(qtbot, workspace, acme) -> None:
 
 
 def pack_dialog(qtbot, workspace, folder: Path, **options) -> PackDialog:
+    folder.mkdir(parents=True, exist_ok=True)
     dialog = PackDialog(workspace, actor="Mara", folder=folder, **options)
     qtbot.addWidget(dialog)
     dialog.show()

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QLabel, QWidget
 from sqlmodel import select
 
 from tests.helpers.approvals import JONAS_PASS, PRIYA_PASS, with_people, with_policy
@@ -150,3 +150,101 @@ def test_approve_dialog_when_nothing_awaits(qtbot, workspace, policy: int) -> No
     dialog = shown(qtbot, ApproveDialog(workspace, artifact_id=policy))
     assert not dialog.ok_button.isEnabled()
     assert dialog.error_label.text() == "“Access Control Policy” is not waiting for an approval."
+
+
+def test_person_dialog_types_into_name_and_confirms(qtbot, workspace) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    dialog = PersonDialog(workspace, actor="Mara", parent=parent)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.focusWidget() is dialog.name_edit
+    # Typing lands in Name, not in a button or the checkbox (QTest types ASCII only).
+    qtbot.keyClicks(dialog.focusWidget(), "Tomas Ruiz")
+    qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Tab)
+    assert dialog.focusWidget() is dialog.role_edit
+    qtbot.keyClicks(dialog.focusWidget(), "IT lead")
+    qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Space)
+    assert (dialog.name_edit.text(), dialog.role_edit.text()) == ("Tomas Ruiz", "IT lead ")
+    assert dialog.key_check.isChecked()
+    # A click on the box ticks it, but does not keep the focus, so Space cannot untick it.
+    qtbot.mouseClick(dialog.key_check, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.key_check, Qt.MouseButton.LeftButton)
+    assert dialog.key_check.isChecked() and not dialog.key_check.hasFocus()
+    assert dialog.key_check.focusPolicy() == Qt.FocusPolicy.TabFocus
+    for _ in range(2):
+        qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Tab)
+    assert dialog.focusWidget() is dialog.key_check  # still reachable from the keyboard
+    qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Tab)
+    assert dialog.focusWidget() is dialog.passphrase_edit
+
+    dialog.passphrase_edit.setText("long enough")
+    dialog.repeat_edit.setText("long enough")
+    dialog.accept()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    box = dialog.confirmation
+    assert box is not None and box.isVisible() and box.parentWidget() is parent
+    tomas = people.get_person(workspace, "Tomas Ruiz")
+    assert box.text().startswith("Added Tomas Ruiz (IT lead).")
+    assert tomas.fingerprint_text in box.text()
+    assert QApplication.activeModalWidget() in (box, None)
+
+
+def test_review_dialog_ticks_a_sole_approver(qtbot, workspace) -> None:
+    people.add_person(workspace, actor="Mara", name="Jonas Weber", role="CISO",
+                      passphrase=JONAS_PASS)  # fmt: skip
+    people.add_person(workspace, actor="Mara", name="Lena Ott", role="Internal auditor")
+    policy = with_policy(workspace)
+    dialog = shown(qtbot, ReviewDialog(workspace, artifact_id=policy, actor="Mara"))
+    assert dialog.checked_names() == ["Jonas Weber"]
+    with qtbot.waitSignal(dialog.changes_made):
+        dialog.accept()
+
+
+def test_review_dialog_clears_its_error_once_an_approver_is_ticked(
+    qtbot, workspace, policy: int
+) -> None:
+    from workbench.views.documents.review_dialog import HINT
+
+    dialog = shown(qtbot, ReviewDialog(workspace, artifact_id=policy, actor="Mara"))
+    assert dialog.checked_names() == []  # two could sign: nobody is chosen for the user
+    assert HINT == (
+        "Every approver ticked here must approve this exact version. Saving a new version "
+        "before all of them have approved it cancels the request."
+    )
+    assert dialog.findChild(QLabel, "reviewHint").text() == HINT
+    dialog.accept()
+    assert dialog.error_label.isVisible()
+    dialog.approver_list.item(0).setCheckState(Qt.CheckState.Checked)
+    assert dialog.error_label.isHidden() and dialog.error_label.text() == ""
+
+
+def test_review_dialog_leaves_out_retired_people(qtbot, workspace, policy: int) -> None:
+    people.retire_person(workspace, actor="Mara", name="Priya Shah")
+    dialog = shown(qtbot, ReviewDialog(workspace, artifact_id=policy, actor="Mara"))
+    names = [dialog.approver_list.item(r).text() for r in range(dialog.approver_list.count())]
+    assert not any(name.startswith("Priya") for name in names)
+    assert dialog.checked_names() == ["Jonas Weber"]
+
+
+def test_approve_dialog_shows_the_text_large_and_the_requesters_note(
+    qtbot, workspace, policy: int
+) -> None:
+    reviews.request_review(
+        workspace, actor="Mara", artifact_id=policy, approvers=["Jonas Weber"],
+        note="Section 2 changed: please check the quarterly reviews",
+    )  # fmt: skip
+    dialog = shown(qtbot, ApproveDialog(workspace, artifact_id=policy))
+    assert dialog.request_label.text().startswith("by Mara, ")
+    assert dialog.request_label.text().endswith(
+        ": “Section 2 changed: please check the quarterly reviews”"
+    )
+    screen = dialog.screen().availableGeometry()
+    assert dialog.width() >= min(900, screen.width() - 40)
+    assert dialog.preview.height() >= dialog.height() // 3
+    assert dialog.isSizeGripEnabled() and dialog.maximumHeight() > screen.height()
+    before = dialog.preview.height()
+    dialog.resize(dialog.width(), dialog.height() + 100)
+    qtbot.waitUntil(lambda: dialog.preview.height() > before)

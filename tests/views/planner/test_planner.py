@@ -8,6 +8,7 @@ from PySide6.QtCore import QDate, QPoint, QPointF, Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage, QPainter
 from PySide6.QtWidgets import QApplication
 
+from tests.helpers.files import announcements, click, opened_urls
 from tests.helpers.planner import ACTOR, create_event
 from workbench.models import Artifact, ArtifactKind, EventKind, EventStatus
 from workbench.services.planner import events, findings, schedule
@@ -472,8 +473,12 @@ def test_programme_generator_proposes_adjusts_and_accepts(
 def test_export_and_import_from_the_toolbar(
     qtbot, view: PlannerView, planned, tmp_path: Path, monkeypatch
 ) -> None:
+    from workbench.views.planner import view as planner_view
+
     out = tmp_path / "plan.ics"
     messages: list[str] = []
+    written = announcements(monkeypatch, planner_view)
+    opened = opened_urls(monkeypatch)
     monkeypatch.setattr(view, "ask_export_filter", lambda: {})
     monkeypatch.setattr(view, "ask_export_path", lambda: str(out))
     monkeypatch.setattr(view, "inform", lambda title, text: messages.append(text))
@@ -481,7 +486,10 @@ def test_export_and_import_from_the_toolbar(
         view.export_action.trigger()
     # nine events and the review due date of the planned workspace's artifact
     assert said.args == [f"Exported 10 events to {out}."]
+    assert [box.text() for box in written] == [f"Wrote 10 event(s) to {out}."]
     assert b"BEGIN:VCALENDAR" in out.read_bytes()
+    click(written[0], "fileShowInFolder")
+    assert opened == [str(tmp_path)]
 
     monkeypatch.setattr(view, "ask_import_path", lambda: str(out))
     with qtbot.waitSignal(view.status_posted) as said:

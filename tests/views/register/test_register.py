@@ -262,3 +262,23 @@ def test_edit_properties_moves_the_next_review_by_typing(qtbot, view: RegisterVi
     with qtbot.waitSignal(view.changes_made):
         dialog.accept()
     assert artifacts.get_details(view.workspace, artifact_id).next_review == date(2027, 6, 15)
+
+
+def test_profile_dialog_reads_no_date_into_bad_text_and_names_the_consultant(
+    view: RegisterView,
+) -> None:
+    from datetime import date
+
+    dialog = view.edit_profile()
+    assert dialog is not None and dialog.focusWidget() is dialog.fields.organisation
+    dialog.fields.organisation.setText("Acme Logistics")
+    dialog.fields.target.edit.setText("15.06.2027")
+    dialog.consultant.setText("Mara Tester")
+    dialog.accept()
+    assert dialog.isVisible()
+    assert dialog.error_label.text() == "'15.06.2027' is not a date: type it as YYYY-MM-DD."
+    assert profile.get_profile(view.workspace).organisation_name == ""
+    dialog.fields.target.edit.setText("2027-06-15")
+    dialog.accept()
+    saved = profile.get_profile(view.workspace)
+    assert (saved.certification_target, saved.consultant) == (date(2027, 6, 15), "Mara Tester")

@@ -5,6 +5,9 @@ store (:mod:`workbench.services.approvals.keystore`), encrypted with the person'
 public key and its fingerprint go into the workspace, so anyone holding the workspace can check the
 person's signatures. A public key can be exported to a file and imported in another workspace, for
 an approver who signs on their own laptop.
+
+A person who leaves is retired, never deleted: their signatures must stay verifiable, but they are
+asked for nothing new.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from pathlib import Path
 
 from sqlmodel import Session, col, func, select
 
-from workbench.models import Approval, Person
+from workbench.models import Approval, Person, ReviewRequest, ReviewStatus, utc_now
 from workbench.services.approvals import keystore, signing
 from workbench.services.common.errors import ServiceError
 from workbench.services.store.changes import ChangeSet
@@ -35,6 +38,11 @@ class PersonInfo:
     email: str
     key_fingerprint: str | None
     created_at: datetime
+    retired_at: datetime | None = None
+
+    @property
+    def retired(self) -> bool:
+        return self.retired_at is not None
 
     @property
     def can_be_verified(self) -> bool:
@@ -60,6 +68,7 @@ def _info(person: Person) -> PersonInfo:
         email=person.email,
         key_fingerprint=person.key_fingerprint if person.public_key else None,
         created_at=person.created_at,
+        retired_at=person.retired_at,
     )
 
 
@@ -261,6 +270,41 @@ def import_public_key(
         write.summary.update(
             name=person.name, added=added, before=before, key_fingerprint=fingerprint
         )
+        write.changed(people=[person.id])
+        info = _info(person)
+    return write.changes, info
+
+
+def retire_person(
+    workspace: Workspace, *, actor: str, name: str, reason: str = ""
+) -> tuple[ChangeSet, PersonInfo]:
+    """Mark a person as gone: kept with their key (their signatures still verify), but no longer
+    offered as an approver.
+
+    Raises:
+        PersonError: no such person, already retired, or reviews still wait for them.
+    """
+    with run_write(workspace, actor=actor, action="person.retire", entity="person") as write:
+        session = write.session
+        person = _require(session, name)
+        if person.retired_at is not None:
+            raise PersonError(f"{person.name} is already retired")
+        waiting = session.exec(
+            select(func.count()).where(
+                ReviewRequest.approver_id == person.id,
+                ReviewRequest.status == ReviewStatus.PENDING,
+            )
+        ).one()
+        if waiting:
+            raise PersonError(
+                f"{waiting} review request(s) still wait for {person.name}; withdraw those "
+                "reviews first"
+            )
+        person.retired_at = utc_now()
+        session.add(person)
+        assert person.id is not None
+        write.entity_id = person.id
+        write.summary.update(name=person.name, reason=reason.strip())
         write.changed(people=[person.id])
         info = _info(person)
     return write.changes, info

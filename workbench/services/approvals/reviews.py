@@ -221,6 +221,8 @@ def _approvers(session: Session, names: Sequence[str]) -> list[Person]:
                 f"{person.name} has no signing identity yet; create one or import their "
                 "public key first"
             )
+        if person.retired_at is not None:
+            raise ApprovalError(f"{person.name} is retired and approves nothing new")
         assert person.id is not None
         chosen.setdefault(person.id, person)
     if not chosen:

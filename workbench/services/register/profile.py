@@ -25,6 +25,7 @@ EDITABLE_FIELDS = (
     "locations",
     "industry",
     "time_zone",
+    "consultant",
 )
 
 

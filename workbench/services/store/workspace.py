@@ -174,7 +174,11 @@ class Workspace:
                         _driver_execute(connection, "PRAGMA synchronous=NORMAL")
 
     def backup(self, destination: Path) -> Path:
-        """Copy the workspace with SQLite's online backup API (safe while it is open)."""
+        """Copy the workspace with SQLite's online backup API (safe while it is open).
+
+        The copy is byte for byte the same workspace, identity included; a copy for the user
+        is made by :func:`workbench.services.store.copies.back_up`.
+        """
         if self.path is None:
             raise WorkspaceError("Only a workspace file can be backed up this way.")
         return backup_file(self.path, destination)
@@ -381,8 +385,12 @@ def open_workspace(
     create: bool = True,
     password: str | None = None,
     initialise: bool = True,
+    creator: str | None = None,
 ) -> Workspace:
     """Open the workspace at a file path or database URL, creating or migrating it as needed.
+
+    ``creator`` is the name a new workspace's first audit entry records (default: the name
+    :func:`~workbench.services.common.identity.current_user` resolves).
 
     ``password`` is for a server that asked for one (see :class:`PasswordRequiredError`);
     otherwise libpq finds it in ``~/.pgpass`` or ``PGPASSWORD``. ``initialise=False`` leaves a
@@ -398,9 +406,13 @@ def open_workspace(
                 raise WorkspaceError(
                     "A workspace needs a file: give sqlite:///path/to/acme.grcw or the path."
                 )
-            return _open_file(Path(str(url.database)), create=create, initialise=initialise)
-        return _open_server(url, create=create, password=password, initialise=initialise)
-    return _open_file(Path(location), create=create, initialise=initialise)
+            return _open_file(
+                Path(str(url.database)), create=create, initialise=initialise, creator=creator
+            )
+        return _open_server(
+            url, create=create, password=password, initialise=initialise, creator=creator
+        )
+    return _open_file(Path(location), create=create, initialise=initialise, creator=creator)
 
 
 def _parse_url(location: str) -> URL:
@@ -418,7 +430,9 @@ def _parse_url(location: str) -> URL:
     return url
 
 
-def _open_file(path: Path, *, create: bool, initialise: bool) -> Workspace:
+def _open_file(
+    path: Path, *, create: bool, initialise: bool, creator: str | None = None
+) -> Workspace:
     path = path.expanduser()
     if path.is_dir():
         raise WorkspaceError(f"{path} is a folder, not a workspace file.")
@@ -454,7 +468,7 @@ def _open_file(path: Path, *, create: bool, initialise: bool) -> Workspace:
         raise WorkspaceError(f"Cannot prepare the workspace {path.name}: {error}.") from error
     workspace = Workspace(url=str(engine.url), path=path, engine=engine)
     if initialise:
-        _ensure_profile(workspace)
+        _ensure_profile(workspace, creator)
     return workspace
 
 
@@ -480,7 +494,9 @@ def _server_engine(url: URL, password: str | None) -> Engine:
     )
 
 
-def _open_server(url: URL, *, create: bool, password: str | None, initialise: bool) -> Workspace:
+def _open_server(
+    url: URL, *, create: bool, password: str | None, initialise: bool, creator: str | None = None
+) -> Workspace:
     shown = public_url(url)
     engine = _server_engine(url, password)
     try:
@@ -503,7 +519,7 @@ def _open_server(url: URL, *, create: bool, password: str | None, initialise: bo
         raise WorkspaceError(f"Cannot prepare the workspace {shown}: {error}.") from error
     workspace = Workspace(url=shown, path=None, engine=engine)
     if initialise:
-        _ensure_profile(workspace)
+        _ensure_profile(workspace, creator)
     return workspace
 
 
@@ -534,7 +550,7 @@ def _connect_error(
     return WorkspaceError(f"Cannot connect to {shown}: {first_line.rstrip('.')}.")
 
 
-def _ensure_profile(workspace: Workspace) -> None:
+def _ensure_profile(workspace: Workspace, creator: str | None = None) -> None:
     """Create the profile row on a new workspace; the creation is the log's first entry."""
     from workbench.models import WorkspaceProfile
     from workbench.services.common.identity import current_user
@@ -549,7 +565,7 @@ def _ensure_profile(workspace: Workspace) -> None:
         session.add(WorkspaceProfile(id=PROFILE_ID))
         audit_log.append(
             session,
-            actor=current_user(),
+            actor=creator or current_user(),
             action="workspace.create",
             entity="workspace",
             entity_id=PROFILE_ID,

@@ -4,7 +4,8 @@ The pack is built one step at a time (:class:`audit_pack.PackJob`), each step st
 zero-length QTimer, so the window keeps painting and a click on Cancel lands between two steps.
 Everything runs in the GUI thread: no widget is touched from elsewhere, and each step opens its
 own short sessions. Cancelling, closing the dialog, or a failing step removes the partial file:
-no half-written zip is ever left behind.
+no half-written zip is ever left behind. The pack is named in the folder last used for packs of
+this workspace; an existing pack is replaced, and a missing folder made, only after asking.
 
 Signals:
     progress_changed(int, int, str): steps done, steps in all, and what runs next.
@@ -25,7 +26,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -40,7 +40,13 @@ from workbench.services.common.errors import ServiceError
 from workbench.services.exports.document_export import slug
 from workbench.services.register import profile
 from workbench.services.store.workspace import Workspace
-from workbench.views.common.export_dialog import documents_folder
+from workbench.views.common.files import (
+    FileButtons,
+    FileKind,
+    FilePlaces,
+    ask_save_path,
+    confirm_target,
+)
 from workbench.views.common.focus import focus_first_field
 from workbench.views.common.pane import _sentence
 
@@ -63,6 +69,7 @@ class PackDialog(QDialog):
         *,
         actor: str,
         folder: Path | None = None,
+        files: FilePlaces | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -78,9 +85,11 @@ class PackDialog(QDialog):
         self._timer.setInterval(0)
         self._timer.timeout.connect(self._run_step)
 
+        self.files = files or FilePlaces(workspace=workspace)
         name = profile.get_profile(workspace).organisation_name or workspace.display_name
         self.path_edit = QLineEdit(
-            str((folder or documents_folder()) / f"{slug(name)}-audit-pack.zip"), self
+            str((folder or self.files.folder(FileKind.PACK)) / f"{slug(name)}-audit-pack.zip"),
+            self,
         )
         self.path_edit.setObjectName("packPath")
         self.browse_button = QPushButton("&Browse...", self)
@@ -101,6 +110,7 @@ class PackDialog(QDialog):
         )
         self.status_label.setObjectName("packStatus")
         self.status_label.setWordWrap(True)
+        self.file_buttons = FileButtons(self)
         self.buttons = QDialogButtonBox(self)
         self.start_button = self.buttons.addButton(
             "&Write Pack", QDialogButtonBox.ButtonRole.AcceptRole
@@ -123,6 +133,7 @@ class PackDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.progress_bar)
         layout.addWidget(self.status_label)
+        layout.addWidget(self.file_buttons)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(600)
 
@@ -131,8 +142,8 @@ class PackDialog(QDialog):
         return self._job is not None
 
     def _browse(self) -> None:
-        chosen, _ = QFileDialog.getSaveFileName(
-            self, "Write Audit Pack", self.path_edit.text(), "Zip archive (*.zip)"
+        chosen = ask_save_path(
+            self, "Write Audit Pack", Path(self.path_edit.text()), "Zip archive (*.zip)"
         )
         if chosen:
             self.path_edit.setText(chosen)
@@ -161,6 +172,10 @@ class PackDialog(QDialog):
         if target.suffix.lower() != ".zip":
             target = target.with_name(target.name + ".zip")
             self.path_edit.setText(str(target))
+        if not confirm_target(self, target, title="Write Audit Pack"):
+            self._say("Nothing was written.")
+            return
+        self.file_buttons.set_path(None)
         try:
             self._job = PackJob(
                 self.workspace, target, actor=self.actor,
@@ -220,6 +235,8 @@ class PackDialog(QDialog):
                 "the pack's index and manifest list them."
             )
         self._say(text, error=not result.report.ok)
+        self.files.remember(FileKind.PACK, result.target)
+        self.file_buttons.set_path(result.target)
         self.cancel_button.setText("Close")
         self.changes_made.emit(result.changes)
         self.pack_written.emit(result)
@@ -255,9 +272,11 @@ class PackDialog(QDialog):
         super().closeEvent(event)
 
 
-def open_pack_dialog(parent: QWidget | None, workspace: Workspace, actor: str) -> PackDialog:
+def open_pack_dialog(
+    parent: QWidget | None, workspace: Workspace, actor: str, files: FilePlaces | None = None
+) -> PackDialog:
     """Show the Write Audit Pack dialog (window-modal) and return it."""
-    dialog = PackDialog(workspace, actor=actor, parent=parent)
+    dialog = PackDialog(workspace, actor=actor, files=files, parent=parent)
     dialog.open()
     focus_first_field(dialog)
     return dialog

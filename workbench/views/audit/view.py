@@ -16,7 +16,6 @@ from pathlib import Path
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -34,6 +33,7 @@ from workbench.views.audit.model import AuditTrailModel
 from workbench.views.common.badges import INVALID_COLOUR, VALID_COLOUR
 from workbench.views.common.date_edit import DateEdit, DateEntryError
 from workbench.views.common.empty_state import show_when_empty
+from workbench.views.common.files import FileKind, announce, ask_save_path, confirm_target
 from workbench.views.common.pane import Pane, counted
 from workbench.views.common.record_table import configure_record_table
 
@@ -207,10 +207,8 @@ class AuditTrailView(Pane):
         self.verified.emit(report)
 
     def ask_export_path(self) -> str:
-        chosen, _ = QFileDialog.getSaveFileName(
-            self, "Export Audit Trail", str(Path.home() / "audit-trail.csv"), "CSV (*.csv)"
-        )
-        return chosen
+        suggestion = self.files.suggest(FileKind.TRAIL, "audit-trail.csv")
+        return ask_save_path(self, "Export Audit Trail", suggestion, "CSV (*.csv)")
 
     def export_csv(self) -> None:
         if self.workspace is None:
@@ -221,12 +219,16 @@ class AuditTrailView(Pane):
         target = Path(chosen)
         if target.suffix.lower() != ".csv":
             target = target.with_name(f"{target.name}.csv")
+        if not confirm_target(self, target, title="Export Audit Trail"):
+            return
         try:
             count = trail.export_csv(self.workspace, target, self.current_filter())
         except OSError as error:
             self.report_error("Export Audit Trail", f"cannot write {target}: {error.strerror}")
             return
+        self.files.remember(FileKind.TRAIL, target)
         self.notify(f"Exported {counted(count, 'entry', 'entries')} to {target}")
+        announce(self, "Export Audit Trail", f"Exported {count} entries to {target}.", target)
 
 
 def _chosen(edit: DateEdit) -> date | None:

@@ -2,8 +2,10 @@
 
 The user picks the version (the latest by default; approved and published ones are marked),
 the format, the page size and the file. Export writes the file through
-:func:`doc_export.export_document` and says inline what it wrote, or why it could not; the
-dialog stays open for another format or version. An export changes nothing in the workspace.
+:func:`doc_export.export_document` and says inline what it wrote (with Show in Folder and Open),
+or why it could not; the dialog stays open for another format or version. An export changes
+nothing in the workspace. The file is named in the folder last used for exports of this
+workspace; an existing file is replaced only after asking.
 
 Signals:
     exported(Path): a file was written.
@@ -13,11 +15,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -31,6 +32,13 @@ from workbench.services.exports import document_export
 from workbench.services.exports.document_export import ExportError
 from workbench.services.register import artifacts, listing, versioning
 from workbench.services.store.workspace import Workspace
+from workbench.views.common.files import (
+    FileButtons,
+    FileKind,
+    FilePlaces,
+    ask_save_path,
+    confirm_target,
+)
 from workbench.views.common.form_dialog import FormDialog
 from workbench.views.common.pane import _sentence
 
@@ -44,11 +52,6 @@ FILE_FILTERS = {
 PAGED = ("pdf", "docx", "html")  # formats with a page size
 
 
-def documents_folder() -> Path:
-    found = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    return Path(found) if found else Path.home()
-
-
 class ExportDialog(FormDialog):
     exported = Signal(object)
 
@@ -59,6 +62,7 @@ class ExportDialog(FormDialog):
         artifact_id: int,
         actor: str,
         folder: Path | None = None,
+        files: FilePlaces | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__("Export Document", parent)
@@ -93,6 +97,7 @@ class ExportDialog(FormDialog):
         self.status_label.setObjectName("exportStatus")
         self.status_label.setWordWrap(True)
         self.status_label.hide()
+        self.file_buttons = FileButtons(self)
 
         self.form.addRow("Document", self.artifact_label)
         self.form.addRow("&Version", self.version_combo)
@@ -102,13 +107,15 @@ class ExportDialog(FormDialog):
         save_as.setBuddy(self.path_edit)
         self.form.addRow(save_as, path_row)
         self.form.addRow(self.status_label)
+        self.form.addRow(self.file_buttons)
         self.export_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.export_button.setText("&Export")
         self.export_button.setObjectName("exportButton")
         self.close_button = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
 
         self._auto_name = ""
-        self._folder = folder or documents_folder()
+        self.files = files or FilePlaces(workspace=workspace)
+        self._folder = folder or self.files.folder(FileKind.EXPORT)
         self._update_path()
         self.version_combo.currentIndexChanged.connect(self._update_path)
         self.format_combo.currentIndexChanged.connect(self._on_format_changed)
@@ -168,8 +175,8 @@ class ExportDialog(FormDialog):
         self._update_path()
 
     def _browse(self) -> None:
-        chosen, _ = QFileDialog.getSaveFileName(
-            self, "Export Document", self.path_edit.text(), FILE_FILTERS[self.fmt]
+        chosen = ask_save_path(
+            self, "Export Document", Path(self.path_edit.text()), FILE_FILTERS[self.fmt]
         )
         if chosen:
             self.path_edit.setText(chosen)
@@ -183,16 +190,21 @@ class ExportDialog(FormDialog):
             if not text:
                 raise ExportError("choose the file to write")
             target = Path(text).expanduser()
+            if not confirm_target(self, target, title="Export Document"):
+                return
             document = document_export.export_document(
                 self.workspace, self.artifact_id, fmt=self.fmt, target=target,
                 version=self.version, page_size=self.page_size,
             )  # fmt: skip
         except ServiceError as error:
             self.status_label.hide()
+            self.file_buttons.set_path(None)
             self.error_label.setText(_sentence(str(error)))
             self.error_label.show()
             return
         self.error_label.hide()
+        self.files.remember(FileKind.EXPORT, target)
+        self.file_buttons.set_path(target)
         self.status_label.setText(
             f"Version {document.version} ({document.status}) written to {target}."
         )
@@ -202,9 +214,15 @@ class ExportDialog(FormDialog):
 
 
 def open_export_dialog(
-    parent: QWidget | None, workspace: Workspace, artifact_id: int, actor: str
+    parent: QWidget | None,
+    workspace: Workspace,
+    artifact_id: int,
+    actor: str,
+    files: FilePlaces | None = None,
 ) -> ExportDialog:
     """Show the Export Document dialog for one artifact (window-modal) and return it."""
-    dialog = ExportDialog(workspace, artifact_id=artifact_id, actor=actor, parent=parent)
+    dialog = ExportDialog(
+        workspace, artifact_id=artifact_id, actor=actor, files=files, parent=parent
+    )
     dialog.open()
     return dialog

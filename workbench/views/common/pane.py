@@ -5,9 +5,10 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from workbench.services.common.identity import current_user
+from workbench.services.common.identity import window_consultant
 from workbench.services.store.changes import ChangeSet
 from workbench.services.store.workspace import Workspace
+from workbench.views.common.files import FilePlaces
 
 
 class Pane(QWidget):
@@ -28,12 +29,15 @@ class Pane(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.user_name = current_user()
+        self.user_name = window_consultant().name
         self.workspace: Workspace | None = None
+        # Where files are saved; the window hands every pane its shared one.
+        self.files = FilePlaces()
 
     def set_workspace(self, workspace: Workspace) -> None:
         """Show the given workspace (called on start and when another workspace is opened)."""
         self.workspace = workspace
+        self.files.workspace = workspace
 
     def apply_changes(self, changes: ChangeSet) -> None:
         """Refresh what the change set touched; panes ignore flags that do not concern them."""

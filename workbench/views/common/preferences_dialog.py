@@ -1,4 +1,4 @@
-"""Preferences: the name written on versions and approvals, and folders of the user's own cards."""
+"""Preferences: the name written on versions and in the audit trail, and the user's own cards."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workbench.services.common.identity import MAX_INITIALS
 from workbench.views.common.form_dialog import FormDialog
 from workbench.views.common.settings import AppSettings
 
@@ -23,9 +24,13 @@ class PreferencesDialog(FormDialog):
         super().__init__("Preferences", parent)
         self.setObjectName("preferencesDialog")
         self.settings = settings
-        self.name_edit = QLineEdit(settings.user_name, self)
+        acting = settings.acting
+        self.name_edit = QLineEdit("" if acting.is_account_fallback else acting.name, self)
         self.name_edit.setObjectName("preferencesUserName")
         self.name_edit.setToolTip("Written as the author of versions and in the audit trail")
+        self.initials_edit = QLineEdit(acting.initials, self)
+        self.initials_edit.setObjectName("preferencesInitials")
+        self.initials_edit.setMaxLength(MAX_INITIALS)
         self.packs = QListWidget(self)
         self.packs.setObjectName("preferencesPacks")
         for folder in settings.card_packs:
@@ -44,6 +49,7 @@ class PreferencesDialog(FormDialog):
         packs_layout.addWidget(self.packs)
         packs_layout.addLayout(buttons)
         self.form.addRow("Your &name", self.name_edit)
+        self.form.addRow("&Initials", self.initials_edit)
         self.form.addRow("Question card &folders", packs_box)
         self.on_submit(self._save, ValueError)
         self.resize(560, 360)
@@ -70,6 +76,6 @@ class PreferencesDialog(FormDialog):
         for folder in self.folders():
             if not Path(folder).is_dir():
                 raise ValueError(f"{folder} is not a folder")
-        self.settings.user_name = name
+        self.settings.save_consultant(name, self.initials_edit.text())
         self.settings.card_packs = [Path(folder) for folder in self.folders()]
         self.settings.sync()

@@ -1,4 +1,8 @@
-"""User settings kept in an INI file in the user config directory."""
+"""User settings kept in an INI file in the user config directory.
+
+The consultant's name is the exception: it lives in ``identity.json`` beside it, which the
+command line reads without Qt (:mod:`workbench.services.common.identity`).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
-from workbench.services.common.identity import current_user
+from workbench.services.common import identity
+from workbench.services.common.identity import Consultant
 from workbench.services.common.paths import config_dir
 
 MAX_RECENT = 8
@@ -23,13 +28,40 @@ class AppSettings:
         self._store.sync()
 
     @property
-    def user_name(self) -> str:
-        value = self._store.value("user/name", "")
-        return str(value) if value else current_user()
+    def consultant(self) -> Consultant | None:
+        """The name the window asked for, or None before it has asked."""
+        saved = identity.saved_consultant()
+        if saved is None:
+            # Earlier releases kept the name typed in Preferences here.
+            legacy = str(self._store.value("user/name", "") or "").strip()
+            if legacy:
+                saved = identity.save_consultant(legacy)
+                self._store.remove("user/name")
+        return saved
 
-    @user_name.setter
-    def user_name(self, name: str) -> None:
-        self._store.setValue("user/name", name.strip())
+    def save_consultant(self, name: str, initials: str = "") -> Consultant:
+        return identity.save_consultant(name, initials)
+
+    @property
+    def acting(self) -> Consultant:
+        """Who the window records: the saved name, else ``WORKBENCH_USER``, else the login
+        name (the window asks for a name before it opens, so only ``--screenshot`` gets there)."""
+        return self.consultant or identity.resolve()
+
+    @property
+    def user_name(self) -> str:
+        return self.acting.name
+
+    def _folder_key(self, workspace_key: str, kind: str) -> str:
+        return f"folders/{workspace_key}/{kind}"
+
+    def last_folder(self, workspace_key: str, kind: str) -> Path | None:
+        """The folder a file of this kind was last saved in, for this workspace."""
+        value = self._store.value(self._folder_key(workspace_key, kind), "")
+        return Path(str(value)) if value else None
+
+    def remember_folder(self, workspace_key: str, kind: str, folder: Path) -> None:
+        self._store.setValue(self._folder_key(workspace_key, kind), str(folder))
 
     @property
     def last_pane(self) -> str:

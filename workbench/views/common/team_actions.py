@@ -63,16 +63,19 @@ def open_location(
     *,
     create: bool = True,
     initialise: bool = True,
+    creator: str | None = None,
 ) -> Workspace | None:
     """Open a workspace, asking for the server's password if it wants one; None when the
     user cancels the password dialog. Raises ServiceError as open_workspace does."""
     try:
-        return open_workspace(location, create=create, initialise=initialise)
+        return open_workspace(location, create=create, initialise=initialise, creator=creator)
     except PasswordRequiredError as error:
         password = ask_password(parent, error.url)
         if password is None:
             return None
-        return open_workspace(location, create=create, initialise=initialise, password=password)
+        return open_workspace(
+            location, create=create, initialise=initialise, password=password, creator=creator
+        )
 
 
 class TeamActions(QObject):

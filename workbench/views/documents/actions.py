@@ -17,13 +17,21 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
 
 from workbench.models import ArtifactStatus
 from workbench.services.approvals import reviews
 from workbench.services.common.errors import ServiceError
 from workbench.services.register import artifacts, placeholders
 from workbench.services.store.workspace import Workspace
+from workbench.views.common.files import (
+    FileKind,
+    FilePlaces,
+    announce,
+    ask_folder,
+    confirm_folder,
+    confirm_replace,
+)
 from workbench.views.common.pane import _sentence
 
 if TYPE_CHECKING:
@@ -47,6 +55,7 @@ class DocumentActions(QObject):
         self.current_artifact = current_artifact
         self.workspace: Workspace | None = None
         self.user_name = ""
+        self.files = FilePlaces()
         self.add_person_action = self._action("Add &Person…", self.add_person)
         self.request_action = self._action("&Request Review…", self.request_review)
         self.approve_action = self._action("&Approve or Reject…", self.approve, "Ctrl+Shift+A")
@@ -173,7 +182,7 @@ class DocumentActions(QObject):
         return answer == QMessageBox.StandardButton.Yes
 
     def ask_publish_folder(self) -> str:
-        return QFileDialog.getExistingDirectory(self.window, "Publish to Folder", str(Path.home()))
+        return ask_folder(self.window, "Publish to Folder", self.files.folder(FileKind.PUBLISH))
 
     def publish(self) -> PublishResult | None:
         # Imported here: python-docx and the PDF writer are not needed to start the app.
@@ -194,15 +203,21 @@ class DocumentActions(QObject):
             if not self.confirm_placeholders(_sentence(sentence)):
                 return None
             allow = True
-        folder = self.ask_publish_folder()
-        if not folder:
+        chosen = self.ask_publish_folder()
+        if not chosen:
             return None
+        folder = Path(chosen)
         try:
+            targets = [folder / f"{document.file_stem}.{suffix}" for suffix in ("docx", "pdf")]
+            if not confirm_folder(self.window, folder, title="Publish") or not confirm_replace(
+                self.window, targets, title="Publish"
+            ):
+                return None
             changes, result = publishing.publish(
                 self.workspace,
                 actor=self.user_name,
                 artifact_id=artifact_id,
-                out_dir=Path(folder),
+                out_dir=folder,
                 version=document.version,
                 allow_placeholders=allow,
             )
@@ -210,9 +225,11 @@ class DocumentActions(QObject):
             QMessageBox.warning(self.window, "Publish", _sentence(str(error)))
             return None
         self._emit(changes)
+        self.files.remember(FileKind.PUBLISH, folder)
         names = ", ".join(path.name for path in result.files)
-        QMessageBox.information(
-            self.window, "Publish", f"Published version {result.version}: {names} in {folder}."
+        pdf = next((path for path in result.files if path.suffix == ".pdf"), result.files[0])
+        announce(
+            self.window, "Publish", f"Published version {result.version}: {names} in {folder}.", pdf
         )
         return result
 
@@ -222,4 +239,6 @@ class DocumentActions(QObject):
         artifact_id = self.current_artifact()
         if self.workspace is None or artifact_id is None:
             return None
-        return open_export_dialog(self.window, self.workspace, artifact_id, self.user_name)
+        return open_export_dialog(
+            self.window, self.workspace, artifact_id, self.user_name, self.files
+        )

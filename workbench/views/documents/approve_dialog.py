@@ -1,7 +1,9 @@
 """Approve or reject the version under review, signed with the approver's key.
 
 The dialog shows exactly what is signed: the artifact, the version, its content hash and its
-text. A wrong passphrase records nothing; the dialog says so and stays open.
+text, with the note the requester left for the approvers. The text takes what room the dialog
+has, and the dialog can be made as large as the screen. A wrong passphrase records nothing; the
+dialog says so and stays open.
 
 Signals:
     changes_made(ChangeSet): the decision was signed and recorded.
@@ -10,24 +12,27 @@ Signals:
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
+    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QRadioButton,
     QTextBrowser,
+    QVBoxLayout,
     QWidget,
 )
 
-from workbench.models import Decision
+from workbench.models import Decision, ReviewStatus
 from workbench.services.approvals import decisions, people, reviews, signing
 from workbench.services.approvals.decisions import ApprovalOutcome
 from workbench.services.approvals.keystore import WrongPassphrase
-from workbench.services.approvals.reviews import ApprovalError
+from workbench.services.approvals.reviews import ApprovalError, ReviewRound
 from workbench.services.common.markup import render_markdown
 from workbench.services.register import artifacts, placeholders, versioning
 from workbench.services.store.workspace import Workspace
@@ -71,11 +76,12 @@ class ApproveDialog(FormDialog):
         self.waiting_label = self._label(
             "approveWaiting", ", ".join(review.pending) if review and review.pending else "—"
         )
+        self.request_label = self._label("approveRequest", _request_text(review))
         self.preview = QTextBrowser(self)
         self.preview.setObjectName("approvePreview")
         prepare_browser(self.preview)
         self.preview.setHtml(for_qt(render_markdown(shown.content)))
-        self.preview.setMinimumHeight(160)
+        self.preview.setMinimumSize(360, 160)
         found = placeholders.count(shown.content)
         self.placeholders_label = self._label("approvePlaceholders", found.describe() or "none")
         if found:
@@ -120,13 +126,20 @@ class ApproveDialog(FormDialog):
         self.form.addRow("Version", self.version_label)
         self.form.addRow("Content SHA-256", self.hash_label)
         self.form.addRow("Waiting for", self.waiting_label)
-        self.form.addRow("Text", self.preview)
-        self.form.addRow("Placeholders", self.placeholders_label)
-        self.form.addRow("", self.allow_check)
-        self.form.addRow("&Sign as", self.signer_combo)
-        self.form.addRow("Decision", decision_row)
-        self.form.addRow("&Comment", self.comment_edit)
-        self.form.addRow("&Passphrase", self.passphrase_edit)
+        self.form.addRow("Requested", self.request_label)
+        # The text is read before signing: it gets every pixel the dialog can spare.
+        decision_form = QFormLayout()
+        decision_form.addRow("Placeholders", self.placeholders_label)
+        decision_form.addRow("", self.allow_check)
+        decision_form.addRow("&Sign as", self.signer_combo)
+        decision_form.addRow("Decision", decision_row)
+        decision_form.addRow("&Comment", self.comment_edit)
+        decision_form.addRow("&Passphrase", self.passphrase_edit)
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(1, self.preview, 1)
+        layout.insertLayout(2, decision_form)
+        self.setSizeGripEnabled(True)
         self.ok_button = self.buttons.button(self.buttons.StandardButton.Ok)
         self.ok_button.setText("Sign")
         if self.version is None:
@@ -135,6 +148,16 @@ class ApproveDialog(FormDialog):
             self.ok_button.setEnabled(False)
         self.on_submit(self._write)
         self.setMinimumWidth(620)
+        self._fit_to_screen()
+
+    def _fit_to_screen(self) -> None:
+        """Open large (up to 1000x800), within the screen the dialog opens on."""
+        screen = (self.parentWidget() or self).screen() or QGuiApplication.primaryScreen()
+        room = screen.availableGeometry() if screen is not None else None
+        width, height = 1000, 800
+        if room is not None:
+            width, height = min(width, room.width() - 40), min(height, room.height() - 60)
+        self.resize(max(width, self.minimumWidth()), max(height, self.minimumSizeHint().height()))
 
     def _label(self, name: str, text: str) -> QLabel:
         label = QLabel(text, self)
@@ -174,3 +197,16 @@ class ApproveDialog(FormDialog):
             self.passphrase_edit.setFocus()
             raise
         self.changes_made.emit(changes)
+
+
+def _request_text(review: ReviewRound | None) -> str:
+    """Who asked for the approval, when, and the note they left for the approvers."""
+    if review is None or not review.requests:
+        return "—"
+    first = review.requests[0]
+    text = f"by {first.requested_by}, {first.requested_at.astimezone():%Y-%m-%d %H:%M}"
+    # While a request is pending its reason holds the requester's note.
+    note = next(
+        (r.reason for r in review.requests if r.status is ReviewStatus.PENDING and r.reason), ""
+    )
+    return f"{text}: “{note}”" if note else f"{text} (no note)"

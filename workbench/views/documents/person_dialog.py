@@ -1,7 +1,8 @@
 """Add Person (with a signing identity), or create the identity of a person who has none.
 
 The passphrase is asked twice. The private key goes to this computer's key store, encrypted
-with it; only the public key and its fingerprint go into the workspace.
+with it; only the public key and its fingerprint go into the workspace. Typing starts in the
+first field, and a message confirms what was added (with the key's fingerprint).
 
 Signals:
     changes_made(ChangeSet): the person (or their identity) was written.
@@ -9,8 +10,8 @@ Signals:
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QMessageBox, QVBoxLayout, QWidget
 
 from workbench.services.approvals import people
 from workbench.services.approvals.keystore import MIN_PASSPHRASE_LENGTH
@@ -42,6 +43,7 @@ class PersonDialog(FormDialog):
         self.actor = actor
         self.existing = existing
         self.person: PersonInfo | None = None
+        self.confirmation: QMessageBox | None = None
 
         self.name_edit = self._line("personName", existing.name if existing else "")
         self.role_edit = self._line("personRole", existing.role if existing else "")
@@ -50,6 +52,8 @@ class PersonDialog(FormDialog):
         self.key_check = QCheckBox("Create a signing identity on this computer", self)
         self.key_check.setObjectName("personCreateKey")
         self.key_check.setChecked(True)
+        # A click must not leave focus on the box, where the next Space would untick it.
+        self.key_check.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.passphrase_edit = self._line("personPassphrase", "", secret=True)
         self.passphrase_edit.setPlaceholderText(f"at least {MIN_PASSPHRASE_LENGTH} characters")
         self.repeat_edit = self._line("personPassphraseRepeat", "", secret=True)
@@ -75,6 +79,16 @@ class PersonDialog(FormDialog):
         self.key_check.toggled.connect(self._on_key_toggled)
         self.on_submit(self._write, ValueError)
         self.setMinimumWidth(480)
+        # The buttons were made first; the fields come first when tabbing, then the buttons.
+        chain = [self.name_edit, self.role_edit, self.email_edit, self.key_check,
+                 self.passphrase_edit, self.repeat_edit]  # fmt: skip
+        for first, second in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(first, second)
+        (self.passphrase_edit if existing else self.name_edit).setFocus()
+
+    @property
+    def person_name(self) -> str:
+        return self.person.name if self.person is not None else self.name_edit.text().strip()
 
     def _line(self, name: str, text: str, *, secret: bool = False) -> QLineEdit:
         edit = QLineEdit(text, self)
@@ -114,3 +128,28 @@ class PersonDialog(FormDialog):
                 passphrase=passphrase,
             )
         self.changes_made.emit(changes)
+
+    def accept(self) -> None:
+        super().accept()
+        if self.result() == self.DialogCode.Accepted and self.person is not None:
+            self.confirmation = self._confirm(self.person)
+
+    def _confirm(self, person: PersonInfo) -> QMessageBox:
+        """Say what was added, without waiting: the message stays until it is read."""
+        if self.existing is not None:
+            text = f"{person.name} can now sign on this computer."
+        else:
+            text = f"Added {person.name}" + (f" ({person.role})." if person.role else ".")
+        if person.key_fingerprint:
+            text += (
+                f"\n\nSigning key fingerprint:\n{person.fingerprint_text}\n\nThe private key is "
+                "in this computer's key store; keep the passphrase safe."
+            )
+        else:
+            text += " They have no signing identity yet."
+        box = QMessageBox(
+            QMessageBox.Icon.Information, self.windowTitle(), text, parent=self.parentWidget()
+        )
+        box.setObjectName("personAdded")
+        box.open()
+        return box

@@ -1,6 +1,7 @@
 """Request Review: ask one or more approvers to approve an artifact's current version.
 
-People without a signing identity are listed but cannot be ticked.
+People without a signing identity are listed but cannot be ticked; retired people are not
+listed. A sole approver who can be ticked is ticked already.
 
 Signals:
     changes_made(ChangeSet): the review was requested.
@@ -26,7 +27,7 @@ from workbench.views.common.form_dialog import FormDialog
 
 HINT = (
     "Every approver ticked here must approve this exact version. Saving a new version "
-    "before they all have cancels the request."
+    "before all of them have approved it cancels the request."
 )
 
 
@@ -64,6 +65,8 @@ class ReviewDialog(FormDialog):
         self.approver_list = QListWidget(self)
         self.approver_list.setObjectName("reviewApprovers")
         for person in people.list_people(workspace):
+            if person.retired:
+                continue
             item = QListWidgetItem(f"{person.name} — {person.role}" if person.role else person.name)
             item.setData(Qt.ItemDataRole.UserRole, person.name)
             if person.can_be_verified:
@@ -76,6 +79,12 @@ class ReviewDialog(FormDialog):
                 item.setToolTip("Create a signing identity or import a public key first.")
             self.approver_list.addItem(item)
         self.approver_list.setMinimumHeight(120)
+        checkable = [
+            item for item in self._items() if item.flags() & Qt.ItemFlag.ItemIsUserCheckable
+        ]
+        if len(checkable) == 1:
+            checkable[0].setCheckState(Qt.CheckState.Checked)
+        self.approver_list.itemChanged.connect(self._on_approver_ticked)
         self.note_edit = QLineEdit(self)
         self.note_edit.setObjectName("reviewNote")
         self.note_edit.setPlaceholderText("Optional: what the approvers should look at")
@@ -93,6 +102,16 @@ class ReviewDialog(FormDialog):
         self.buttons.button(self.buttons.StandardButton.Ok).setText("Request Review")
         self.on_submit(self._write)
         self.setMinimumWidth(520)
+        self.approver_list.setFocus()
+
+    def _items(self) -> list[QListWidgetItem]:
+        return [self.approver_list.item(row) for row in range(self.approver_list.count())]
+
+    def _on_approver_ticked(self, _item: QListWidgetItem) -> None:
+        # "Name at least one approver" is answered by the tick: the error goes at once.
+        if self.checked_names():
+            self.error_label.clear()
+            self.error_label.hide()
 
     def _label(self, name: str, text: str) -> QLabel:
         label = QLabel(text, self)

@@ -453,11 +453,15 @@ class DocumentEditor(Pane):
         )
         return answer == QMessageBox.StandardButton.Yes
 
-    def open_artifact(self, artifact_id: int) -> bool:
-        """Open the latest version for editing, offering back text lost in a crash."""
+    def open_artifact(self, artifact_id: int, *, recover: bool | None = None) -> bool:
+        """Open the latest version for editing, offering back text lost in a crash.
+
+        ``recover`` answers the offer in advance (the start-up recovery dialog did): True puts
+        the lost text in the editor, False discards it, None asks.
+        """
         if self.workspace is None:
             return False
-        if artifact_id == self.artifact_id:
+        if artifact_id == self.artifact_id and recover is None:
             return True
         if not self.can_leave():
             return False
@@ -474,7 +478,7 @@ class DocumentEditor(Pane):
         self._load_history()
         self.show_draft()
         if draft is not None:
-            if self.ask_recover(draft):
+            if recover if recover is not None else self.ask_recover(draft):
                 self._loading = True
                 self.editor.setPlainText(draft.content)
                 self._loading = False

@@ -58,6 +58,7 @@ from workbench.services.store.workspace import Workspace
 from workbench.views.common.action_bar import ActionBar
 from workbench.views.common.dates import format_date, format_day
 from workbench.views.common.empty_state import show_when_empty
+from workbench.views.common.files import FileKind, announce, ask_save_path, confirm_target
 from workbench.views.common.pane import Pane, counted
 from workbench.views.planner.calendar import (
     KIND_COLOURS,
@@ -409,13 +410,12 @@ class PlannerView(Pane):
         return answer == QMessageBox.StandardButton.Yes
 
     def ask_export_path(self) -> str:
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Export Calendar", str(Path.home() / "isms-calendar.ics"), ICS_FILTER
-        )
-        return path
+        suggestion = self.files.suggest(FileKind.CALENDAR, "isms-calendar.ics")
+        return ask_save_path(self, "Export Calendar", suggestion, ICS_FILTER)
 
     def ask_import_path(self) -> str:
-        path, _ = QFileDialog.getOpenFileName(self, "Import Calendar", str(Path.home()), ICS_FILTER)
+        folder = self.files.folder(FileKind.CALENDAR)
+        path, _ = QFileDialog.getOpenFileName(self, "Import Calendar", str(folder), ICS_FILTER)
         return path
 
     def ask_export_filter(self) -> dict[str, object] | None:
@@ -731,12 +731,16 @@ class PlannerView(Pane):
         path = Path(chosen)
         if not path.suffix:
             path = path.with_suffix(".ics")
+        if not confirm_target(self, path, title="Export Calendar"):
+            return
         try:
             count = ics_export.export_ics(self.workspace, path, **filters)
         except ServiceError as error:
             self.report_error("Export Calendar", error)
             return
+        self.files.remember(FileKind.CALENDAR, path)
         self.notify(f"Exported {counted(count, 'event')} to {path}")
+        announce(self, "Export Calendar", f"Wrote {count} event(s) to {path}.", path)
 
     def import_calendar(self) -> None:
         from workbench.services.planner import ics_import
@@ -751,6 +755,7 @@ class PlannerView(Pane):
         except ServiceError as error:
             self.report_error("Import Calendar", f"{error} Nothing was imported.")
             return
+        self.files.remember(FileKind.CALENDAR, Path(chosen))
         self._emit(result.changes)
         summary = (
             f"Imported {Path(chosen).name}: {counted(result.created, 'event')} added, "

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import date
+from html import escape
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -43,16 +45,20 @@ class ProfilePage(QWizardPage):
             "them later under Register > Workspace Profile."
         )
         self.fields = fields
-        layout = QFormLayout(self)
+        form = QFormLayout()
         for label, widget in fields.rows():
-            layout.addRow(label, widget)
+            form.addRow(label, widget)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addStretch(1)  # the rows stay together; the spare height goes below them
         for edit in (fields.organisation, fields.owner):
             edit.textChanged.connect(self.completeChanged)
         fields.scope.textChanged.connect(self.completeChanged)
+        fields.target.value_changed.connect(self.completeChanged)
 
     def isComplete(self) -> bool:  # noqa: N802 (Qt override)
-        values = self.fields.values()
-        return all(values[name] for name in ("organisation_name", "isms_scope", "isms_owner"))
+        # A target that is not a date keeps Next disabled; the field says why.
+        return self.fields.required_filled() and self.fields.target.is_valid()
 
 
 class ArtifactsPage(QWizardPage):
@@ -69,7 +75,9 @@ class ArtifactsPage(QWizardPage):
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(CREATE, QHeaderView.ResizeMode.ResizeToContents)
+        # The headers are read in full, whatever the cells hold.
+        for column in (CREATE, OWNER, INTERVAL):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.table.itemChanged.connect(self.completeChanged)
         self.present_label = QLabel(self)
         self.present_label.setObjectName("buildAlreadyPresent")
@@ -191,13 +199,21 @@ class IsmsBuildWizard(QWizard):
         elif page is self.summary_page:
             items = self.artifacts_page.chosen()
             rows = "".join(
-                f"<li>{item.title} — {item.owner or 'no owner'}, "
+                f"<li>{escape(item.title)} — {escape(item.owner or 'no owner')}, "
                 f"review every {item.review_interval_months} months</li>"
                 for item in items
             )
             values = self.fields.values()
+            target = values["certification_target"]
+            when = (
+                f"Certification target: {target.isoformat()}."
+                if isinstance(target, date)
+                else "No certification target set yet."
+            )
             self.summary_page.text.setText(
-                f"<p><b>{values['organisation_name']}</b>: {values['isms_scope']}</p>"
+                f"<p><b>{escape(str(values['organisation_name']))}</b>: "
+                f"{escape(str(values['isms_scope']))}</p>"
+                f"<p>ISMS owner: {escape(str(values['isms_owner']))}. {when}</p>"
                 f"<p>{len(items)} document(s), each as version 1 in draft:</p><ul>{rows}</ul>"
             )
             self.summary_page.error.clear()

@@ -4,50 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QCompleter,
-    QDateEdit,
-    QHBoxLayout,
-    QLineEdit,
-    QPlainTextEdit,
-    QWidget,
-)
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QCompleter, QLineEdit, QPlainTextEdit, QWidget
 
 from workbench.models import WorkspaceProfile
 from workbench.services.common import zones
 from workbench.services.common.errors import ServiceError
 from workbench.views.common.form_dialog import FormDialog, Submit
-
-
-class TargetDateEdit(QWidget):
-    """A date that may be "not set yet"."""
-
-    def __init__(self, value: date | None, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.enabled = QCheckBox("Set", self)
-        self.enabled.setObjectName("targetDateSet")
-        self.edit = QDateEdit(self)
-        self.edit.setObjectName("targetDate")
-        self.edit.setCalendarPopup(True)
-        self.edit.setDisplayFormat("yyyy-MM-dd")
-        start = value or date.today().replace(day=1)
-        self.edit.setDate(QDate(start.year, start.month, start.day))
-        self.enabled.setChecked(value is not None)
-        self.edit.setEnabled(value is not None)
-        self.enabled.toggled.connect(self.edit.setEnabled)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.enabled)
-        layout.addWidget(self.edit, 1)
-
-    def value(self) -> date | None:
-        if not self.enabled.isChecked():
-            return None
-        chosen = self.edit.date()
-        return date(chosen.year(), chosen.month(), chosen.day())
+from workbench.views.register.date_field import DateField
 
 
 class TimeZoneBox(QComboBox):
@@ -90,7 +54,7 @@ class ProfileFields(QWidget):
         self.scope.setFixedHeight(70)
         self.owner = QLineEdit(profile.isms_owner, self)
         self.owner.setObjectName("profileOwner")
-        self.target = TargetDateEdit(profile.certification_target, self)
+        self.target = DateField(profile.certification_target, name="targetDate", parent=self)
         self.locations = QLineEdit(profile.locations, self)
         self.locations.setObjectName("profileLocations")
         self.industry = QLineEdit(profile.industry, self)
@@ -98,6 +62,11 @@ class ProfileFields(QWidget):
         self.time_zone = TimeZoneBox(profile.time_zone, self)
 
     def values(self) -> dict[str, str | date | None]:
+        """The fields as the profile stores them.
+
+        Raises:
+            ValueError: the certification target is not a date.
+        """
         return {
             "organisation_name": self.organisation.text().strip(),
             "isms_scope": self.scope.toPlainText().strip(),
@@ -119,15 +88,30 @@ class ProfileFields(QWidget):
             ("&Time zone", self.time_zone),
         ]
 
+    def required_filled(self) -> bool:
+        """Organisation, scope and owner are given (the ISMS build needs them)."""
+        texts = (self.organisation.text(), self.scope.toPlainText(), self.owner.text())
+        return all(text.strip() for text in texts)
+
 
 class ProfileDialog(FormDialog):
+    """The profile's fields and the workspace's consultant (who works on it for the client)."""
+
     def __init__(self, profile: WorkspaceProfile, parent: QWidget | None = None) -> None:
         super().__init__("Workspace Profile", parent)
         self.setObjectName("profileDialog")
         self.fields = ProfileFields(profile, self)
         for label, widget in self.fields.rows():
             self.form.addRow(label, widget)
+        self.consultant = QLineEdit(profile.consultant, self)
+        self.consultant.setObjectName("profileConsultant")
+        self.consultant.setToolTip("Who works on this workspace for the client")
+        self.form.addRow("Co&nsultant", self.consultant)
+        self.fields.organisation.setFocus()
         self.resize(560, self.sizeHint().height())
+
+    def values(self) -> dict[str, str | date | None]:
+        return {**self.fields.values(), "consultant": self.consultant.text().strip()}
 
     def on_submit(self, submit: Submit, *expected: type[Exception]) -> None:
         # A time zone that is not one is refused by the service with a sentence to show.

@@ -14,7 +14,6 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -37,6 +36,12 @@ from workbench.services.store.workspace import Workspace
 from workbench.views.common.action_bar import ActionBar
 from workbench.views.common.artifact_dialog import ArtifactDialog, kind_label, short_ref
 from workbench.views.common.empty_state import empty_state_label, show_when_empty
+from workbench.views.common.files import (
+    FileKind,
+    announce,
+    ask_save_path_and_filter,
+    confirm_target,
+)
 from workbench.views.common.pane import Pane, counted
 from workbench.views.common.record_table import configure_record_table
 from workbench.views.register.columns import RegisterColumns
@@ -471,10 +476,10 @@ class RegisterView(Pane):
         self.notify(f"Retired “{details.title}”: it left the live register, its history stays")
 
     def ask_export_path(self) -> tuple[str, str]:
-        return QFileDialog.getSaveFileName(
+        return ask_save_path_and_filter(
             self,
             "Export Register",
-            str(Path.home() / "isms-register.xlsx"),
+            self.files.suggest(FileKind.REGISTER, "isms-register.xlsx"),
             "Excel workbook (*.xlsx);;CSV (*.csv)",
         )
 
@@ -489,6 +494,8 @@ class RegisterView(Pane):
         if fmt not in register_export.EXPORT_FORMATS:
             fmt = "csv" if "csv" in selected_filter.lower() else "xlsx"
             target = target.with_name(f"{target.name}.{fmt}")
+        if not confirm_target(self, target, title="Export Register"):
+            return
         try:
             count = register_export.export_register(
                 self.workspace, target, register_filter=self.current_filter(), fmt=fmt,
@@ -497,19 +504,20 @@ class RegisterView(Pane):
         except OSError as error:
             self.report_error("Export Register", f"cannot write {target}: {error.strerror}")
             return
+        self.files.remember(FileKind.REGISTER, target)
         self.notify(f"Exported {counted(count, 'artifact')} to {target}")
+        announce(self, "Export Register", f"Exported {count} artifacts to {target}.", target)
 
-    def edit_profile(self) -> None:
+    def edit_profile(self) -> ProfileDialog | None:
         if self.workspace is None:
-            return
+            return None
         workspace = self.workspace
         dialog = ProfileDialog(profile.get_profile(workspace), self)
 
         def submit() -> None:
-            self._emit(
-                profile.update_profile(workspace, actor=self.user_name, **dialog.fields.values())
-            )
+            self._emit(profile.update_profile(workspace, actor=self.user_name, **dialog.values()))
             self.notify("Saved the workspace profile")
 
         dialog.on_submit(submit, ValueError)
         dialog.open()
+        return dialog

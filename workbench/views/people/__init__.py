@@ -1,0 +1,1 @@
+"""The People pane: who owns, reviews and approves, their roles and signing keys."""
