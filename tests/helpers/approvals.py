@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite3
-from contextlib import closing
 from datetime import date
 from typing import NamedTuple
 
+from tests.helpers.tampering import tamper as tamper  # where the approval tests import it
 from workbench.models import ArtifactKind
 from workbench.services.approvals import decisions, people, reviews
 from workbench.services.register import artifacts
@@ -63,14 +62,3 @@ def approved_by_both(workspace: Workspace, artifact_id: int, version: int = 1) -
             workspace, artifact_id=artifact_id, version=version, signer=signer,
             passphrase=passphrase, comment=comment, today=date(2026, 11, 28),
         )  # fmt: skip
-
-
-def tamper(workspace: Workspace, statement: str, *parameters: object) -> None:
-    """Change the file behind the app's back, as someone with a SQLite tool could."""
-    assert workspace.path is not None
-    with closing(sqlite3.connect(workspace.path)) as db:
-        for table in ("version", "approval", "audit_log"):
-            for operation in ("update", "delete"):
-                db.execute(f"DROP TRIGGER IF EXISTS {table}_no_{operation}")
-        db.execute(statement, parameters)
-        db.commit()

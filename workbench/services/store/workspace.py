@@ -101,9 +101,23 @@ class Workspace:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        with Session(self.engine, expire_on_commit=False) as session:
+        with self.translated_errors(), Session(self.engine, expire_on_commit=False) as session:
             session.info[CACHES_KEY] = self.caches
             yield session
+
+    @contextmanager
+    def translated_errors(self) -> Iterator[None]:
+        """Turn what a damaged or unwritable file makes the database layer raise into a
+        :class:`WorkspaceError` saying so in one sentence; other errors pass unchanged."""
+        try:
+            yield
+        except ServiceError:
+            raise
+        except Exception as error:
+            translated = storage_error(error, self.display_name)
+            if translated is None:
+                raise
+            raise translated from error
 
     @contextmanager
     def write(self, *, durable: bool = False) -> Iterator[Session]:
@@ -112,7 +126,7 @@ class Workspace:
         ``durable`` asks SQLite to sync fully at commit, for writes whose loss would matter
         (a saved version, a signature), at the price of one extra fsync.
         """
-        with self.engine.connect() as connection:
+        with self.translated_errors(), self.engine.connect() as connection:
             if durable and self.is_sqlite:
                 _driver_execute(connection, "PRAGMA synchronous=FULL")
             try:
@@ -134,6 +148,43 @@ class Workspace:
     def close(self) -> None:
         self.caches.clear()
         self.engine.dispose()
+
+
+# What SQLite says, and the sentence the user reads instead (the workspace's name filled in).
+_SQLITE_MESSAGES = (
+    ("database or disk is full", "The disk is full: {name} cannot be written and nothing was "
+     "saved; free some space and try again."),
+    ("attempt to write a readonly database", "{name} is read-only: nothing was saved; check "
+     "the file's permissions."),
+    ("database is locked", "{name} is busy in another program; nothing was saved, try again."),
+    ("disk i/o error", "The disk reported an error on {name}; nothing was saved."),
+    ("unable to open database file", "{name} cannot be opened: the file or its folder is "
+     "missing or not accessible."),
+    ("malformed", "{name} is damaged ({reason}); restore it from a backup (workbench check "
+     "says more)."),
+    ("file is not a database", "{name} is damaged ({reason}); restore it from a backup."),
+)  # fmt: skip
+
+
+def storage_error(error: BaseException, name: str) -> ServiceError | None:
+    """The one sentence for an error of the storage beneath a workspace, or None when the
+    error is not one (a defect, to be logged)."""
+    from sqlalchemy.exc import DBAPIError
+
+    from workbench.services.store.integrity import damaged_value_error
+
+    damaged = damaged_value_error(error, name)
+    if damaged is not None:
+        return damaged
+    cause = error.orig if isinstance(error, DBAPIError) else error
+    if isinstance(cause, sqlite3.DatabaseError):
+        reason = str(cause)
+        for marker, sentence in _SQLITE_MESSAGES:
+            if marker in reason.lower():
+                return WorkspaceError(sentence.format(name=name, reason=reason))
+    if isinstance(cause, OSError) and cause.strerror:
+        return WorkspaceError(f"Cannot use {name}: {cause.strerror}.")
+    return None
 
 
 def session_cache(session: Session, name: str, make: Callable[[], T]) -> T:
