@@ -19,7 +19,9 @@ from sqlmodel import col, select
 from workbench.models import EventException, EventKind, EventLink, EventStatus, PlannerEvent
 from workbench.services.planner import recurrence
 from workbench.services.planner.drafts import (
+    EARLIEST_DAY,
     KIND_LABELS,
+    LATEST_DAY,
     UID_DOMAIN,
 )
 from workbench.services.planner.ics_format import (
@@ -137,8 +139,8 @@ def _selected_ids(
         return None
     found = occurrences(
         workspace,
-        first or date(1900, 1, 1),
-        last or date(9000, 12, 31),
+        first or EARLIEST_DAY,
+        last or LATEST_DAY,
         kinds=kinds,
         include_reviews=False,
     )
@@ -203,8 +205,8 @@ def build_calendar(
     if include_reviews and (kinds is None or EventKind.DOCUMENT_REVIEW in kinds):
         for review in occurrences(
             workspace,
-            first or date(1900, 1, 1),
-            last or date(9000, 12, 31),
+            first or EARLIEST_DAY,
+            last or LATEST_DAY,
             kinds=[EventKind.DOCUMENT_REVIEW],
             include_reviews=True,
         ):

@@ -7,6 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from workbench.models import WorkspaceProfile
+from workbench.services.common import text
 from workbench.services.store.changes import ChangeSet
 from workbench.services.store.workspace import PROFILE_ID
 from workbench.services.store.writes import run_write
@@ -33,10 +34,26 @@ def get_profile(workspace: Workspace) -> WorkspaceProfile:
     return profile
 
 
+# How each text field is named in a message; the scope may run over several lines.
+FIELD_NAMES = {
+    "organisation_name": "organisation name",
+    "isms_scope": "ISMS scope",
+    "isms_owner": "ISMS owner",
+    "locations": "locations",
+    "industry": "industry",
+}
+MULTI_LINE_FIELDS = ("isms_scope",)
+
+
 def check_fields(changes: Mapping[str, object]) -> None:
+    """Refuse unknown fields (a defect) and text a profile field may not hold (TextError)."""
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"unknown profile field(s): {', '.join(sorted(unknown))}")
+    for name, value in changes.items():
+        if isinstance(value, str):
+            check = text.multi_line if name in MULTI_LINE_FIELDS else text.single_line
+            check(value, FIELD_NAMES[name])
 
 
 def apply_changes(session: Session, changes: Mapping[str, object]) -> dict[str, object]:
