@@ -14,12 +14,20 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from workbench import __version__
-from workbench.commands import approvals, cards, documents, pack, planner, register
+from workbench.commands import (
+    approvals,
+    cards,
+    documents,
+    maintenance,
+    pack,
+    planner,
+    register,
+)
 from workbench.commands.base import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, Handler, one_line
 from workbench.services.common.errors import ServiceError
 from workbench.views.panes import PANE_NAMES
 
-COMMAND_MODULES = (cards, register, documents, approvals, planner, pack)
+COMMAND_MODULES = (cards, register, documents, approvals, planner, pack, maintenance)
 
 log = logging.getLogger("workbench")
 

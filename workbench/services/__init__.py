@@ -2,8 +2,10 @@
 
 From the bottom up (a package may import only packages listed before it, and ``workbench.models``):
 
-- ``common``: the error root, user directories, identity, atomic file writes, Markdown to HTML;
-- ``store``: opening and migrating a workspace, the audit log, change sets, the write wrapper;
+- ``common``: the error root, user directories, identity, atomic file writes, Markdown to HTML,
+  the characters a typed field may hold;
+- ``store``: opening and migrating a workspace, the audit log, change sets, the write wrapper,
+  stored values it cannot read;
 - ``catalog``: the standards catalogs behind reference ids such as ``ISO27001:2022/6.1``;
 - ``cards``: question cards, their checks, the search index and the card actions;
 - ``register``: the profile, artifacts and their immutable versions, templates, the ISMS build,
@@ -12,7 +14,8 @@ From the bottom up (a package may import only packages listed before it, and ``w
 - ``documents``: editing (saving and restoring versions), drafts, comparing versions;
 - ``planner``: events, recurrence, occurrences, review dates, findings, the audit programme and
   iCalendar import and export;
-- ``audit``: reading the audit trail, and verifying every hash, chain and signature;
+- ``audit``: reading the audit trail, verifying every hash, chain, signature, key and record,
+  checking and backing up a workspace;
 - ``exports``: documents as Markdown, HTML, Word and PDF, publishing, the register as a
   spreadsheet and the audit pack.
 

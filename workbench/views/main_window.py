@@ -422,6 +422,8 @@ class MainWindow(QMainWindow):
             return
         from datetime import datetime
 
+        from workbench.services.audit import backup
+
         stamp = datetime.now().strftime("%Y%m%d-%H%M")
         source = self.workspace.path
         chosen = self.ask_backup_path(
@@ -429,18 +431,19 @@ class MainWindow(QMainWindow):
         )
         if not chosen:
             return
-        destination = Path(chosen)
-        if destination.resolve() == source.resolve():
-            QMessageBox.warning(
-                self, "Back Up Workspace", "Choose a file other than the workspace itself."
-            )
-            return
         try:
-            self.workspace.backup(destination)
-        except (ServiceError, OSError) as error:
+            # The file dialog has asked before replacing a file.
+            result = backup.backup_workspace(self.workspace, Path(chosen), force=True)
+        except ServiceError as error:
             QMessageBox.critical(self, "Back Up Workspace", f"The backup failed: {error}")
             return
-        self.statusBar().showMessage(f"Backed up to {destination}", 8000)
+        if not result.ok:
+            QMessageBox.warning(
+                self,
+                "Back Up Workspace",
+                f"{result.summary()}:\n\n" + "\n".join(result.problems[:10]),
+            )
+        self.statusBar().showMessage(result.summary(), 8000)
 
     def write_audit_pack(self) -> PackDialog:
         from workbench.views.audit.pack_dialog import open_pack_dialog

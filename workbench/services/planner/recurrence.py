@@ -505,6 +505,15 @@ def series_end(
     return _expansion(rule_text, dtstart, all_day, tzid, cache).last()
 
 
+def stored_rule_problem(
+    rule_text: str, dtstart: datetime, *, all_day: bool, tzid: str | None
+) -> str | None:
+    """Why a stored series cannot be expanded (None when it can): for ``workbench check``."""
+    expansion = _expansion(rule_text, dtstart, all_day, tzid, None)
+    expansion.first()
+    return expansion.problem
+
+
 def local_zone_name() -> str | None:
     """The IANA name of this computer's time zone, when it can be found."""
     candidates = [os.environ.get("TZ", "").lstrip(":")]

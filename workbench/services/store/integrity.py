@@ -8,7 +8,9 @@ and :func:`damaged_value_error` turns the failure of a read that met one into a 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -33,6 +35,7 @@ from workbench.services.common.errors import ServiceError
 # How many bad values of one column are named before the rest are counted.
 MAX_NAMED = 5
 DATE_PATTERN = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*"
+_DATE_START = re.compile(r"\d{4}-\d{2}-\d{2}(?:$| )")
 
 
 class DamagedValueError(ServiceError):
@@ -84,12 +87,15 @@ def _conditions(column: Column[Any], sqlite: bool) -> list[Any]:
     if classes is not None:
         conditions.append(func.typeof(column).not_in(list(classes)))
     if isinstance(kind, Date | DateTime):
-        # SQLite's date() is NULL for what is no date; the pattern keeps out what it reads
-        # but SQLAlchemy does not ('now', Julian day numbers).
+        # SQLite's date() is NULL for what is no date and moves 30 February to March, so it
+        # must give back the value's own first ten characters; the pattern keeps out what it
+        # reads but SQLAlchemy does not ('now', Julian day numbers).
         raw = type_coerce(column, String)
         conditions += [
-            func.date(raw).is_(None),
+            func.coalesce(func.date(raw), "") != func.substr(raw, 1, 10),
             raw.op("NOT GLOB", is_comparison=True)(DATE_PATTERN),
+            # ...but lets 30 February through: those are read again below.
+            func.cast(func.substr(raw, 9, 2), Integer) > 28,
         ]
     return conditions
 
@@ -104,11 +110,24 @@ def _bad_rows(session: Session, table: Table, column: Column[Any]) -> list[tuple
         .select_from(table)
         .where(column.is_not(None), or_(*conditions))
     )
+    dated = isinstance(_implementation(column), Date | DateTime)
     found: list[tuple[str, object]] = []
     for row in session.connection().execute(statement):
         *key, value = tuple(row)
+        if dated and _readable_date(value):
+            continue  # a 29th, 30th or 31st that the month has
         found.append((", ".join(str(part) for part in key) or "?", value))
     return found
+
+
+def _readable_date(value: object) -> bool:
+    if not isinstance(value, str) or not _DATE_START.match(value):
+        return False
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _describe(column: Column[Any], value: object) -> str:
@@ -148,6 +167,29 @@ def stored_value_problems(session: Session) -> list[StoredValueProblem]:
     return problems
 
 
+# Where SQLAlchemy turns stored values into Python ones as it hands out rows.
+_ROW_READERS = (
+    "/sqlalchemy/orm/loading.py",
+    "/sqlalchemy/engine/result.py",
+    "/sqlalchemy/engine/row.py",
+    "/sqlalchemy/engine/cursor.py",
+)
+
+
+def _raised_reading_a_row(error: BaseException) -> bool:
+    """Whether the error comes from converting a stored value while reading rows (not from a
+    query the workbench built wrongly, which is a defect to be logged)."""
+    trace = error.__traceback__
+    in_reader = False
+    innermost = ""
+    while trace is not None:
+        filename = trace.tb_frame.f_code.co_filename.replace("\\", "/")
+        in_reader = in_reader or filename.endswith(_ROW_READERS)
+        innermost = trace.tb_frame.f_code.co_name
+        trace = trace.tb_next
+    return in_reader and innermost != "process_bind_param"
+
+
 def damaged_value_error(error: BaseException, where: str) -> DamagedValueError | None:
     """The sentence for a read that failed on a stored value, or None for any other error.
 
@@ -161,9 +203,9 @@ def damaged_value_error(error: BaseException, where: str) -> DamagedValueError |
             f"{where} holds the value {value}, which this release does not know (it was "
             "changed outside the workbench); run workbench check to find every such value."
         )
-    if isinstance(error, ValueError) and text.startswith(("Couldn't parse", "Invalid isoformat")):
+    if isinstance(error, ValueError | TypeError | AssertionError) and _raised_reading_a_row(error):
         return DamagedValueError(
-            f"{where} holds a date that cannot be read ({text}); run workbench check to find "
-            "every such value."
+            f"{where} holds a date or number that cannot be read ({text or type(error).__name__}"
+            "); run workbench check to find every such value."
         )
     return None

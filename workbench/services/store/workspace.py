@@ -221,10 +221,45 @@ def _driver_execute(connection: Connection, sql: str) -> None:
 def backup_file(source: Path, destination: Path) -> Path:
     destination.parent.mkdir(parents=True, exist_ok=True)
     partial = destination.with_name(destination.name + ".partial")
-    with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(partial)) as dst:
-        src.backup(dst)
-    partial.replace(destination)
+    try:
+        copy_database(source, partial)
+        partial.replace(destination)
+    finally:
+        partial.unlink(missing_ok=True)
     return destination
+
+
+def copy_database(source: Path, destination: Path) -> None:
+    """A consistent copy with SQLite's online backup, as one file: the source may be open
+    and written to elsewhere (the copy is what was committed when it began), and the copy
+    needs no WAL file beside it. ``destination`` is replaced."""
+    with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(destination)) as dst:
+        src.backup(dst)
+        dst.execute("PRAGMA journal_mode=DELETE")
+
+
+def open_read_only(path: Path) -> Workspace:
+    """A workspace file opened for reading only, as it is: nothing is created, migrated or
+    written, not even the WAL mode (for checking a copy)."""
+    name = path.name
+    if not path.is_file():
+        raise WorkspaceError(f"There is no workspace at {path}.")
+    revision = _inspect_sqlite_file(path)
+    if revision != head_revision():
+        raise WorkspaceError(
+            f"{name} has schema {revision}, not {head_revision()}: open it once to upgrade it."
+        )
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    engine = create_engine(
+        "sqlite://", creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False)
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        dbapi_connection.execute("PRAGMA query_only=ON")
+
+    return Workspace(url=f"sqlite:///{path}", path=path, engine=engine)
 
 
 def _install_sqlite_pragmas(engine: Engine) -> None:
