@@ -207,3 +207,18 @@ def test_extreme_dates_in_the_file_are_reported(workspace, capsys) -> None:
     ]  # fmt: skip
     items = upcoming.upcoming_and_overdue(workspace, today=date(2027, 1, 1), zone=new_york)
     assert all(item.event_id not in (single, series) for item in items)
+
+
+def test_a_bad_rule_in_the_file_is_not_handed_to_other_calendars(workspace, capsys, tmp_path):
+    bad = create_event(workspace, title="Stand-up", start=MONDAY, rrule="FREQ=WEEKLY")
+    tamper(workspace, "UPDATE planner_event SET rrule = 'FREQ=DAILY;INTERVAL=0' WHERE id = ?", bad)
+    assert workspace.path is not None
+    target = tmp_path / "out.ics"
+    code, out, err = run(capsys, "-w", str(workspace.path), "planner", "export-ics", "-o",
+                         str(target))  # fmt: skip
+    assert (code, out) == (2, "") and not target.exists()
+    assert err == (
+        f"workbench: Event {bad} 'Stand-up' has a repeat rule that cannot be exported "
+        "(FREQ=DAILY;INTERVAL=0: INTERVAL=0: each value must be 1 to 36524); edit or delete the "
+        "event\n"
+    )

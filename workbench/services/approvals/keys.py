@@ -187,9 +187,19 @@ def _claims_of(entry_id: str, summary: Mapping[str, object], claims: KeyClaims) 
         claims.retired[int(retired["key_id"])] = str(retired.get("key_fingerprint"))
 
 
+# The writes that add or retire a key; read by action, which the log indexes.
+KEY_ACTIONS = (
+    "person.add",
+    "person.create_key",
+    "person.import_key",
+    "person.rotate_key",
+    "person.retire_key",
+)
+
+
 def key_claims(session: Session, person_id: int | None = None) -> KeyClaims:
     statement = select(AuditLogEntry.entity_id, AuditLogEntry.summary).where(
-        AuditLogEntry.entity == "person"
+        col(AuditLogEntry.action).in_(KEY_ACTIONS), AuditLogEntry.entity == "person"
     )
     if person_id is not None:
         statement = statement.where(AuditLogEntry.entity_id == str(person_id))

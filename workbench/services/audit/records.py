@@ -132,7 +132,7 @@ MISSING_ENTRY = (
 
 def _missing_record(claim: Claim, what: str) -> Unmatched:
     return Unmatched(
-        "audit log",
+        "record",
         f"audit log entry {claim.entry_id} ({claim.description})",
         f"records {what}, which is not in the workspace (it was deleted behind the workbench's "
         "back)",
@@ -278,7 +278,7 @@ def key_problems(session: Session, names: Names) -> list[Unmatched]:
         if key_id not in seen:
             found.append(
                 Unmatched(
-                    "audit log",
+                    "person key",
                     f"key record {key_id} ({short_fingerprint(fingerprint)})",
                     "an audit log entry records this key, which is not in the workspace (it "
                     "was deleted behind the workbench's back)",

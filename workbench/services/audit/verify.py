@@ -51,8 +51,8 @@ CONTENT_CHANGED = "its content was changed"
 
 @dataclass(frozen=True)
 class Problem:
-    # "version", "approval", "review", "artifact", "person key", "audit pack", "audit log"
-    # or "stored value"
+    # "version", "approval", "review", "artifact", "person key", "audit pack", "record" (an
+    # entry whose record is gone), "audit log" (the chain itself) or "stored value"
     area: str
     subject: str
     message: str
@@ -290,13 +290,13 @@ def _pack_head_problems(session: Session, hashes: list[str]) -> list[Problem]:
                 f"its manifest records an audit log of {position} entries; the log now holds "
                 f"{len(hashes)}: it was cut short"
             )
-            problems.append(Problem("audit log", subject, message))
+            problems.append(Problem("audit pack", subject, message))
         elif position > 0 and hashes[position - 1] != pack.log_head:
             message = (
                 f"its manifest records entry {position} of the audit log with another hash: the "
                 "log was rewritten"
             )
-            problems.append(Problem("audit log", subject, message))
+            problems.append(Problem("audit pack", subject, message))
     return problems
 
 

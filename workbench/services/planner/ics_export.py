@@ -17,6 +17,7 @@ import icalendar
 from sqlmodel import col, select
 
 from workbench.models import EventException, EventKind, EventLink, EventStatus, PlannerEvent
+from workbench.services.common.errors import ServiceError
 from workbench.services.planner import recurrence
 from workbench.services.planner.drafts import (
     EARLIEST_DAY,
@@ -84,7 +85,7 @@ def _master(event: PlannerEvent, refs: list[str], stamp: datetime) -> icalendar.
     component.add("summary", event.title)
     _add_times(component, event, event.start, event.end)
     if event.rrule:
-        component.add("rrule", icalendar.vRecur.from_ical(event.rrule))
+        component.add("rrule", _rule(event))
     if event.location:
         component.add("location", event.location)
     if event.notes:
@@ -103,6 +104,21 @@ def _master(event: PlannerEvent, refs: list[str], stamp: datetime) -> icalendar.
         alarm.add("trigger", timedelta(minutes=-event.reminder_minutes))
         component.add_component(alarm)
     return component
+
+
+def _rule(event: PlannerEvent) -> icalendar.vRecur:
+    """The series' rule for the file; one that reached the workspace some other way and
+    cannot be used is refused by name rather than handed to another calendar."""
+    assert event.rrule is not None
+    try:
+        recurrence.check_stored(event.rrule, event.start, all_day=event.all_day, tzid=event.tzid)
+        rule: icalendar.vRecur = icalendar.vRecur.from_ical(event.rrule)
+    except (ServiceError, ValueError, TypeError, OverflowError) as error:
+        raise IcsError(
+            f"Event {event.id} '{event.title}' has a repeat rule that cannot be exported "
+            f"({event.rrule}: {str(error).rstrip('.')}); edit or delete the event."
+        ) from None
+    return rule
 
 
 def _override(event: PlannerEvent, exception: EventException, stamp: datetime) -> icalendar.Event:
