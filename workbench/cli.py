@@ -7,6 +7,7 @@ Errors are one line on stderr; a traceback never reaches the user (it goes to th
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
 import sys
 from collections.abc import Sequence
@@ -18,16 +19,26 @@ from workbench.commands import (
     cards,
     consultant,
     documents,
+    maintenance,
     pack,
     planner,
     register,
     team,
 )
-from workbench.commands.base import ACTING_DEST, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, Handler
+from workbench.commands.base import (
+    ACTING_DEST,
+    EXIT_BAD_INPUT,
+    EXIT_INTERNAL,
+    EXIT_OK,
+    Handler,
+    one_line,
+)
 from workbench.services.common.errors import ServiceError
 from workbench.views.panes import PANE_NAMES
 
-COMMAND_MODULES = (cards, register, documents, approvals, planner, pack, team, consultant)
+COMMAND_MODULES = (
+    cards, register, documents, approvals, planner, pack, maintenance, team, consultant
+)  # fmt: skip
 
 log = logging.getLogger("workbench")
 
@@ -104,9 +115,27 @@ def _silence_stdout() -> None:
     os.close(devnull)
 
 
-def one_line(error: Exception) -> str:
-    """A service error as the command line prints it: one line, without a closing full stop."""
-    return " ".join(str(error).split()).rstrip(".")
+# What a file system error means, in words (its strerror is the operating system's).
+_ERRNO_TEXT = {
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is used up",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+    errno.EROFS: "the file system is read-only",
+}
+
+
+def environment_error(error: BaseException) -> str | None:
+    """One line for an error of the computer rather than of the workbench (a full disk, a
+    file it may not write, a database it cannot use), or None for a defect."""
+    if isinstance(error, OSError) and error.errno is not None:
+        reason = _ERRNO_TEXT.get(error.errno, error.strerror or str(error))
+        where = error.filename or ""
+        return f"cannot use {where}: {reason}" if where else f"cannot go on: {reason}"
+    from workbench.services.store.workspace import storage_error
+
+    translated = storage_error(error, "the workspace")
+    return one_line(translated) if translated is not None else None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -117,7 +146,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handler(args)
     except ServiceError as error:
         print(f"workbench: {one_line(error)}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+        return getattr(error, "exit_code", EXIT_BAD_INPUT)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
@@ -125,6 +154,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         _silence_stdout()
         return EXIT_OK
     except Exception as error:  # the last line of defence: one line for the user, detail in the log
+        environment = environment_error(error)
+        if environment is not None:  # a full disk, a file not allowed: the user can act
+            log.info("environment error", exc_info=error)
+            print(f"workbench: {environment}", file=sys.stderr)
+            return EXIT_BAD_INPUT
         log.exception("unexpected error")
         print(f"workbench: unexpected error: {error} (details in the log file)", file=sys.stderr)
         return EXIT_INTERNAL

@@ -115,11 +115,19 @@ def test_verify_names_tampering_and_exits_1(capsys, monkeypatch, ws: str) -> Non
         "approval 1 (rejected by Jonas Weber) of artifact 1 'Access Control Policy' version 1: "
         "signature invalid: the approval row was changed (decision differs"
     )
-    assert lines[-1].startswith("2 problem(s) in 1 version(s), 1 signature(s)")
+    assert lines[-2].startswith("2 problem(s) in 1 version(s), 1 signature(s)")
     code, out, _ = run(capsys, "-w", ws, "verify", "--json")
     report = json.loads(out)
     assert code == 1 and report["ok"] is False
     assert {p["area"] for p in report["problems"]} == {"approval", "review"}
+    # the head, to write down outside the workspace: the last entry's hash and the count
+    with closing(sqlite3.connect(ws)) as db:
+        count, last = db.execute(
+            "SELECT count(*), (SELECT entry_hash FROM audit_log ORDER BY id DESC LIMIT 1) "
+            "FROM audit_log"
+        ).fetchone()
+    assert report["audit_log_head"] == {"entries": count, "hash": last}
+    assert lines[-1] == f"audit log head: {count} entries, last hash {last}"
 
 
 def test_wrong_passphrase_and_bad_input(capsys, monkeypatch, ws: str) -> None:

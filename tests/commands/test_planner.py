@@ -101,7 +101,7 @@ def test_list_includes_review_due_dates(capsys, ws) -> None:
          "workbench: start 'soon-ish' is not a date or time"),
         (("add", "--kind", "other", "--title", "x", "--start", "2027-01-01",
           "--rrule", "FREQ=MONTHLY;BYDAY=XX"),
-         "workbench: The repeat rule FREQ=MONTHLY;BYDAY=XX is not valid: invalid 'BYDAY': XX"),
+         "workbench: BYDAY=XX: 'XX' is not a day like MO, 2TU or -1FR"),
         (("add", "--kind", "other", "--title", "x", "--start", "2027-01-01T10:00",
           "--end", "2027-01-01T09:00"),
          "workbench: The event ends before it starts"),

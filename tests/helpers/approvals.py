@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import NamedTuple
 
-from tests.helpers import tamper as tampering
+from tests.helpers.tamper import tamper as tamper  # where the approval tests import it
 from workbench.models import ArtifactKind
 from workbench.services.approvals import decisions, people, reviews
 from workbench.services.register import artifacts
@@ -62,8 +62,3 @@ def approved_by_both(workspace: Workspace, artifact_id: int, version: int = 1) -
             workspace, artifact_id=artifact_id, version=version, signer=signer,
             passphrase=passphrase, comment=comment, today=date(2026, 11, 28),
         )  # fmt: skip
-
-
-def tamper(workspace: Workspace, statement: str, *parameters: object) -> None:
-    """Change the workspace behind the app's back, as someone with database access could."""
-    tampering.tamper(workspace, statement, *parameters)

@@ -1,20 +1,42 @@
 """Changing a workspace behind the app's back, as someone with database access could.
 
-On a file that takes a SQLite tool; on the team server a PostgreSQL client and a superuser
-role, which can switch the append-only triggers off. Statements are written once, with ``?``
-parameters.
+On a file that takes a SQLite tool: the attacker drops the append-only triggers first, then
+runs SQL with Python's own sqlite3, never through the app. On the team server it takes a
+PostgreSQL client and a superuser role, which can switch the triggers off. Statements are
+written once, with ``?`` parameters; a target is an open workspace or a workspace file.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from contextlib import closing
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from pathlib import Path
 
 import psycopg2
 
 from workbench.services.store.workspace import Workspace
 
-APPEND_ONLY = ("version", "approval", "audit_log")
+Target = Workspace | Path
+
+
+def _file(target: Target) -> Path | None:
+    return target if isinstance(target, Path) else target.path
+
+
+@contextmanager
+def raw_database(path: Path) -> Iterator[sqlite3.Connection]:
+    """A workspace file opened with plain sqlite3, its append-only triggers dropped; committed
+    when the block ends."""
+    with closing(sqlite3.connect(path)) as db:
+        triggers = db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%\\_no\\_%' "
+            "ESCAPE '\\'"
+        ).fetchall()
+        for (name,) in triggers:
+            db.execute(f"DROP TRIGGER {name}")
+        yield db
+        db.commit()
 
 
 def execute_directly(workspace: Workspace, statement: str, *parameters: object) -> None:
@@ -22,24 +44,42 @@ def execute_directly(workspace: Workspace, statement: str, *parameters: object) 
     _run(workspace, statement, parameters, disable_triggers=False)
 
 
-def tamper(workspace: Workspace, statement: str, *parameters: object) -> None:
+def tamper(target: Target, statement: str, *parameters: object) -> None:
     """Switch the append-only triggers off, run the statement, and commit it."""
-    _run(workspace, statement, parameters, disable_triggers=True)
+    _run(target, statement, parameters, disable_triggers=True)
+
+
+def rows(target: Target, query: str, *parameters: object) -> list[tuple[object, ...]]:
+    """What the database holds, read without the app."""
+    path = _file(target)
+    if path is not None:
+        with closing(sqlite3.connect(path)) as db:
+            return list(db.execute(query, parameters))
+    assert isinstance(target, Workspace)
+    connection = psycopg2.connect(target.url)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(query.replace("?", "%s"), parameters)
+            return [tuple(row) for row in cursor.fetchall()]
+    finally:
+        connection.close()
 
 
 def _run(
-    workspace: Workspace, statement: str, parameters: tuple[object, ...], *, disable_triggers: bool
+    target: Target, statement: str, parameters: tuple[object, ...], *, disable_triggers: bool
 ) -> None:
-    if workspace.path is not None:
-        with closing(sqlite3.connect(workspace.path)) as db:
-            if disable_triggers:
-                for table in APPEND_ONLY:
-                    for operation in ("update", "delete"):
-                        db.execute(f"DROP TRIGGER IF EXISTS {table}_no_{operation}")
+    path = _file(target)
+    if path is not None:
+        if disable_triggers:
+            with raw_database(path) as db:
+                db.execute(statement, parameters)
+            return
+        with closing(sqlite3.connect(path)) as db:
             db.execute(statement, parameters)
             db.commit()
         return
-    connection = psycopg2.connect(workspace.url)
+    assert isinstance(target, Workspace)
+    connection = psycopg2.connect(target.url)
     try:
         with connection.cursor() as cursor:
             if disable_triggers:
@@ -50,6 +90,37 @@ def _run(
         connection.commit()
     finally:
         connection.close()
+
+
+def cut_log(target: Target, keep: int) -> int:
+    """Delete every audit log entry after the first ``keep``; returns how many went."""
+    ((count,),) = rows(target, "SELECT count(*) FROM audit_log")
+    tamper(
+        target,
+        "DELETE FROM audit_log WHERE id NOT IN "
+        "(SELECT id FROM (SELECT id FROM audit_log ORDER BY id LIMIT ?) AS kept)",
+        keep,
+    )
+    return int(str(count)) - keep
+
+
+def swap_key(target: Target, person: str, with_key_of: str) -> None:
+    """Give ``person``'s current key record the public key (and fingerprint) of another
+    person's, as a forger who wants to sign in ``person``'s name would."""
+    latest = (
+        "SELECT k.{} FROM person_key k JOIN person p ON p.id = k.person_id "
+        "WHERE p.name = ? ORDER BY k.id DESC LIMIT 1"
+    )
+    ((public_key, fingerprint),) = rows(target, latest.format("public_key, k.fingerprint"),
+                                        with_key_of)  # fmt: skip
+    ((key_id,),) = rows(target, latest.format("id"), person)
+    tamper(
+        target,
+        "UPDATE person_key SET public_key = ?, fingerprint = ? WHERE id = ?",
+        public_key,
+        fingerprint,
+        key_id,
+    )
 
 
 def stored_bytes(workspace: Workspace) -> bytes:

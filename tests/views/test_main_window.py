@@ -98,6 +98,8 @@ def test_back_up_workspace_writes_an_openable_copy(
     monkeypatch.setattr(window, "ask_backup_path", lambda _suggestion: str(destination))
     window.back_up_workspace()
     assert answer_files == [f"The folder {destination.parent} does not exist. Create it?"]
+    assert window.statusBar().currentMessage().startswith(f"backed up to {destination} (")
+    assert "the copy verified 0 version(s)" in window.statusBar().currentMessage()
     with closing(sqlite3.connect(destination)) as db:
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     copy = open_workspace(destination, create=False)
@@ -105,6 +107,24 @@ def test_back_up_workspace_writes_an_openable_copy(
         assert profile.get_profile(copy).organisation_name == "Acme Logistics"
     finally:
         copy.close()
+
+
+def test_back_up_a_workspace_with_problems_says_so(
+    window: MainWindow, tmp_path: Path, monkeypatch
+) -> None:
+    from tests.helpers.tamper import tamper
+
+    profile.update_profile(window.workspace, actor="Mara", organisation_name="Acme Logistics")
+    tamper(window.workspace, "UPDATE audit_log SET actor = 'Mallory' WHERE id = 1")
+    destination = tmp_path / "copy.grcw"
+    monkeypatch.setattr(window, "ask_backup_path", lambda _suggestion: str(destination))
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text: warnings.append(text))
+    window.back_up_workspace()
+    assert destination.is_file()  # a damaged workspace is still worth a copy...
+    (shown,) = warnings  # ...and the consultant is told what the copy holds
+    assert "but the copy has 1 problem(s)" in shown
+    assert "audit log entry 1 (workspace.create by Mallory" in shown
 
 
 def test_q012_actions_open_the_register_and_the_build_wizard(window: MainWindow, qtbot) -> None:

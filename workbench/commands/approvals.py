@@ -112,6 +112,35 @@ def _add_person(commands: Commands) -> None:
     add_acting_option(retire)
     retire.set_defaults(handler=retire_person)
 
+    rotate = actions.add_parser(
+        "rotate-key",
+        help="retire a person's current key and give them a new one (what the old key signed "
+        "stays valid)",
+    )
+    rotate.add_argument("name", metavar="NAME")
+    rotate.add_argument(
+        "--import", dest="key_file", type=Path, metavar="FILE",
+        help="the new public key, made on the approver's own computer (default: make a new "
+        "key pair here, asking its passphrase)",
+    )  # fmt: skip
+    rotate.add_argument("--fingerprint", metavar="FP", help="with --import: the expected start")
+    rotate.add_argument("--reason", default="", help="why, e.g. 'laptop replaced'")
+    add_acting_option(rotate)
+    rotate.set_defaults(handler=rotate_key_of)
+
+    retire_key = actions.add_parser(
+        "retire-key", help="end the use of a person's current key, without a new one"
+    )
+    retire_key.add_argument("name", metavar="NAME")
+    retire_key.add_argument("--reason", default="", help="why, e.g. 'left the company'")
+    add_acting_option(retire_key)
+    retire_key.set_defaults(handler=retire_key_of)
+
+    key_list = actions.add_parser("keys", help="every key a person held, current and retired")
+    key_list.add_argument("name", metavar="NAME")
+    key_list.add_argument("--json", action="store_true")
+    key_list.set_defaults(handler=list_keys_of)
+
 
 def _add_review(commands: Commands) -> None:
     review = commands.add_parser("review", help="review requests")
@@ -264,6 +293,74 @@ def retire_person(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def rotate_key_of(args: argparse.Namespace) -> int:
+    from workbench.services.approvals import people
+
+    data = None
+    if args.key_file is not None:
+        try:
+            data = args.key_file.read_bytes()
+        except OSError as error:
+            raise UsageError(f"cannot read {args.key_file}: {error.strerror}") from error
+    with cli_workspace(args) as workspace:
+        name = people.get_person(workspace, args.name).name
+        passphrase = None
+        if data is None:
+            passphrase = read_passphrase(f"Passphrase for {name}'s new signing key: ", confirm=True)
+        _, person = people.rotate_key(
+            workspace, actor=acting_name(args), name=name, passphrase=passphrase, key_data=data,
+            expected_fingerprint=args.fingerprint, reason=args.reason,
+        )  # fmt: skip
+    print(f"{person.name}: the previous key is retired; new signing key {person.fingerprint_text}")
+    return EXIT_OK
+
+
+def retire_key_of(args: argparse.Namespace) -> int:
+    from workbench.services.approvals import people
+
+    with cli_workspace(args) as workspace:
+        _, person = people.retire_key(
+            workspace, actor=acting_name(args), name=args.name, reason=args.reason
+        )
+    print(f"{person.name}: signing key retired; {person.name} cannot sign until given a new key")
+    return EXIT_OK
+
+
+def list_keys_of(args: argparse.Namespace) -> int:
+    from workbench.services.approvals import people
+
+    with cli_workspace(args) as workspace:
+        name = people.get_person(workspace, args.name).name
+        found = people.list_keys(workspace, name)
+    if args.json:
+        print_json(
+            [
+                {
+                    "id": key.id,
+                    "fingerprint": key.fingerprint,
+                    "status": key.status.value,
+                    "created_at": key.created_at.isoformat(),
+                    "created_by": key.created_by,
+                    "retired_at": key.retired_at.isoformat() if key.retired_at else None,
+                    "retired_by": key.retired_by,
+                    "reason": key.reason,
+                    "signatures": key.signatures,
+                }
+                for key in found
+            ]
+        )
+        return EXIT_OK
+    print(name)
+    for key in found:
+        since = f"{key.created_at:%Y-%m-%d}"
+        until = f" to {key.retired_at:%Y-%m-%d}" if key.retired_at else ""
+        print(f"  {key.short_fingerprint:<22} {key.status.value:<10} {since}{until}  "
+              f"{key.signatures} signature(s)")  # fmt: skip
+    if not found:
+        print("  no signing key")
+    return EXIT_OK
+
+
 # --- review and approval ----------------------------------------------------------------------
 
 
@@ -393,4 +490,6 @@ def verify_workspace(args: argparse.Namespace) -> int:
         for problem in report.problems:
             print(problem)
         print(report.summary())
+        # Written down elsewhere, the head shows later whether the log was cut short.
+        print(f"audit log head: {report.log_entries} entries, last hash {report.log_head}")
     return EXIT_OK if report.ok else EXIT_PROBLEMS

@@ -103,6 +103,11 @@ def opened(
         workspace.close()
 
 
+def one_line(error: Exception | str) -> str:
+    """A message as the command line prints it: one line, without a closing full stop."""
+    return " ".join(str(error).split()).rstrip(".")
+
+
 def print_json(value: object) -> None:
     json.dump(value, sys.stdout, indent=2, ensure_ascii=False, default=str)
     sys.stdout.write("\n")

@@ -7,6 +7,7 @@ makes an all-day event. Listing expands repeating events and includes review due
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,6 +19,7 @@ from workbench.commands.base import (
     acting_name,
     add_acting_option,
     cli_workspace,
+    one_line,
     print_json,
 )
 
@@ -110,10 +112,24 @@ def _zone(args: argparse.Namespace) -> tuple[tzinfo, str | None]:
 
 
 def _date(text: str, what: str) -> date:
+    from workbench.services.planner.drafts import EARLIEST_DAY, LATEST_DAY
+
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise UsageError(f"{what} '{text}' is not a date (YYYY-MM-DD)") from None
+    if not EARLIEST_DAY <= day <= LATEST_DAY:
+        raise UsageError(
+            f"{what} {day.isoformat()} is outside the dates the planner uses "
+            f"({EARLIEST_DAY.isoformat()} to {LATEST_DAY.isoformat()})"
+        )
+    return day
+
+
+def _warn(problems: list[str]) -> None:
+    """Events the command could not show, one line each, on stderr."""
+    for problem in problems:
+        print(f"workbench: warning: {one_line(problem)}", file=sys.stderr)
 
 
 def _moment(text: str, what: str, zone: tzinfo) -> datetime | date:
@@ -126,6 +142,7 @@ def _moment(text: str, what: str, zone: tzinfo) -> datetime | date:
         raise UsageError(
             f"{what} '{text}' is not a date or time (YYYY-MM-DD or YYYY-MM-DDTHH:MM)"
         ) from None
+    _date(moment.date().isoformat(), what)  # within the planner's dates
     return moment if moment.tzinfo else moment.replace(tzinfo=zone)
 
 
@@ -246,14 +263,18 @@ def list_events(args: argparse.Namespace) -> int:
 
     zone, _ = _zone(args)
     first = _date(args.first, "--from") if args.first else date.today()
-    last = _date(args.last, "--to") if args.last else first + timedelta(days=DEFAULT_LIST_DAYS)
+    last = _date(args.last, "--to") if args.last else None
+    if last is None:
+        last = _date((first + timedelta(days=DEFAULT_LIST_DAYS)).isoformat(), "--to")
     if last < first:
         raise UsageError("--to is before --from")
     kind = _kind(args.kind)
+    problems: list[str] = []
     with cli_workspace(args) as workspace:
         found = schedule.occurrences(
-            workspace, first, last, zone=zone, kinds={kind} if kind else None
+            workspace, first, last, zone=zone, kinds={kind} if kind else None, problems=problems
         )
+    _warn(problems)
     if args.json:
         print_json([_occurrence_json(occurrence, zone) for occurrence in found])
         return EXIT_OK
@@ -268,10 +289,15 @@ def list_upcoming(args: argparse.Namespace) -> int:
     from workbench.services.planner import upcoming
 
     zone, _ = _zone(args)
+    if not 0 <= args.days <= upcoming.MAX_HORIZON_DAYS:
+        raise UsageError(f"--days must be from 0 to {upcoming.MAX_HORIZON_DAYS}")
+    problems: list[str] = []
     with cli_workspace(args) as workspace:
         items = upcoming.upcoming_and_overdue(
-            workspace, today=datetime.now(zone).date(), zone=zone, horizon_days=args.days
-        )
+            workspace, today=datetime.now(zone).date(), zone=zone, horizon_days=args.days,
+            problems=problems,
+        )  # fmt: skip
+    _warn(problems)
     if args.json:
         print_json(
             [

@@ -9,7 +9,15 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from workbench.commands.base import EXIT_OK, EXIT_PROBLEMS, Commands, opened, print_json
+from workbench.commands.base import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    Commands,
+    acting_name,
+    add_acting_option,
+    opened,
+    print_json,
+)
 
 
 def add_to(commands: Commands) -> None:
@@ -26,6 +34,7 @@ def add_to(commands: Commands) -> None:
     )
     checkout.add_argument("server", metavar="URL")
     checkout.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
+    add_acting_option(checkout)
     checkout.set_defaults(handler=check_out)
 
     checkin = commands.add_parser(
@@ -34,6 +43,7 @@ def add_to(commands: Commands) -> None:
     checkin.add_argument("file", type=Path, metavar="FILE")
     checkin.add_argument("server", metavar="URL")
     checkin.add_argument("--json", action="store_true")
+    add_acting_option(checkin)
     checkin.set_defaults(handler=check_in)
 
     lease = commands.add_parser("lease", help="show or break the lease of a checked-out workspace")
@@ -46,6 +56,7 @@ def add_to(commands: Commands) -> None:
     )
     breaking.add_argument("location", metavar="URL")
     breaking.add_argument("--reason", required=True, help="why: the audit log keeps it")
+    add_acting_option(breaking)
     breaking.set_defaults(handler=break_lease)
 
 
@@ -66,14 +77,13 @@ def copy_workspace(args: argparse.Namespace) -> int:
 
 
 def check_out(args: argparse.Namespace) -> int:
-    from workbench.services.common.identity import current_user
     from workbench.services.team import lease
 
     with (
         opened(args.server, create=False) as server,
         opened(args.output, initialise=False) as file,
     ):
-        result = lease.checkout(server, file, actor=current_user())
+        result = lease.checkout(server, file, actor=acting_name(args))
         print(f"checked out {server.display_name} to {result.file} ({result.records} records)")
     print(f"audit log head at check-out: {result.head} ({result.entries} entries)")
     print("the server is read-only until you check the file in")
@@ -81,14 +91,13 @@ def check_out(args: argparse.Namespace) -> int:
 
 
 def check_in(args: argparse.Namespace) -> int:
-    from workbench.services.common.identity import current_user
     from workbench.services.team import checkin
 
     with (
         opened(args.file, create=False) as file,
         opened(args.server, create=False) as server,
     ):
-        result = checkin.checkin(file, server, actor=current_user())
+        result = checkin.checkin(file, server, actor=acting_name(args))
         name = server.display_name
     if args.json:
         print_json(
@@ -125,10 +134,9 @@ def show_lease(args: argparse.Namespace) -> int:
 
 
 def break_lease(args: argparse.Namespace) -> int:
-    from workbench.services.common.identity import current_user
     from workbench.services.team import lease
 
     with opened(args.location, create=False) as workspace:
-        lease.break_lease(workspace, actor=current_user(), reason=args.reason)
+        lease.break_lease(workspace, actor=acting_name(args), reason=args.reason)
         print(f"{workspace.display_name}: lease broken; the workspace can be written again")
     return EXIT_OK

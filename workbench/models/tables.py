@@ -61,7 +61,8 @@ class WorkspaceProfile(SQLModel, table=True):
 
 
 class Person(SQLModel, table=True):
-    """Someone who owns, reviews or approves artifacts. The public key lets anyone verify."""
+    """Someone who owns, reviews or approves artifacts. Their signing keys are
+    :class:`PersonKey` records, so a key is history, never a field someone can overwrite."""
 
     __tablename__ = "person"
 
@@ -69,11 +70,37 @@ class Person(SQLModel, table=True):
     name: str = Field(index=True, unique=True)
     role: str = ""
     email: str = ""
-    public_key: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
-    key_fingerprint: str | None = None
     created_at: datetime = Field(default_factory=utc_now, sa_column=_utc_column())
     # A retired person is kept (their signatures must stay verifiable) but asked for nothing new.
     retired_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+
+
+class PersonKey(SQLModel, table=True):
+    """A public signing key a person held from ``created_at``. Append-only: rotating a key
+    retires it (:class:`PersonKeyRetirement`) and adds a new record, so every signature stays
+    verifiable with the key that made it. A person's current key is their newest key that is
+    not retired."""
+
+    __tablename__ = "person_key"
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    public_key: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    fingerprint: str = Field(index=True)
+    created_at: datetime = Field(default_factory=utc_now, sa_column=_utc_column())
+    created_by: str
+
+
+class PersonKeyRetirement(SQLModel, table=True):
+    """The end of a key's use: signatures made after ``retired_at`` with it are not valid."""
+
+    __tablename__ = "person_key_retirement"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key_id: int = Field(foreign_key="person_key.id", unique=True)
+    retired_at: datetime = Field(default_factory=utc_now, sa_column=_utc_column())
+    retired_by: str
+    reason: str = ""
 
 
 class Artifact(SQLModel, table=True):
@@ -256,6 +283,21 @@ class EventLink(SQLModel, table=True):
     event_id: int = Field(foreign_key="planner_event.id", index=True, ondelete="CASCADE")
     artifact_id: int | None = Field(default=None, foreign_key="artifact.id")
     ref: str | None = None
+
+
+class PackExport(SQLModel, table=True):
+    """An audit pack handed out: its manifest's hash and the audit log head it recorded.
+    Append-only, so cutting the pack's entry off the log leaves a record without one."""
+
+    __tablename__ = "pack_export"
+
+    id: int | None = Field(default=None, primary_key=True)
+    file_name: str
+    manifest_sha256: str
+    log_entries: int
+    log_head: str
+    created_by: str
+    created_at: datetime = Field(default_factory=utc_now, sa_column=_utc_column())
 
 
 class AuditLogEntry(SQLModel, table=True):

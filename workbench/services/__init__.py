@@ -3,8 +3,10 @@
 From the bottom up (a package may import only packages listed before it, and ``workbench.models``):
 
 - ``common``: the error root, user directories, identity, atomic file writes, Markdown to HTML,
-  time zones, and the CSV and XLSX writers every spreadsheet goes through;
-- ``store``: opening and migrating a workspace, the audit log, change sets, the write wrapper;
+  time zones, the CSV and XLSX writers every spreadsheet goes through, and the characters a
+  typed field may hold;
+- ``store``: opening and migrating a workspace, the audit log, change sets, the write wrapper,
+  stored values it cannot read;
 - ``catalog``: the standards catalogs behind reference ids such as ``ISO27001:2022/6.1``;
 - ``cards``: question cards, their checks, the search index and the card actions;
 - ``register``: the profile, artifacts and their immutable versions, templates, the ISMS build,
@@ -13,7 +15,8 @@ From the bottom up (a package may import only packages listed before it, and ``w
 - ``documents``: editing (saving and restoring versions), drafts, comparing versions;
 - ``planner``: events, recurrence, occurrences, review dates, findings, the audit programme and
   iCalendar import and export;
-- ``audit``: reading the audit trail, and verifying every hash, chain and signature;
+- ``audit``: reading the audit trail, verifying every hash, chain, signature, key and record,
+  checking and backing up a workspace;
 - ``exports``: documents as Markdown, HTML, Word and PDF, publishing, the register as a
   spreadsheet and the audit pack;
 - ``team``: copying a workspace between a file and a server, check-out and check-in.

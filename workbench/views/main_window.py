@@ -553,7 +553,7 @@ class MainWindow(QMainWindow):
             return
         from datetime import datetime
 
-        from workbench.services.store import copies
+        from workbench.services.audit import backup
 
         stamp = datetime.now().strftime("%Y%m%d-%H%M")
         source = self.workspace.path
@@ -573,12 +573,22 @@ class MainWindow(QMainWindow):
         if not confirm_target(self, destination, title="Back Up Workspace"):
             return
         try:
-            copies.back_up(self.workspace, destination, actor=self.settings.user_name)
-        except (ServiceError, OSError) as error:
+            # Replacing a file was confirmed just above.
+            result = backup.backup_workspace(
+                self.workspace, destination, actor=self.settings.user_name, force=True
+            )
+        except ServiceError as error:
             QMessageBox.critical(self, "Back Up Workspace", f"The backup failed: {error}")
             return
         self.files.remember(FileKind.BACKUP, destination)
-        self.post_status(f"Backed up to {destination}.")
+        self.post_status(result.summary())
+        if not result.ok:
+            QMessageBox.warning(
+                self,
+                "Back Up Workspace",
+                f"{result.summary()}:\n\n" + "\n".join(result.problems[:10]),
+            )
+            return
         announce(
             self,
             "Back Up Workspace",

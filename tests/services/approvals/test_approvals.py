@@ -20,19 +20,25 @@ from workbench.models import (
     ReviewRequest,
     ReviewStatus,
 )
-from workbench.services.approvals import decisions, people, reviews, signing
+from workbench.services.approvals import decisions, keys, people, reviews, signing
 from workbench.services.approvals.keystore import WrongPassphrase
 from workbench.services.approvals.reviews import ApprovalError
 from workbench.services.approvals.signing import SignatureState
 from workbench.services.documents import editing
 from workbench.services.register import artifacts, listing, versioning
 from workbench.services.register.listing import RegisterFilter
+from workbench.services.store import audit_log
 
 
 @pytest.fixture
 def policy(workspace) -> int:
     with_people(workspace)
     return with_policy(workspace)
+
+
+def _hash_at(workspace, position: int) -> str | None:
+    with workspace.read() as session:
+        return audit_log.hash_at(session, position)
 
 
 def _row(workspace, artifact_id: int) -> listing.RegisterRow:
@@ -59,12 +65,15 @@ def test_sign_and_verify_round_trip(workspace, policy: int) -> None:
     jonas = people.get_person(workspace, "Jonas Weber")
     assert payload.signer_fingerprint == jonas.key_fingerprint
     with workspace.read() as session:
-        person = people.find(session, "Jonas Weber")
-        assert person is not None and person.public_key is not None
-        assert signing.signature_matches(person.public_key, approval.payload, approval.signature)
+        (key,) = keys.keys_of(session, [jonas.id])
+        assert signing.signature_matches(key.public_key, approval.payload, approval.signature)
         assert not signing.signature_matches(
-            person.public_key, approval.payload.replace("IT team", "HR team"), approval.signature
+            key.public_key, approval.payload.replace("IT team", "HR team"), approval.signature
         )
+        head = audit_log.head(session)
+    # The signature covers the audit log as it stood when signing: every entry but its own.
+    assert payload.format == 2 and payload.log_entries == head.entries - 1
+    assert payload.log_head == _hash_at(workspace, head.entries - 1)
 
     status = signing.signature_status(workspace, policy, 1)
     assert status.state is SignatureState.VALID and status.describe() == (

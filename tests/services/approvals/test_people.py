@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import stat
 from pathlib import Path
 
@@ -8,7 +9,7 @@ import pytest
 from sqlmodel import select
 
 from tests.helpers.tamper import stored_bytes
-from workbench.models import AuditLogEntry, Person
+from workbench.models import AuditLogEntry, PersonKey
 from workbench.services.approvals import keystore, people, signing
 from workbench.services.approvals.keystore import KeyStoreError
 from workbench.services.approvals.people import PersonError
@@ -36,15 +37,16 @@ def test_signing_identity_keeps_the_private_key_outside_the_workspace(workspace)
     assert not list(key_file.parent.glob("*.partial"))
 
     with workspace.read() as session:
-        person = session.exec(select(Person)).one()
+        key = session.exec(select(PersonKey)).one()
         entry = session.exec(
             select(AuditLogEntry).where(AuditLogEntry.action == "person.add")
         ).one()
-    assert person.public_key is not None and len(person.public_key) == 32
-    assert signing.fingerprint(person.public_key) == jonas.key_fingerprint
-    assert jonas.key_fingerprint in entry.summary
+    assert len(key.public_key) == 32 and key.person_id == jonas.id
+    assert signing.fingerprint(key.public_key) == jonas.key_fingerprint == key.fingerprint
+    assert json.loads(entry.summary)["key_fingerprint"] == jonas.key_fingerprint
+    assert json.loads(entry.summary)["key_id"] == key.id
     assert b"PRIVATE KEY" not in stored_bytes(workspace)
-    assert person.public_key in stored_bytes(workspace)  # the reading is not blind
+    assert key.public_key in stored_bytes(workspace)  # the reading is not blind
 
 
 def test_names_are_unique_ignoring_case_and_passphrases_need_length(workspace) -> None:

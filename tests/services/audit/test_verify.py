@@ -121,22 +121,39 @@ def test_changed_payload_and_row_together(workspace, approved: int) -> None:
 
 def test_swapped_public_key(workspace, approved: int) -> None:
     other = signing.raw_public_key(signing.generate_key())
-    tamper(workspace, "UPDATE person SET public_key = ?, key_fingerprint = ? WHERE id = 1",
+    jonas_key = signing.short_fingerprint(
+        people.get_person(workspace, "Jonas Weber").key_fingerprint or ""
+    )
+    tamper(workspace, "UPDATE person_key SET public_key = ?, fingerprint = ? WHERE id = 1",
            other, signing.fingerprint(other))  # fmt: skip
-    (found,) = problems(workspace)
-    assert found.startswith(f"approval 1 (approved by Jonas Weber) of {POLICY} version 1: ")
-    assert "unknown key" in found and "Jonas Weber's public key here is" in found
-    tamper(workspace, "UPDATE person SET public_key = ? WHERE id = 2", other)
-    assert any("Priya Shah's public key in this workspace was changed" in p
-               for p in problems(workspace))  # fmt: skip
+    found = problems(workspace)
+    assert found == [
+        f"approval 1 (approved by Jonas Weber) of {POLICY} version 1: signature invalid: "
+        f"unknown key {jonas_key}: Jonas Weber never held this key in this workspace",
+        f"Jonas Weber's key record 1: key {signing.short_fingerprint(signing.fingerprint(other))} "
+        f"was changed: the audit log recorded the key {jonas_key} when it was added",
+    ]
+    tamper(workspace, "UPDATE person_key SET public_key = ? WHERE id = 2", other)
+    assert any(
+        p.startswith("Priya Shah's key record 2: ")
+        and p.endswith("was changed: its public key does not have this fingerprint")
+        for p in problems(workspace)
+    )
 
 
 def test_deleted_approval_and_hand_made_approval(workspace, approved: int) -> None:
     tamper(workspace, "DELETE FROM approval WHERE id = 2")
-    assert problems(workspace) == [
+    found = problems(workspace)
+    assert found[0] == (
         f"review request 2 (Priya Shah) of {POLICY} version 1: marked approved without a "
         "matching signed decision by Priya Shah"
-    ]
+    )
+    assert found[1].startswith("audit log entry ")
+    assert found[1].endswith(
+        "(approval.approve by Priya Shah): records approval 2, which is not in the workspace "
+        "(it was deleted behind the workbench's back)"
+    )
+    assert len(found) == 2
 
 
 def test_request_marked_approved_by_hand(workspace) -> None:

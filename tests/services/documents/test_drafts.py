@@ -14,9 +14,9 @@ from sqlmodel import col, select
 
 from tests.helpers.store import workspace_at_revision
 from workbench.models import ArtifactKind, AuditLogEntry
+from workbench.services.audit import backup
 from workbench.services.documents import drafts
 from workbench.services.register import artifacts, profile
-from workbench.services.store import copies
 from workbench.services.store.workspace import Workspace, open_workspace
 
 
@@ -65,7 +65,9 @@ def test_every_lost_text_is_listed_newest_first(workspace, two_lost) -> None:
 
 def test_the_workbench_backup_is_a_workspace_of_its_own(file_with_two_lost, tmp_path) -> None:
     workspace, two_lost = file_with_two_lost
-    copy_path = copies.back_up(workspace, tmp_path / "backup.grcw", actor="Mara Tester")
+    copy_path = backup.backup_workspace(
+        workspace, tmp_path / "backup.grcw", actor="Mara Tester"
+    ).target
     copy = open_workspace(copy_path, create=False)
     try:
         assert profile.get_profile(copy).uuid != profile.get_profile(workspace).uuid

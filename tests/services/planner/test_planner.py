@@ -130,7 +130,7 @@ def test_presets_and_description() -> None:
         ("INTERVAL=2", "needs FREQ"),
         ("FREQ=FORTNIGHTLY", "FREQ=FORTNIGHTLY is not supported"),
         ("FREQ=HOURLY", "FREQ=HOURLY is not supported"),
-        ("FREQ=WEEKLY;BYDAY=MO,XX", "invalid 'BYDAY': MO,XX"),
+        ("FREQ=WEEKLY;BYDAY=MO,XX", "BYDAY=MO,XX: 'XX' is not a day like MO, 2TU or -1FR"),
         ("FREQ=MONTHLY;COUNT=2;UNTIL=20280101", "COUNT or UNTIL, not both"),
         ("FREQ=MONTHLY;UNTIL=tomorrow", "UNTIL=TOMORROW is not a date"),
         ("FREQ=MONTHLY;nonsense", "is not NAME=VALUE"),

@@ -307,10 +307,10 @@ def test_bad_custom_rule_is_explained_and_keeps_the_dialog_open(view: PlannerVie
     dialog.title_edit.setText("Odd")
     dialog.repeat_combo.setCurrentIndex(dialog.repeat_combo.findData("custom"))
     dialog.rule_edit.setText("FREQ=MONTHLY;BYDAY=XX")
-    assert "invalid 'BYDAY': XX" in dialog.rule_check.text()
+    assert "BYDAY=XX: 'XX' is not a day like MO, 2TU or -1FR" in dialog.rule_check.text()
     dialog.accept()
     assert dialog.isVisible()
-    assert "invalid 'BYDAY': XX" in dialog.error_label.text()
+    assert "BYDAY=XX: 'XX' is not a day like MO, 2TU or -1FR" in dialog.error_label.text()
     dialog.rule_edit.setText("FREQ=MONTHLY;BYDAY=2TU")
     assert dialog.rule_check.text().startswith("Next: Tue 2027-04-13, Tue 2027-05-11")
     dialog.reject()
@@ -541,3 +541,33 @@ def test_pressing_and_moving_on_a_day_with_events_starts_a_drag(qtbot) -> None:
         qtbot.mouseMove(viewport, centre + QPoint(30, 0))
     assert blocker.args == [DAY]
     qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=centre + QPoint(30, 0))
+
+
+def test_a_rule_changed_in_the_file_is_named_under_the_calendar(view: PlannerView) -> None:
+    from tests.helpers.tamper import tamper
+
+    assert view.problems_label.isHidden()
+    assert view.workspace is not None
+    tamper(view.workspace, "UPDATE planner_event SET rrule = 'FREQ=DAILY;INTERVAL=0' WHERE id = 2")
+    view.workspace.caches.clear()  # as a new session of the app would find it
+    view.refresh()
+    assert view.problems_label.isVisible()
+    assert view.problems_label.text() == (
+        "Event 2 'ISMS steering' is not shown (in full): its repeat rule FREQ=DAILY;INTERVAL=0 "
+        "cannot be used: INTERVAL=0: each value must be 1 to 36524. Edit or delete the event."
+    )
+    titles = [
+        view.agenda_model.occurrence(row).title for row in range(view.agenda_model.rowCount())
+    ]
+    assert "ISMS steering" not in titles and titles  # the rest of the week is still there
+
+
+def test_the_event_dialog_refuses_a_rule_that_cannot_advance(view: PlannerView) -> None:
+    dialog = view.new_event()
+    dialog.title_edit.setText("Stand-up")
+    dialog.repeat_combo.setCurrentIndex(dialog.repeat_combo.findData("custom"))
+    dialog.rule_edit.setText("FREQ=DAILY;INTERVAL=0")
+    assert dialog.rule_check.text() == "INTERVAL=0: each value must be 1 to 36524."
+    dialog.accept()
+    assert dialog.isVisible() and "INTERVAL=0" in dialog.error_label.text()
+    dialog.reject()

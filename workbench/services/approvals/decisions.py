@@ -20,7 +20,7 @@ from workbench.models import (
     Version,
     utc_now,
 )
-from workbench.services.approvals import keystore, people, signing
+from workbench.services.approvals import keys, keystore, people, signing
 from workbench.services.approvals.reviews import (
     ApprovalError,
     _artifact,
@@ -29,7 +29,9 @@ from workbench.services.approvals.reviews import (
     _names,
     _pending,
 )
+from workbench.services.common import text
 from workbench.services.register import artifacts, placeholders, versioning
+from workbench.services.store import audit_log
 from workbench.services.store.changes import ChangeSet
 from workbench.services.store.workspace import Workspace
 from workbench.services.store.writes import run_write
@@ -102,12 +104,21 @@ def _prepare(
     latest = _latest_version(session, artifact_id)
     if latest.id != mine.version_id:
         raise ApprovalError(f"version {version} is no longer the current version")
-    if not person.public_key or not person.key_fingerprint:
+    assert mine.id is not None and person.id is not None and latest.id is not None
+    key = keys.current_key(session, person.id)
+    if key is None:
         raise ApprovalError(f"{person.name} has no signing identity")
+    # The key record must be the one the audit log recorded: a key swapped into the file
+    # behind the workbench's back would otherwise sign in this person's name.
+    problem = keys.check_key(key, keys.key_claims(session, person.id))
+    if problem is not None:
+        raise ApprovalError(
+            f"{person.name}'s signing key in this workspace cannot be trusted ({problem}); "
+            "nothing was signed: run workbench verify"
+        )
     if decision is Decision.REJECTED and not comment.strip():
         raise ApprovalError("a rejection needs a reason in the comment")
-    assert mine.id is not None and person.id is not None and latest.id is not None
-    return _Ready(mine.id, person.id, person.name, person.key_fingerprint, latest.id,
+    return _Ready(mine.id, person.id, person.name, key.fingerprint, latest.id,
                   latest.content_sha256)  # fmt: skip
 
 
@@ -133,6 +144,7 @@ def approve(
         ApprovalError: the signer is not asked to decide on this version, the key is not on
             this computer, placeholders are left, ...; nothing was recorded.
     """
+    comment = text.multi_line(comment, "comment")
     with workspace.read() as session:
         ready = _prepare(session, artifact_id=artifact_id, version=version, signer=signer,
                          decision=decision, comment=comment)  # fmt: skip
@@ -140,6 +152,7 @@ def approve(
     if decision is Decision.APPROVED:
         left = check_placeholders(workspace, artifact_id, version, allow=allow_placeholders)
     with workspace.read() as session:
+        log_head = audit_log.head(session)
         stored = session.get(Version, ready.version_id)
         assert stored is not None
         try:
@@ -160,7 +173,9 @@ def approve(
         signer=ready.signer,
         signer_fingerprint=ready.fingerprint,
         signed_at=signed_at.isoformat(),
-        comment=comment.strip(),
+        comment=comment,
+        log_entries=log_head.entries,
+        log_head=log_head.hash,
     ).to_json()
     signature = signing.sign(key, payload)
     action = f"approval.{'approve' if decision is Decision.APPROVED else 'reject'}"
@@ -182,7 +197,7 @@ def approve(
             decision=decision,
             signer_id=ready.signer_id,
             key_fingerprint=ready.fingerprint,
-            comment=comment.strip(),
+            comment=comment,
             payload=payload,
             signature=signature,
             signed_at=signed_at,

@@ -2,9 +2,11 @@
 
 Creating a signing identity makes an Ed25519 key pair: the private key goes to this computer's key
 store (:mod:`workbench.services.approvals.keystore`), encrypted with the person's passphrase; the
-public key and its fingerprint go into the workspace, so anyone holding the workspace can check the
+public key and its fingerprint go into the workspace as a key record
+(:mod:`workbench.services.approvals.keys`), so anyone holding the workspace can check the
 person's signatures. A public key can be exported to a file and imported in another workspace, for
-an approver who signs on their own laptop.
+an approver who signs on their own laptop. A key is replaced only by rotating it: the old record
+is retired, never overwritten, so what it signed stays verifiable.
 
 A person who leaves is retired, never deleted: their signatures must stay verifiable, but they are
 asked for nothing new.
@@ -12,14 +14,17 @@ asked for nothing new.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from sqlmodel import Session, col, func, select
 
-from workbench.models import Approval, Person, ReviewRequest, ReviewStatus, utc_now
-from workbench.services.approvals import keystore, signing
+from workbench.models import Approval, Person, PersonKey, ReviewRequest, ReviewStatus, utc_now
+from workbench.services.approvals import keys, keystore, signing
+from workbench.services.common import text
 from workbench.services.common.errors import ServiceError
 from workbench.services.store.changes import ChangeSet
 from workbench.services.store.workspace import Workspace
@@ -36,8 +41,9 @@ class PersonInfo:
     name: str
     role: str
     email: str
-    key_fingerprint: str | None
+    key_fingerprint: str | None  # of the current key
     created_at: datetime
+    key_id: int | None = None
     retired_at: datetime | None = None
 
     @property
@@ -46,12 +52,12 @@ class PersonInfo:
 
     @property
     def can_be_verified(self) -> bool:
-        """The workspace holds this person's public key."""
+        """The workspace holds this person's current public key."""
         return self.key_fingerprint is not None
 
     @property
     def can_sign_here(self) -> bool:
-        """This computer's key store holds the person's private key."""
+        """This computer's key store holds the private key of the person's current key."""
         return keystore.has_private_key(self.key_fingerprint)
 
     @property
@@ -59,17 +65,23 @@ class PersonInfo:
         return signing.format_fingerprint(self.key_fingerprint) if self.key_fingerprint else ""
 
 
-def _info(person: Person) -> PersonInfo:
+def _info(person: Person, key: PersonKey | None) -> PersonInfo:
     assert person.id is not None
     return PersonInfo(
         id=person.id,
         name=person.name,
         role=person.role,
         email=person.email,
-        key_fingerprint=person.key_fingerprint if person.public_key else None,
+        key_fingerprint=key.fingerprint if key is not None else None,
         created_at=person.created_at,
+        key_id=key.id if key is not None else None,
         retired_at=person.retired_at,
     )
+
+
+def _info_of(session: Session, person: Person) -> PersonInfo:
+    assert person.id is not None
+    return _info(person, keys.current_key(session, person.id))
 
 
 def find(session: Session, name: str) -> Person | None:
@@ -87,23 +99,52 @@ def _require(session: Session, name: str) -> Person:
 
 def list_people(workspace: Workspace) -> list[PersonInfo]:
     with workspace.read() as session:
-        people = session.exec(select(Person).order_by(func.lower(Person.name)))
-        return [_info(person) for person in people]
+        people = list(session.exec(select(Person).order_by(func.lower(Person.name))))
+        current = keys.current_keys(session)
+        return [_info(person, current.get(person.id or 0)) for person in people]
 
 
 def get_person(workspace: Workspace, name: str) -> PersonInfo:
     with workspace.read() as session:
-        return _info(_require(session, name))
+        return _info_of(session, _require(session, name))
+
+
+def list_keys(workspace: Workspace, name: str) -> list[keys.KeyInfo]:
+    """Every key the person held, oldest first, with its status (current or retired) and how
+    many signatures it made."""
+    with workspace.read() as session:
+        person = _require(session, name)
+        assert person.id is not None
+        records = keys.keys_of(session, [person.id])
+        retired = keys.retirements(session, [key.id for key in records if key.id is not None])
+        counts = dict(
+            session.exec(
+                select(Approval.key_fingerprint, func.count())
+                .where(Approval.signer_id == person.id)
+                .group_by(col(Approval.key_fingerprint))
+            ).all()
+        )
+        current = keys.current_key(session, person.id)
+        return [
+            keys.info(
+                key,
+                retired.get(key.id or 0),
+                signatures=counts.get(key.fingerprint, 0),
+                current=current is not None and key.id == current.id,
+            )
+            for key in records
+        ]
 
 
 def _check_new(session: Session, name: str, email: str) -> str:
-    cleaned = " ".join(name.split())
+    cleaned = " ".join(text.single_line(name, "name").split())
     if not cleaned:
         raise PersonError("a person needs a name")
     if find(session, cleaned) is not None:
         raise PersonError(f"there is already a person named '{cleaned}'")
-    if email.strip() and "@" not in email:
-        raise PersonError(f"'{email.strip()}' is not an e-mail address")
+    address = text.single_line(email, "e-mail address")
+    if address and "@" not in address:
+        raise PersonError(f"'{address}' is not an e-mail address")
     return cleaned
 
 
@@ -115,6 +156,20 @@ def _new_identity(passphrase: str) -> tuple[bytes, str, str]:
     fingerprint = signing.fingerprint(raw)
     path = keystore.store_private_key(key, fingerprint, passphrase)
     return raw, fingerprint, str(path)
+
+
+@contextmanager
+def _new_private_key(passphrase: str | None) -> Iterator[tuple[bytes, str] | None]:
+    """A new key pair in the key store for the block, removed again if the block fails."""
+    if passphrase is None:
+        yield None
+        return
+    raw, fingerprint, _ = _new_identity(passphrase)
+    try:
+        yield raw, fingerprint
+    except BaseException:
+        keystore.remove_private_key(fingerprint)
+        raise
 
 
 def add_person(
@@ -130,95 +185,167 @@ def add_person(
 
     Raises:
         PersonError: the name is empty or taken, or the e-mail is not an address.
+        TextError: a field holds a control or direction character.
         KeyStoreError: the passphrase is too short or the key cannot be stored.
     """
+    role = text.single_line(role, "role")
     with workspace.read() as session:
-        cleaned = _check_new(session, name, email)
-    identity = _new_identity(passphrase) if passphrase is not None else None
-    try:
-        with run_write(
+        _check_new(session, name, email)
+    with (
+        _new_private_key(passphrase) as identity,
+        run_write(
             workspace, actor=actor, action="person.add", entity="person", durable=True
-        ) as write:
-            session = write.session
-            cleaned = _check_new(session, name, email)
-            person = Person(name=cleaned, role=role.strip(), email=email.strip())
-            if identity is not None:
-                person.public_key, person.key_fingerprint = identity[0], identity[1]
-            session.add(person)
-            session.flush()
-            assert person.id is not None
-            write.entity_id = person.id
-            write.summary.update(
-                name=person.name,
-                role=person.role,
-                email=person.email,
-                key_fingerprint=person.key_fingerprint,
-            )
-            write.changed(people=[person.id])
-            info = _info(person)
-    except BaseException:
+        ) as write,
+    ):
+        session = write.session
+        cleaned = _check_new(session, name, email)
+        person = Person(name=cleaned, role=role, email=email.strip())
+        session.add(person)
+        session.flush()
+        assert person.id is not None
+        key = None
         if identity is not None:
-            keystore.remove_private_key(identity[1])
-        raise
+            key = keys.add_key(session, person_id=person.id, raw=identity[0], actor=actor)
+        write.entity_id = person.id
+        write.summary.update(name=person.name, role=person.role, email=person.email,
+                             key_fingerprint=None)  # fmt: skip
+        if key is not None:
+            write.summary.update(keys.key_summary(key))
+        write.changed(people=[person.id])
+        info = _info(person, key)
     return write.changes, info
 
 
-def _signed_with(session: Session, person: Person) -> int:
-    statement = select(func.count()).where(
-        Approval.signer_id == person.id, Approval.key_fingerprint == person.key_fingerprint
-    )
-    return int(session.exec(statement).one())
-
-
-def _check_key_replaceable(session: Session, person: Person) -> None:
-    if person.public_key and _signed_with(session, person):
+def _refuse_if_keyed(session: Session, person: Person) -> None:
+    assert person.id is not None
+    current = keys.current_key(session, person.id)
+    if current is not None:
         raise PersonError(
-            f"{person.name} has already signed with the key "
-            f"{signing.short_fingerprint(person.key_fingerprint or '')}; it cannot be replaced"
+            f"{person.name} already has the signing key "
+            f"{signing.short_fingerprint(current.fingerprint)}; rotate the key to replace it "
+            "(workbench person rotate-key)"
         )
 
 
 def create_identity(
     workspace: Workspace, *, actor: str, name: str, passphrase: str
 ) -> tuple[ChangeSet, PersonInfo]:
-    """Create a signing identity for a person who has none (or has not signed with it yet)."""
+    """Create a signing identity for a person who has no current key."""
     with workspace.read() as session:
-        _check_key_replaceable(session, _require(session, name))
-    raw, fingerprint, _ = _new_identity(passphrase)
-    try:
-        with run_write(
+        _refuse_if_keyed(session, _require(session, name))
+    with (
+        _new_private_key(passphrase) as identity,
+        run_write(
             workspace, actor=actor, action="person.create_key", entity="person", durable=True
-        ) as write:
-            session = write.session
-            person = _require(session, name)
-            _check_key_replaceable(session, person)
-            before = person.key_fingerprint if person.public_key else None
-            person.public_key, person.key_fingerprint = raw, fingerprint
-            session.add(person)
-            assert person.id is not None
-            write.entity_id = person.id
-            write.summary.update(name=person.name, before=before, key_fingerprint=fingerprint)
-            write.changed(people=[person.id])
-            info = _info(person)
-    except BaseException:
-        keystore.remove_private_key(fingerprint)
-        raise
+        ) as write,
+    ):
+        assert identity is not None
+        session = write.session
+        person = _require(session, name)
+        _refuse_if_keyed(session, person)
+        assert person.id is not None
+        key = keys.add_key(session, person_id=person.id, raw=identity[0], actor=actor)
+        write.entity_id = person.id
+        write.summary.update(name=person.name, **keys.key_summary(key))
+        write.changed(people=[person.id])
+        info = _info(person, key)
+    return write.changes, info
+
+
+def _parsed_key(key_data: bytes, expected_fingerprint: str | None) -> bytes:
+    try:
+        raw = signing.parse_public_key(key_data)
+    except signing.SigningError as error:
+        raise PersonError(str(error)) from error
+    fingerprint = signing.fingerprint(raw)
+    if expected_fingerprint is not None:
+        wanted = "".join(expected_fingerprint.split()).upper()
+        if not fingerprint.startswith(wanted) or len(wanted) < 16:
+            raise PersonError(
+                f"the key's fingerprint is {signing.format_fingerprint(fingerprint)}, "
+                "not the one given; ask the approver to check"
+            )
+    return raw
+
+
+def rotate_key(
+    workspace: Workspace,
+    *,
+    actor: str,
+    name: str,
+    passphrase: str | None = None,
+    key_data: bytes | None = None,
+    expected_fingerprint: str | None = None,
+    reason: str = "",
+) -> tuple[ChangeSet, PersonInfo]:
+    """Retire a person's current key and give them a new one, in one write: a new key pair
+    made here (``passphrase``) or a public key made on their own computer (``key_data``).
+    Signatures made with the old key stay valid; from now on only the new key signs."""
+    if (passphrase is None) == (key_data is None):
+        raise PersonError("give either a passphrase for a new key or a public key to import")
+    raw = _parsed_key(key_data, expected_fingerprint) if key_data is not None else None
+    why = text.multi_line(reason, "reason")
+    with (
+        _new_private_key(passphrase) as identity,
+        run_write(
+            workspace, actor=actor, action="person.rotate_key", entity="person", durable=True
+        ) as write,
+    ):
+        session = write.session
+        person = _require(session, name)
+        assert person.id is not None
+        old = keys.current_key(session, person.id)
+        if old is None:
+            raise PersonError(f"{person.name} has no signing key to rotate; create one instead")
+        new_raw = identity[0] if identity is not None else raw
+        assert new_raw is not None
+        if signing.fingerprint(new_raw) == old.fingerprint:
+            raise PersonError(f"{person.name} already has this public key")
+        keys.retire_key(session, old, actor=actor, reason=why or "rotated")
+        key = keys.add_key(session, person_id=person.id, raw=new_raw, actor=actor)
+        write.entity_id = person.id
+        write.summary.update(
+            name=person.name, retired=keys.key_summary(old), reason=why, **keys.key_summary(key)
+        )
+        write.changed(people=[person.id])
+        info = _info(person, key)
+    return write.changes, info
+
+
+def retire_key(
+    workspace: Workspace, *, actor: str, name: str, reason: str = ""
+) -> tuple[ChangeSet, PersonInfo]:
+    """End the use of a person's current key (lost, left the company) without a new one."""
+    why = text.multi_line(reason, "reason")
+    with run_write(workspace, actor=actor, action="person.retire_key", entity="person") as write:
+        session = write.session
+        person = _require(session, name)
+        assert person.id is not None
+        old = keys.current_key(session, person.id)
+        if old is None:
+            raise PersonError(f"{person.name} has no signing key to retire")
+        keys.retire_key(session, old, actor=actor, reason=why)
+        write.entity_id = person.id
+        write.summary.update(name=person.name, retired=keys.key_summary(old), reason=why)
+        write.changed(people=[person.id])
+        info = _info_of(session, person)
     return write.changes, info
 
 
 def export_public_key(workspace: Workspace, name: str, target: Path) -> PersonInfo:
-    """Write a person's public key as PEM, for another workspace to import."""
-    info = get_person(workspace, name)
+    """Write a person's current public key as PEM, for another workspace to import."""
     with workspace.read() as session:
         person = _require(session, name)
-        raw = person.public_key
-    if not raw or info.key_fingerprint is None:
+        assert person.id is not None
+        key = keys.current_key(session, person.id)
+        info = _info(person, key)
+    if key is None:
         raise PersonError(f"{info.name} has no signing identity yet")
     from workbench.services.common.fileio import atomic_path
 
     try:
         with atomic_path(target) as temporary:
-            temporary.write_bytes(signing.public_key_pem(raw))
+            temporary.write_bytes(signing.public_key_pem(key.public_key))
     except OSError as error:
         raise PersonError(f"cannot write {target}: {error.strerror}") from error
     return info
@@ -235,19 +362,11 @@ def import_public_key(
     expected_fingerprint: str | None = None,
 ) -> tuple[ChangeSet, PersonInfo]:
     """Give a person (added when new) a public key signed elsewhere; their private key stays
-    on their computer. ``expected_fingerprint``, when given, must match the key."""
-    try:
-        raw = signing.parse_public_key(key_data)
-    except signing.SigningError as error:
-        raise PersonError(str(error)) from error
+    on their computer. ``expected_fingerprint``, when given, must match the key. A person who
+    has a key already gets a new one by :func:`rotate_key` only."""
+    raw = _parsed_key(key_data, expected_fingerprint)
     fingerprint = signing.fingerprint(raw)
-    if expected_fingerprint is not None:
-        wanted = "".join(expected_fingerprint.split()).upper()
-        if not fingerprint.startswith(wanted) or len(wanted) < 16:
-            raise PersonError(
-                f"the key's fingerprint is {signing.format_fingerprint(fingerprint)}, "
-                "not the one given; ask the approver to check"
-            )
+    role = text.single_line(role, "role")
     with run_write(
         workspace, actor=actor, action="person.import_key", entity="person", durable=True
     ) as write:
@@ -255,23 +374,20 @@ def import_public_key(
         person = find(session, name)
         added = person is None
         if person is None:
-            person = Person(name=_check_new(session, name, email), role=role.strip(),
+            person = Person(name=_check_new(session, name, email), role=role,
                             email=email.strip())  # fmt: skip
-        else:
-            if person.key_fingerprint == fingerprint and person.public_key == raw:
-                raise PersonError(f"{person.name} already has this public key")
-            _check_key_replaceable(session, person)
-        before = person.key_fingerprint if person.public_key else None
-        person.public_key, person.key_fingerprint = raw, fingerprint
-        session.add(person)
-        session.flush()
+            session.add(person)
+            session.flush()
         assert person.id is not None
+        current = keys.current_key(session, person.id)
+        if current is not None and current.fingerprint == fingerprint:
+            raise PersonError(f"{person.name} already has this public key")
+        _refuse_if_keyed(session, person)
+        key = keys.add_key(session, person_id=person.id, raw=raw, actor=actor)
         write.entity_id = person.id
-        write.summary.update(
-            name=person.name, added=added, before=before, key_fingerprint=fingerprint
-        )
+        write.summary.update(name=person.name, added=added, **keys.key_summary(key))
         write.changed(people=[person.id])
-        info = _info(person)
+        info = _info(person, key)
     return write.changes, info
 
 
@@ -306,7 +422,7 @@ def retire_person(
         write.entity_id = person.id
         write.summary.update(name=person.name, reason=reason.strip())
         write.changed(people=[person.id])
-        info = _info(person)
+        info = _info_of(session, person)
     return write.changes, info
 
 

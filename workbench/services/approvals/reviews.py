@@ -25,7 +25,8 @@ from workbench.models import (
     Version,
     utc_now,
 )
-from workbench.services.approvals import people
+from workbench.services.approvals import keys, people
+from workbench.services.common import text
 from workbench.services.common.errors import ServiceError
 from workbench.services.register import placeholders, versioning
 from workbench.services.store.changes import ChangeSet
@@ -79,7 +80,12 @@ def _rounds(session: Session, artifact_id: int) -> list[ReviewRound]:
     statement = (
         select(ReviewRequest, Person)
         .join(Person, col(Person.id) == col(ReviewRequest.approver_id))
-        .where(ReviewRequest.artifact_id == artifact_id)
+        # A status changed to a value this release does not know is verify's to report;
+        # rounds are read without it rather than not at all.
+        .where(
+            ReviewRequest.artifact_id == artifact_id,
+            col(ReviewRequest.status).in_(list(ReviewStatus)),
+        )
         .order_by(col(ReviewRequest.review_round), col(ReviewRequest.id))
     )
     grouped: dict[int, tuple[int, list[RequestInfo]]] = {}
@@ -216,14 +222,14 @@ def _approvers(session: Session, names: Sequence[str]) -> list[Person]:
         person = people.find(session, name)
         if person is None:
             raise ApprovalError(f"there is no person named '{name.strip()}' in this workspace")
-        if not person.public_key:
+        assert person.id is not None
+        if keys.current_key(session, person.id) is None:
             raise ApprovalError(
                 f"{person.name} has no signing identity yet; create one or import their "
                 "public key first"
             )
         if person.retired_at is not None:
             raise ApprovalError(f"{person.name} is retired and approves nothing new")
-        assert person.id is not None
         chosen.setdefault(person.id, person)
     if not chosen:
         raise ApprovalError("name at least one approver")
@@ -239,6 +245,7 @@ def request_review(
     note: str = "",
 ) -> tuple[ChangeSet, ReviewRound]:
     """Ask each named approver to approve the current version; all of them must approve."""
+    note = text.multi_line(note, "note")
     with run_write(
         workspace, actor=actor, action="review.request", entity="artifact", entity_id=artifact_id
     ) as write:
@@ -328,6 +335,7 @@ def withdraw_review(
     workspace: Workspace, *, actor: str, artifact_id: int, reason: str = ""
 ) -> ChangeSet:
     """Cancel a pending review; the artifact returns to draft. Signed decisions stay."""
+    reason = text.multi_line(reason, "reason")
     with run_write(
         workspace, actor=actor, action="review.withdraw", entity="artifact", entity_id=artifact_id
     ) as write:

@@ -1,23 +1,24 @@
 """Ed25519 signatures over approvals, and checking them against the workspace's public keys.
 
 An approval signs a canonical payload: the artifact, the version number, the version's content
-SHA-256, the decision, the signer's name and key fingerprint, the time and the comment. The
-payload is stored beside its signature, and the approval row repeats its fields so they can be
-queried. A check recomputes everything an approval claims: that the row still says what was
-signed, that the signature verifies with the signer's public key, and that the version's text
-still has the signed hash. Anyone holding the workspace can run it offline; no private key is
-needed.
+SHA-256, the decision, the signer's name and key fingerprint, the time, the comment and the
+audit log's head at that moment. The payload is stored beside its signature, and the approval
+row repeats its fields so they can be queried. A check recomputes everything an approval
+claims: that the row still says what was signed, that the signature verifies with the key the
+signer held when signing (a key record the audit log vouches for), that the version's text
+still has the signed hash, and that the audit log still holds the head that was signed. Anyone
+holding the workspace can run it offline; no private key is needed.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from functools import partial
 
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
@@ -27,14 +28,23 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 )
 from sqlmodel import Session, col, select
 
-from workbench.models import Approval, Decision, Person, Version
+from workbench.models import Approval, Decision, Person, PersonKey, PersonKeyRetirement, Version
+from workbench.services.approvals import keys
+
+# Kept importable from here: fingerprints are what a signature names.
+from workbench.services.approvals.keys import fingerprint as fingerprint
+from workbench.services.approvals.keys import format_fingerprint as format_fingerprint
+from workbench.services.approvals.keys import short_fingerprint as short_fingerprint
 from workbench.services.common.errors import ServiceError
 from workbench.services.register import versioning
+from workbench.services.store import audit_log
 from workbench.services.store.audit_log import canonical_json
 from workbench.services.store.workspace import Workspace
 
 PAYLOAD_TYPE = "grc-workbench/approval"
-PAYLOAD_FORMAT = 1
+# 1: the first release; 2: adds the audit log head at signing time.
+PAYLOAD_FORMAT = 2
+KNOWN_FORMATS = (1, 2)
 RAW_KEY_LENGTH = 32
 
 
@@ -54,23 +64,6 @@ def raw_public_key(key: Ed25519PrivateKey | Ed25519PublicKey) -> bytes:
     return public.public_bytes(
         encoding=serialization.Encoding.Raw, format=serialization.PublicFormat.Raw
     )
-
-
-def fingerprint(raw_public: bytes) -> str:
-    """SHA-256 of the raw public key, in upper-case hex (64 characters)."""
-    return hashlib.sha256(raw_public).hexdigest().upper()
-
-
-def format_fingerprint(value: str, groups: int | None = None) -> str:
-    """``3F2A 9C1B ...`` in groups of four; only the first ``groups`` groups when given."""
-    parts = [value[i : i + 4] for i in range(0, len(value), 4)]
-    if groups is not None and groups < len(parts):
-        return " ".join(parts[:groups]) + " …"
-    return " ".join(parts)
-
-
-def short_fingerprint(value: str) -> str:
-    return format_fingerprint(value, groups=4)
 
 
 def public_key_pem(raw_public: bytes) -> bytes:
@@ -120,7 +113,13 @@ def signature_matches(raw_public: bytes, payload: str, signature: bytes) -> bool
 
 @dataclass(frozen=True)
 class SignedPayload:
-    """What an approver signs. ``signed_at`` is the ISO 8601 UTC time as it was signed."""
+    """What an approver signs. ``signed_at`` is the ISO 8601 UTC time as it was signed.
+
+    Format 2 adds the audit log's head at signing time (its number of entries and the hash of
+    the last one), so each signature also vouches for the log up to that point: a log cut
+    short or rewritten behind the workbench's back no longer holds the entry the signature
+    names. Format 1 (the first release) is still read and checked as it was signed.
+    """
 
     artifact_id: int
     version: int
@@ -130,22 +129,29 @@ class SignedPayload:
     signer_fingerprint: str
     signed_at: str
     comment: str
+    log_entries: int | None = None
+    log_head: str | None = None
+
+    @property
+    def format(self) -> int:
+        return 1 if self.log_entries is None else PAYLOAD_FORMAT
 
     def to_json(self) -> str:
-        return canonical_json(
-            {
-                "type": PAYLOAD_TYPE,
-                "format": PAYLOAD_FORMAT,
-                "artifact_id": self.artifact_id,
-                "version": self.version,
-                "content_sha256": self.content_sha256,
-                "decision": self.decision,
-                "signer": self.signer,
-                "signer_fingerprint": self.signer_fingerprint,
-                "signed_at": self.signed_at,
-                "comment": self.comment,
-            }
-        )
+        data: dict[str, object] = {
+            "type": PAYLOAD_TYPE,
+            "format": self.format,
+            "artifact_id": self.artifact_id,
+            "version": self.version,
+            "content_sha256": self.content_sha256,
+            "decision": self.decision,
+            "signer": self.signer,
+            "signer_fingerprint": self.signer_fingerprint,
+            "signed_at": self.signed_at,
+            "comment": self.comment,
+        }
+        if self.log_entries is not None:
+            data["audit_log"] = {"entries": self.log_entries, "head": self.log_head}
+        return canonical_json(data)
 
     @classmethod
     def parse(cls, text: str) -> SignedPayload:
@@ -153,9 +159,13 @@ class SignedPayload:
         data = json.loads(text)
         if not isinstance(data, dict) or data.get("type") != PAYLOAD_TYPE:
             raise ValueError("not an approval payload")
-        if data.get("format") != PAYLOAD_FORMAT:
+        if data.get("format") not in KNOWN_FORMATS:
             raise ValueError(f"unknown payload format {data.get('format')!r}")
         try:
+            log_entries = log_head = None
+            if data["format"] >= 2:
+                log = data["audit_log"]
+                log_entries, log_head = int(log["entries"]), str(log["head"])
             return cls(
                 artifact_id=int(data["artifact_id"]),
                 version=int(data["version"]),
@@ -165,6 +175,8 @@ class SignedPayload:
                 signer_fingerprint=str(data["signer_fingerprint"]),
                 signed_at=str(data["signed_at"]),
                 comment=str(data["comment"]),
+                log_entries=log_entries,
+                log_head=log_head,
             )
         except (KeyError, TypeError) as error:
             raise ValueError(f"incomplete approval payload ({error})") from error
@@ -203,6 +215,35 @@ class ApprovalCheck:
         return "; ".join(self.problems)
 
 
+# The hash of the n-th audit log entry (counting from 1), or None when the log is shorter.
+LogHashAt = Callable[[int], "str | None"]
+
+
+@dataclass
+class SignerKeys:
+    """The signers' key records, their retirements, and why any of them cannot be trusted."""
+
+    keys: dict[int, list[PersonKey]]
+    retired: dict[int, PersonKeyRetirement]
+    problems: dict[int, str]
+
+    @classmethod
+    def load(cls, session: Session, person_ids: Iterable[int]) -> SignerKeys:
+        ids = set(person_ids)
+        records = keys.keys_of(session, ids)
+        claims = keys.key_claims(session) if records else keys.KeyClaims()
+        by_person: dict[int, list[PersonKey]] = {}
+        problems: dict[int, str] = {}
+        for key in records:
+            assert key.id is not None
+            by_person.setdefault(key.person_id, []).append(key)
+            problem = keys.check_key(key, claims)
+            if problem is not None:
+                problems[key.id] = problem
+        retired = keys.retirements(session, [key.id for key in records if key.id is not None])
+        return cls(by_person, retired, problems)
+
+
 def _row_differences(approval: Approval, payload: SignedPayload) -> list[str]:
     claimed = {
         "artifact": (approval.artifact_id, payload.artifact_id),
@@ -220,8 +261,10 @@ def check_approval(
     approval: Approval,
     *,
     signer: Person | None,
+    signer_keys: SignerKeys,
     version: Version | None,
     content_hash: str | None,
+    log_hash_at: LogHashAt,
 ) -> ApprovalCheck:
     """Check one approval row. ``content_hash`` is the recomputed hash of the version's text
     (None when the text cannot be read)."""
@@ -247,17 +290,18 @@ def check_approval(
         and (version.artifact_id, version.number) != (payload.artifact_id, payload.version)
     ):
         problems.append("the approval row was changed (it points at another version)")
-    problems.extend(_key_problems(approval, signer))
-    if signer is not None and signer.public_key and payload is not None:
-        if signer.key_fingerprint == approval.key_fingerprint and not signature_matches(
-            signer.public_key, approval.payload, approval.signature
-        ):
+    key, key_problems = _signing_key(approval, signer, signer_keys)
+    problems.extend(key_problems)
+    if key is not None and payload is not None and not key_problems:
+        if not signature_matches(key.public_key, approval.payload, approval.signature):
             problems.append("the signature was changed: it does not match what was signed")
     if payload is not None and version is not None:
         if version.content_sha256 != payload.content_sha256:
             problems.append("the version's content hash was changed after it was signed")
         elif content_hash != payload.content_sha256:
             problems.append("the version's content was changed after it was signed")
+    if payload is not None and payload.log_entries is not None:
+        problems.extend(_log_problems(payload, log_hash_at))
     return ApprovalCheck(
         approval_id=approval.id,
         artifact_id=approval.artifact_id,
@@ -272,18 +316,46 @@ def check_approval(
     )
 
 
-def _key_problems(approval: Approval, signer: Person | None) -> list[str]:
-    key = short_fingerprint(approval.key_fingerprint)
-    if signer is None:
-        return [f"unknown key {key}: the signer is not in this workspace"]
-    if not signer.public_key or not signer.key_fingerprint:
-        return [f"unknown key {key}: {signer.name} has no public key in this workspace"]
-    if fingerprint(signer.public_key) != signer.key_fingerprint:
-        return [f"{signer.name}'s public key in this workspace was changed"]
-    if signer.key_fingerprint != approval.key_fingerprint:
+def _signing_key(
+    approval: Approval, signer: Person | None, signer_keys: SignerKeys
+) -> tuple[PersonKey | None, list[str]]:
+    """The key record the approval was made with, and why it cannot vouch for it."""
+    short = short_fingerprint(approval.key_fingerprint)
+    if signer is None or signer.id is None:
+        return None, [f"unknown key {short}: the signer is not in this workspace"]
+    held = signer_keys.keys.get(signer.id, [])
+    matching = [key for key in held if key.fingerprint == approval.key_fingerprint]
+    if not matching:
+        if not held:
+            return None, [f"unknown key {short}: {signer.name} has no public key in this workspace"]
+        return None, [f"unknown key {short}: {signer.name} never held this key in this workspace"]
+    key = matching[-1]
+    assert key.id is not None
+    problem = signer_keys.problems.get(key.id)
+    if problem is not None:
+        return key, [f"{signer.name}'s {problem}"]
+    retirement = signer_keys.retired.get(key.id)
+    if not keys.used_at(key, retirement, approval.signed_at):
+        until = f" to {retirement.retired_at:%Y-%m-%d %H:%M}" if retirement else ""
+        return key, [
+            f"{signer.name}'s key {short} was not in use when this was signed "
+            f"(in use from {key.created_at:%Y-%m-%d %H:%M}{until} UTC)"
+        ]
+    return key, []
+
+
+def _log_problems(payload: SignedPayload, log_hash_at: LogHashAt) -> list[str]:
+    assert payload.log_entries is not None
+    found = log_hash_at(payload.log_entries)
+    if found is None:
         return [
-            f"unknown key {key}: {signer.name}'s public key here is "
-            f"{short_fingerprint(signer.key_fingerprint)}"
+            f"the audit log was cut short: it held {payload.log_entries} entries when this was "
+            "signed"
+        ]
+    if found != payload.log_head:
+        return [
+            f"the audit log was rewritten: its entry {payload.log_entries} is not the one this "
+            "signature covers"
         ]
     return []
 
@@ -332,15 +404,17 @@ def check_approvals(
     session: Session,
     approvals: Iterable[Approval],
     content_hashes: Mapping[int, str | None],
+    *,
+    log_hash_at: LogHashAt | None = None,
 ) -> list[ApprovalCheck]:
     """Check approvals; ``content_hashes`` maps version ids to their recomputed text hash."""
     rows = list(approvals)
+    signer_ids = {a.signer_id for a in rows}
     people = {
         person.id: person
-        for person in session.exec(
-            select(Person).where(col(Person.id).in_({a.signer_id for a in rows}))
-        )
+        for person in session.exec(select(Person).where(col(Person.id).in_(signer_ids)))
     }
+    signer_keys = SignerKeys.load(session, signer_ids)
     versions = {
         version.id: version
         for version in session.exec(
@@ -351,8 +425,10 @@ def check_approvals(
         check_approval(
             approval,
             signer=people.get(approval.signer_id),
+            signer_keys=signer_keys,
             version=versions.get(approval.version_id),
             content_hash=content_hashes.get(approval.version_id),
+            log_hash_at=log_hash_at or partial(audit_log.hash_at, session),
         )
         for approval in rows
     ]

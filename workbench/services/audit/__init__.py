@@ -1,5 +1,6 @@
-"""The audit trail as a reader sees it, and verification of every hash, chain and signature in a
-workspace.
+"""The audit trail as a reader sees it; verification of every hash, chain, signature, key and
+record in a workspace; checking a workspace as a whole, and backing it up.
 
-May import: ``common``, ``store``, ``register``, ``approvals``, ``workbench.models``.
+May import: ``common``, ``store``, ``register``, ``approvals``, ``planner``,
+``workbench.models``.
 """

@@ -175,7 +175,7 @@ def fetch_rows(workspace: Workspace, ids: Sequence[int]) -> dict[int, AuditRow]:
 
 
 # Hashes and ids come last and shortened: a reader looks for what changed first.
-TECHNICAL_KEYS = ("approval_id", "content_sha256", "key_fingerprint")
+TECHNICAL_KEYS = ("key_id", "approval_id", "log_entries", "content_sha256", "key_fingerprint")
 _HEX = re.compile(r"[0-9a-fA-F]{32,}")
 
 
@@ -208,7 +208,10 @@ def describe_summary(summary: str) -> str:
             f"{key}: {_value(before.get(key))} → {_value(value)}" for key, value in after.items()
         )
         data = {k: v for k, v in data.items() if k not in ("before", "after")}
-    ordered = sorted(data.items(), key=lambda item: item[0] in TECHNICAL_KEYS)
+    ordered = sorted(
+        data.items(),
+        key=lambda item: TECHNICAL_KEYS.index(item[0]) + 1 if item[0] in TECHNICAL_KEYS else 0,
+    )
     for key, value in ordered:
         if isinstance(value, dict) and set(value) == {"before", "after"}:
             parts.append(f"{key}: {_value(value['before'])} → {_value(value['after'])}")

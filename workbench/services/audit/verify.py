@@ -1,13 +1,27 @@
 """Recompute every hash, chain and signature in a workspace and name what does not match.
 
 ``workbench verify`` and the audit trail's Verify button run :func:`verify_workspace`. Each
-problem names what it is about (artifact id and title, version, approval id, log entry), so a
-consultant can tell an auditor exactly which record was changed behind the app's back.
+problem names what it is about (artifact id and title, version, approval id, key, log entry),
+so a consultant can tell an auditor exactly which record was changed behind the app's back.
+
+What is checked:
+
+- every version's content hash and the chain of versions of each artifact;
+- every signature, with the key record the signer held when signing, and the audit log head
+  the signature covers;
+- every key record against the fingerprint the audit log recorded when the key was added;
+- every append-only record (version, approval, review request, key, key retirement, audit
+  pack) against the audit entry that created it, and every such entry against its record;
+- the audit log's own hash chain;
+- every stored value the workbench must be able to read (statuses, dates, numbers).
+
+The report carries the log's head (entry count and last hash); written down outside the
+workspace, it lets a later verify tell a log that was cut short.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlmodel import Session, col, func, select
@@ -17,14 +31,19 @@ from workbench.models import (
     Artifact,
     AuditLogEntry,
     Decision,
+    PackExport,
     Person,
+    PersonKey,
     ReviewRequest,
     ReviewStatus,
     Version,
 )
 from workbench.services.approvals import reviews, signing
+from workbench.services.audit import records
+from workbench.services.audit.records import Names
 from workbench.services.register import versioning
-from workbench.services.store import audit_log
+from workbench.services.store import audit_log, integrity
+from workbench.services.store.audit_log import GENESIS_HASH, LogHead
 from workbench.services.store.workspace import Workspace
 
 CONTENT_CHANGED = "its content was changed"
@@ -32,7 +51,9 @@ CONTENT_CHANGED = "its content was changed"
 
 @dataclass(frozen=True)
 class Problem:
-    area: str  # "version", "approval", "review", "artifact" or "audit log"
+    # "version", "approval", "review", "artifact", "person key", "audit pack", "record" (an
+    # entry whose record is gone), "audit log" (the chain itself) or "stored value"
+    area: str
     subject: str
     message: str
 
@@ -46,13 +67,16 @@ class VerifyReport:
     approvals: int
     log_entries: int
     problems: tuple[Problem, ...]
-    # The newest audit-log entry's hash: two copies of a workspace with the same head hold the
-    # same history (see store.audit_log.head).
-    log_head: str = ""
+    log_head: str = GENESIS_HASH
+    keys: int = 0
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def head(self) -> LogHead:
+        return LogHead(self.log_entries, self.log_head)
 
     @property
     def chain_problems(self) -> tuple[Problem, ...]:
@@ -74,92 +98,140 @@ class VerifyReport:
                 "versions": self.versions,
                 "approvals": self.approvals,
                 "audit_log_entries": self.log_entries,
+                "person_keys": self.keys,
             },
-            "audit_log_head": {"hash": self.log_head, "entries": self.log_entries},
+            "audit_log_head": self.head.to_json(),
             "problems": [
                 {"area": p.area, "subject": p.subject, "message": p.message} for p in self.problems
             ],
         }
 
 
-def _count(session: Session, table: type[Version] | type[Approval] | type[AuditLogEntry]) -> int:
+def _count(session: Session, table: type[Version] | type[Approval] | type[PersonKey]) -> int:
     return int(session.exec(select(func.count()).select_from(table)).one())
-
-
-def _artifact_name(titles: Mapping[int, str], artifact_id: int) -> str:
-    title = titles.get(artifact_id)
-    return f"artifact {artifact_id} '{title}'" if title is not None else f"artifact {artifact_id}"
 
 
 def verify_workspace(workspace: Workspace) -> VerifyReport:
     with workspace.read() as session:
-        titles = {
+        return verify_session(session)
+
+
+def _guarded(what: str, check: Callable[[], list[Problem]]) -> list[Problem]:
+    """Run one check; a value it cannot read (already named as a stored value) stops only it."""
+    try:
+        return check()
+    except (LookupError, ValueError) as error:
+        damaged = integrity.damaged_value_error(error, "the workspace")
+        if damaged is None:
+            raise
+        return [Problem("stored value", what, f"not checked: {damaged}")]
+
+
+def verify_session(session: Session) -> VerifyReport:
+    """:func:`verify_workspace` on an open session (a read-only copy being checked, ...)."""
+    problems = [
+        Problem("stored value", f"{p.table} {p.row}", p.message)
+        for p in integrity.stored_value_problems(session)
+    ]
+    names = Names(
+        artifacts={
             artifact_id: title
             for artifact_id, title in session.exec(select(Artifact.id, Artifact.title))
             if artifact_id is not None
-        }
-        problems = _version_problems(session, titles)
-        content_changed = {(p.subject, p.message) for p in problems if p.message == CONTENT_CHANGED}
-        problems += _approval_problems(session, titles, content_changed)
-        problems += _review_problems(session, titles)
-        problems += _chain_problems(session)
-        head, entries = audit_log.head(session)
-        return VerifyReport(
-            versions=_count(session, Version),
-            approvals=_count(session, Approval),
-            log_entries=entries,
-            problems=tuple(problems),
-            log_head=head,
-        )
+        },
+        people={
+            person_id: name
+            for person_id, name in session.exec(select(Person.id, Person.name))
+            if person_id is not None
+        },
+    )
+    entries: list[AuditLogEntry] = []
+    problems += _guarded("the audit log", lambda: _read_log(session, entries))
+    hashes = [entry.entry_hash for entry in entries]
+    version_problems = _guarded("the versions", lambda: _version_problems(session, names))
+    problems += version_problems
+    content_changed = {p.subject for p in version_problems if p.message == CONTENT_CHANGED}
+    problems += _guarded(
+        "the signatures",
+        lambda: _approval_problems(session, names, content_changed, hashes),
+    )
+    problems += _guarded("the reviews", lambda: _review_problems(session, names))
+    problems += _guarded(
+        "the records",
+        lambda: [
+            Problem(found.area, found.subject, found.message)
+            for found in records.unmatched(session, entries, names)
+        ],
+    )
+    problems += _guarded("the audit packs", lambda: _pack_head_problems(session, hashes))
+    problems += _chain_problems(entries)
+    return VerifyReport(
+        versions=_count(session, Version),
+        approvals=_count(session, Approval),
+        log_entries=len(entries),
+        problems=tuple(problems),
+        log_head=hashes[-1] if hashes else GENESIS_HASH,
+        keys=_count(session, PersonKey),
+    )
 
 
-def _version_subject(titles: Mapping[int, str], artifact_id: int, number: int) -> str:
-    return f"{_artifact_name(titles, artifact_id)} version {number}"
+def _read_log(session: Session, into: list[AuditLogEntry]) -> list[Problem]:
+    into.extend(session.exec(select(AuditLogEntry).order_by(col(AuditLogEntry.id))))
+    return []
 
 
-def _version_problems(session: Session, titles: Mapping[int, str]) -> list[Problem]:
+def _version_problems(session: Session, names: Names) -> list[Problem]:
     return [
-        Problem("version", _version_subject(titles, p.artifact_id, p.number), p.message)
+        Problem("version", names.version(p.artifact_id, p.number), p.message)
         for p in versioning.verify_versions(session)
     ]
 
 
 def _approval_problems(
-    session: Session, titles: Mapping[int, str], content_changed: set[tuple[str, str]]
+    session: Session, names: Names, content_changed: set[str], hashes: list[str]
 ) -> list[Problem]:
-    rows = list(session.exec(select(Approval).order_by(col(Approval.id))))
+    # A decision this release does not know is reported as a stored value.
+    rows = list(
+        session.exec(
+            select(Approval)
+            .where(col(Approval.decision).in_(list(Decision)))
+            .order_by(col(Approval.id))
+        )
+    )
     versions = {
         version.id: version
         for version in session.exec(
             select(Version).where(col(Version.id).in_({a.version_id for a in rows}))
         )
     }
-    hashes: dict[int, str | None] = {}
+    content_hashes: dict[int, str | None] = {}
     for version_id, version in versions.items():
         assert version_id is not None
-        subject = _version_subject(titles, version.artifact_id, version.number)
         # verify_versions recomputed the text's hash; reuse what it found.
-        changed = (subject, CONTENT_CHANGED) in content_changed
-        hashes[version_id] = None if changed else version.content_sha256
+        changed = names.version(version.artifact_id, version.number) in content_changed
+        content_hashes[version_id] = None if changed else version.content_sha256
+
+    def hash_at(position: int) -> str | None:
+        return hashes[position - 1] if 0 < position <= len(hashes) else None
+
     problems: list[Problem] = []
-    for check in signing.check_approvals(session, rows, hashes):
+    for check in signing.check_approvals(session, rows, content_hashes, log_hash_at=hash_at):
         if check.valid:
             continue
         subject = (
             f"approval {check.approval_id} ({check.decision.value} by {check.signer}) of "
-            f"{_version_subject(titles, check.artifact_id, check.version)}"
+            f"{names.version(check.artifact_id, check.version)}"
         )
         problems.append(Problem("approval", subject, f"signature invalid: {check.reason}"))
     return problems
 
 
-def _review_problems(session: Session, titles: Mapping[int, str]) -> list[Problem]:
+def _review_problems(session: Session, names: Names) -> list[Problem]:
     """Decided review requests must rest on a signed approval by that approver of that version.
 
     The register's approved version comes from the requests, so this is what keeps a request
     marked approved by hand from passing as an approval."""
     problems: list[Problem] = []
-    names = {person.id: person.name for person in session.exec(select(Person))}
     decided = session.exec(
         select(ReviewRequest)
         .where(col(ReviewRequest.status).in_((ReviewStatus.APPROVED, ReviewStatus.REJECTED)))
@@ -176,10 +248,10 @@ def _review_problems(session: Session, titles: Mapping[int, str]) -> list[Proble
             approval.signer_id,
             approval.decision,
         ) != (request.artifact_id, request.version_number, request.approver_id, expected):
-            approver = names.get(request.approver_id, f"person {request.approver_id}")
+            approver = names.person(request.approver_id)
             subject = (
                 f"review request {request.id} ({approver}) of "
-                f"{_version_subject(titles, request.artifact_id, request.version_number)}"
+                f"{names.version(request.artifact_id, request.version_number)}"
             )
             problems.append(
                 Problem(
@@ -200,17 +272,39 @@ def _review_problems(session: Session, titles: Mapping[int, str]) -> list[Proble
             problems.append(
                 Problem(
                     "artifact",
-                    _artifact_name(titles, artifact_id),
+                    names.artifact(artifact_id),
                     f"published version {version} was never approved by all its approvers",
                 )
             )
     return problems
 
 
-def _chain_problems(session: Session) -> list[Problem]:
+def _pack_head_problems(session: Session, hashes: list[str]) -> list[Problem]:
+    """Each audit pack anchored the log's head in its manifest; the log must still hold it."""
     problems: list[Problem] = []
-    for problem in audit_log.verify_chain(session):
-        entry = session.get(AuditLogEntry, problem.entry_id)
+    for pack in session.exec(select(PackExport).order_by(col(PackExport.id))):
+        subject = f"audit pack {pack.file_name} ({pack.created_at:%Y-%m-%d %H:%M} UTC)"
+        position = pack.log_entries
+        if position > len(hashes):
+            message = (
+                f"its manifest records an audit log of {position} entries; the log now holds "
+                f"{len(hashes)}: it was cut short"
+            )
+            problems.append(Problem("audit pack", subject, message))
+        elif position > 0 and hashes[position - 1] != pack.log_head:
+            message = (
+                f"its manifest records entry {position} of the audit log with another hash: the "
+                "log was rewritten"
+            )
+            problems.append(Problem("audit pack", subject, message))
+    return problems
+
+
+def _chain_problems(entries: list[AuditLogEntry]) -> list[Problem]:
+    by_id = {entry.id: entry for entry in entries}
+    problems: list[Problem] = []
+    for problem in audit_log.check_chain(entries):
+        entry = by_id.get(problem.entry_id)
         detail = (
             f" ({entry.action} by {entry.actor}, {entry.at:%Y-%m-%d %H:%M} UTC)" if entry else ""
         )

@@ -20,6 +20,8 @@ from workbench.services.cards import actions
 from workbench.services.catalog.standards import REFERENCE_PATTERN, SAFE_LOADER, Catalog
 
 CARD_ID_PATTERN = re.compile(r"^Q\d+$")
+# A card is a page of text; a file far larger is a mistake or an attack, and is not parsed.
+MAX_CARD_BYTES = 1_000_000
 # "Q091–Q100" (a range, en dash or hyphen) or a single "Q045"; not inside words like "FAQ12".
 CROSS_REFERENCE_PATTERN = re.compile(r"\b(Q\d{3,})(?:\s*[–-]\s*(Q\d{3,}))?\b")
 
@@ -231,8 +233,32 @@ def _duplicate_keys(node: yaml.Node, path: Path, offset: int) -> Iterator[Proble
             yield from _duplicate_keys(item, path, offset)
 
 
+class _CardFormatYAMLError(Exception):
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+def _refuse_anchors(front: str) -> None:
+    """Refuse anchors (``&name``) and aliases (``*name``): a card has no use for them, and
+    nested aliases make a few lines expand to billions of items (a "billion laughs" file)."""
+    if "&" not in front and "*" not in front:
+        return  # the common case: no need to read the file twice
+    for event in yaml.parse(front, Loader=SAFE_LOADER):
+        line = event.start_mark.line if event.start_mark is not None else 0
+        if isinstance(event, yaml.AliasEvent):
+            raise _CardFormatYAMLError(
+                line, f"YAML aliases (*{event.anchor}) are not allowed in a card"
+            )
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None:
+            raise _CardFormatYAMLError(line, f"YAML anchors (&{anchor}) are not allowed in a card")
+
+
 def _compose_and_construct(front: str) -> tuple[yaml.Node | None, object]:
     """Parse once, keeping the node tree (for line numbers) and the constructed data."""
+    _refuse_anchors(front)
     loader = SAFE_LOADER(front)
     try:
         node = loader.get_single_node()
@@ -244,6 +270,8 @@ def _compose_and_construct(front: str) -> tuple[yaml.Node | None, object]:
 
 def parse_card(path: Path, text: str) -> tuple[Card | None, list[Problem]]:
     """Parse one card's text. Never raises: every defect is returned as a problem."""
+    if len(text) > MAX_CARD_BYTES or len(text.encode("utf-8")) > MAX_CARD_BYTES:
+        return None, [Problem(path, 1, _too_large(len(text.encode("utf-8"))))]
     try:
         front, front_line, body, body_line = split_front_matter(text)
     except _CardFormatError as error:
@@ -251,6 +279,8 @@ def parse_card(path: Path, text: str) -> tuple[Card | None, list[Problem]]:
     offset = front_line  # YAML lines are 0-based within the front matter
     try:
         node, data = _compose_and_construct(front)
+    except _CardFormatYAMLError as error:
+        return None, [Problem(path, offset + error.line, error.message)]
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = offset + (mark.line if mark else 0)
@@ -286,11 +316,19 @@ def _card_files(paths: Iterable[Path]) -> Iterator[Path]:
             yield path
 
 
+def _too_large(size: int) -> str:
+    return f"the card file is {size:,} bytes; a card may be at most {MAX_CARD_BYTES:,} bytes"
+
+
 def load_cards(paths: Iterable[Path]) -> CardSet:
     """Load cards from files and folders (``*.md``); duplicates keep the first card."""
     card_set = CardSet()
     for path in _card_files(paths):
         try:
+            size = path.stat().st_size
+            if size > MAX_CARD_BYTES:  # never read into memory
+                card_set.problems.append(Problem(path, 1, _too_large(size)))
+                continue
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
             card_set.problems.append(Problem(path, 0, "no such file"))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from workbench.models import Artifact
 from workbench.services.approvals import reviews
+from workbench.services.common import text
 from workbench.services.register.versioning import (
     UnchangedContent,
     VersionError,
@@ -24,7 +25,10 @@ from workbench.services.store.writes import run_write
 def save_version(
     workspace: Workspace, *, artifact_id: int, content: str, author: str, comment: str
 ) -> tuple[ChangeSet, VersionInfo]:
-    """Write the next version. Raises UnchangedContent when the text equals the latest version."""
+    """Write the next version. Raises UnchangedContent when the text equals the latest version,
+    TextError when the text or comment holds a character a document may not."""
+    content = text.document_text(content)
+    comment = text.single_line(comment, "comment")
     with run_write(
         workspace, actor=author, action="version.save", entity="artifact", entity_id=artifact_id,
         durable=True,
@@ -39,7 +43,7 @@ def save_version(
                 f"the text is the same as version {latest.number}; no new version was saved"
             )
         version = append_version(
-            session, artifact=artifact, content=content, author=author, comment=comment.strip()
+            session, artifact=artifact, content=content, author=author, comment=comment
         )
         # An approval binds to one exact text, so a pending review of the old one is cancelled.
         cancelled = reviews.cancel_for_new_version(session, artifact=artifact, version=version)

@@ -38,7 +38,7 @@ from pathlib import Path
 from dateutil.relativedelta import relativedelta
 
 from workbench import __version__
-from workbench.models import ArtifactKind, ArtifactStatus
+from workbench.models import ArtifactKind, ArtifactStatus, PackExport
 from workbench.services.audit import trail, verify
 from workbench.services.common import fileio
 from workbench.services.common.errors import ServiceError
@@ -429,6 +429,7 @@ class PackJob:
                 "ok": report.ok,
                 "summary": report.summary(),
                 "checked": report.to_json()["checked"],
+                "audit_log_head": report.head.to_json(),
                 "problems": [str(problem) for problem in report.problems],
             },
             "files": [
@@ -453,11 +454,17 @@ class PackJob:
             "include_drafts": self.include_drafts,
             "verify_ok": self._report.ok,
             "problems": len(self._report.problems),
+            "log_entries": self._report.log_entries,
         }
         with run_write(
             self.workspace, actor=self.actor, action="pack.export", entity="workspace",
             entity_id=PROFILE_ID, summary=summary,
-        ):  # fmt: skip
+        ) as write:  # fmt: skip
+            write.session.add(PackExport(
+                file_name=self.target.name, manifest_sha256=manifest_sha256,
+                log_entries=self._report.log_entries, log_head=self._report.log_head,
+                created_by=self.actor,
+            ))  # fmt: skip
             # Inside the write, so a failed move leaves no entry and a failed commit no file.
             self._partial.replace(self.target)
         self._partial = None

@@ -17,12 +17,17 @@ from workbench.models import (
     EventStatus,
 )
 from workbench.services.catalog.standards import default_catalog
+from workbench.services.common import text
 from workbench.services.common.errors import ServiceError
 from workbench.services.planner import recurrence
 from workbench.services.planner.recurrence import RecurrenceError
 
 UID_DOMAIN = "grc-workbench"
 MAX_SPAN_DAYS = 366
+# The dates the planner works with: wide enough for any engagement and any calendar file,
+# narrow enough that no time zone or repeat rule steps off the end of the calendar.
+EARLIEST_DAY = date(1900, 1, 1)
+LATEST_DAY = date(2999, 12, 31)
 
 KIND_LABELS: dict[EventKind, str] = {
     EventKind.INTERNAL_AUDIT: "Internal audit",
@@ -114,6 +119,11 @@ def _checked_times(draft: EventDraft) -> tuple[datetime, datetime | None]:
     for name, value in (("start", draft.start), ("end", draft.end)):
         if value is not None and value.tzinfo is None:
             raise PlannerError(f"The {name} time needs a time zone.")
+        if value is not None and not EARLIEST_DAY <= value.date() <= LATEST_DAY:
+            raise PlannerError(
+                f"The {name} {value.date().isoformat()} is outside the dates the planner uses "
+                f"({EARLIEST_DAY.isoformat()} to {LATEST_DAY.isoformat()})."
+            )
     start, end = draft.start.astimezone(UTC), draft.end.astimezone(UTC) if draft.end else None
     if draft.all_day:  # the dates as given, whatever their zone
         start = all_day_start(draft.start.date())
@@ -145,7 +155,7 @@ def _checked_refs(refs: Iterable[str]) -> tuple[str, ...]:
 
 def validate_draft(draft: EventDraft) -> EventDraft:
     """The draft as it will be stored, or PlannerError saying what is wrong with it."""
-    title = draft.title.strip()
+    title = text.single_line(draft.title, "event title")
     if not title:
         raise PlannerError("An event needs a title.")
     if draft.reminder_minutes is not None and draft.reminder_minutes < 0:
@@ -167,7 +177,10 @@ def validate_draft(draft: EventDraft) -> EventDraft:
         end=end,
         tzid=tzid,
         rrule=rule,
-        location=draft.location.strip(),
-        refs=_checked_refs(draft.refs),
+        location=text.single_line(draft.location, "location"),
+        notes=text.multi_line(draft.notes, "notes"),
+        outcome=text.multi_line(draft.outcome, "outcome"),
+        refs=_checked_refs(text.single_line(ref, "reference") for ref in draft.refs),
         artifact_ids=tuple(dict.fromkeys(draft.artifact_ids)),
+        uid=text.optional_single_line(draft.uid, "UID"),
     )

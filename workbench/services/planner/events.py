@@ -16,6 +16,7 @@ from workbench.models import (
     PlannerEvent,
     utc_now,
 )
+from workbench.services.common import text
 from workbench.services.planner import recurrence
 from workbench.services.planner.drafts import (
     EventDraft,
@@ -321,7 +322,14 @@ def _exception_for(
 
 
 def _checked_change(event: PlannerEvent, change: OccurrenceChange) -> OccurrenceChange:
-    if change.title is not None and not change.title.strip():
+    change = replace(
+        change,
+        title=text.optional_single_line(change.title, "event title"),
+        location=text.optional_single_line(change.location, "location"),
+        notes=text.optional_multi_line(change.notes, "notes"),
+        outcome=text.optional_multi_line(change.outcome, "outcome"),
+    )
+    if change.title is not None and not change.title:
         raise PlannerError("An event needs a title.")
     if change.start is None:
         if change.end is not None:

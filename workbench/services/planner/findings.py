@@ -12,6 +12,7 @@ from sqlmodel import col, select
 
 from workbench.models import Finding, FindingSeverity, FindingStatus, PlannerEvent, utc_now
 from workbench.services.catalog.standards import default_catalog
+from workbench.services.common import text
 from workbench.services.planner.drafts import AUDIT_KINDS, PlannerError
 from workbench.services.store.changes import ChangeSet
 from workbench.services.store.workspace import Workspace
@@ -43,13 +44,13 @@ class FindingRow:
 
 
 def _checked(draft: FindingDraft) -> FindingDraft:
-    text = draft.text.strip()
-    if not text:
+    description = text.single_line(draft.text, "finding")
+    if not description:
         raise PlannerError("A finding needs a description.")
-    ref = draft.ref.strip()
+    ref = text.single_line(draft.ref, "reference")
     if ref and ref not in default_catalog():
         raise PlannerError(f"Unknown clause or control reference: {ref}.")
-    return replace(draft, text=text, ref=ref, owner=draft.owner.strip())
+    return replace(draft, text=description, ref=ref, owner=text.single_line(draft.owner, "owner"))
 
 
 def _summary(draft: FindingDraft) -> dict[str, object]:

@@ -20,9 +20,12 @@ from sqlmodel import col, select
 
 from workbench.models import EventException, EventKind, EventLink, EventStatus, PlannerEvent
 from workbench.services.common import zones
+from workbench.services.common.errors import ServiceError
 from workbench.services.planner import recurrence
 from workbench.services.planner.drafts import (
+    EARLIEST_DAY,
     KIND_LABELS,
+    LATEST_DAY,
     UID_DOMAIN,
 )
 from workbench.services.planner.ics_format import (
@@ -90,7 +93,7 @@ def _master(event: PlannerEvent, refs: list[str], stamp: datetime, default: str)
     component.add("summary", event.title)
     _add_times(component, event, event.start, event.end, default)
     if event.rrule:
-        component.add("rrule", icalendar.vRecur.from_ical(event.rrule))
+        component.add("rrule", _rule(event))
     if event.location:
         component.add("location", event.location)
     if event.notes:
@@ -109,6 +112,21 @@ def _master(event: PlannerEvent, refs: list[str], stamp: datetime, default: str)
         alarm.add("trigger", timedelta(minutes=-event.reminder_minutes))
         component.add_component(alarm)
     return component
+
+
+def _rule(event: PlannerEvent) -> icalendar.vRecur:
+    """The series' rule for the file; one that reached the workspace some other way and
+    cannot be used is refused by name rather than handed to another calendar."""
+    assert event.rrule is not None
+    try:
+        recurrence.check_stored(event.rrule, event.start, all_day=event.all_day, tzid=event.tzid)
+        rule: icalendar.vRecur = icalendar.vRecur.from_ical(event.rrule)
+    except (ServiceError, ValueError, TypeError, OverflowError) as error:
+        raise IcsError(
+            f"Event {event.id} '{event.title}' has a repeat rule that cannot be exported "
+            f"({event.rrule}: {str(error).rstrip('.')}); edit or delete the event."
+        ) from None
+    return rule
 
 
 def _override(
@@ -147,8 +165,8 @@ def _selected_ids(
         return None
     found = occurrences(
         workspace,
-        first or date(1900, 1, 1),
-        last or date(9000, 12, 31),
+        first or EARLIEST_DAY,
+        last or LATEST_DAY,
         kinds=kinds,
         include_reviews=False,
     )
@@ -217,8 +235,8 @@ def build_calendar(
     if include_reviews and (kinds is None or EventKind.DOCUMENT_REVIEW in kinds):
         for review in occurrences(
             workspace,
-            first or date(1900, 1, 1),
-            last or date(9000, 12, 31),
+            first or EARLIEST_DAY,
+            last or LATEST_DAY,
             kinds=[EventKind.DOCUMENT_REVIEW],
             include_reviews=True,
         ):

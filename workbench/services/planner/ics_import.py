@@ -22,6 +22,9 @@ from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 from sqlmodel import Session, col, delete, select
 
 from workbench.models import EventException, EventKind, EventLink, EventStatus, PlannerEvent
+from workbench.services.common import text
+from workbench.services.common.errors import ServiceError
+from workbench.services.common.text import TextError
 from workbench.services.planner import recurrence
 from workbench.services.planner.drafts import (
     UID_DOMAIN,
@@ -228,7 +231,7 @@ def _draft(component: icalendar.Component, floating: tzinfo, warnings: list[str]
     )
     try:
         return validate_draft(draft)
-    except PlannerError as error:
+    except ServiceError as error:  # a PlannerError, or a TextError naming a bad character
         if refs and "reference" in str(error):
             warnings.append(f"{where}: {error} The references were left out.")
             return validate_draft(replace(draft, refs=()))
@@ -247,17 +250,20 @@ def _override_change(
     if "DTSTART" in component:
         start, _ = _moment(_decoded(component, "DTSTART", where), where=where, floating=floating)
     end = _end(component, start, master.all_day, where, floating)
-    title = _text(component, "SUMMARY")
     has_status = "STATUS" in component or X_STATUS in component
-    change = OccurrenceChange(
-        start=start,
-        end=end,
-        title=title if title and title != master.title else None,
-        location=_text(component, "LOCATION") or None,
-        notes=_text(component, "DESCRIPTION") or None,
-        status=_status(component) if has_status else None,
-        outcome=_text(component, X_OUTCOME) or None,
-    )
+    try:
+        title = text.single_line(_text(component, "SUMMARY"), "event title")
+        change = OccurrenceChange(
+            start=start,
+            end=end,
+            title=title if title and title != master.title else None,
+            location=text.single_line(_text(component, "LOCATION"), "location") or None,
+            notes=text.multi_line(_text(component, "DESCRIPTION"), "notes") or None,
+            status=_status(component) if has_status else None,
+            outcome=text.multi_line(_text(component, X_OUTCOME), "outcome") or None,
+        )
+    except TextError as error:
+        raise IcsError(f"{where}: {error}") from None
     return original, change
 
 

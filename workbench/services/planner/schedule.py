@@ -26,7 +26,13 @@ from workbench.models import (
     PlannerEvent,
 )
 from workbench.services.planner import recurrence
-from workbench.services.planner.drafts import MAX_SPAN_DAYS, PlannerError, all_day_start
+from workbench.services.planner.drafts import (
+    EARLIEST_DAY,
+    LATEST_DAY,
+    MAX_SPAN_DAYS,
+    PlannerError,
+    all_day_start,
+)
 from workbench.services.planner.recurrence import day_bounds
 from workbench.services.store.workspace import Workspace
 
@@ -166,8 +172,10 @@ def _expand(
     after: datetime,
     before: datetime,
     cache: recurrence.Expansions | None,
+    problems: list[str] | None = None,
 ) -> list[Occurrence]:
-    """The series' occurrences starting in ``[after, before)``, exceptions applied."""
+    """The series' occurrences starting in ``[after, before)``, exceptions applied; why the
+    series could not be expanded (in full) goes to ``problems``."""
     assert event.rrule is not None
     duration = (event.end - event.start) if event.end else None
     changed = {exception.original_start for exception in exceptions}
@@ -180,7 +188,8 @@ def _expand(
             all_day, status, event_id, start, True, False, None, location, uid,
         )
         for start in recurrence.starts_between(
-            event.rrule, event.start, after, before, all_day=all_day, tzid=event.tzid, cache=cache
+            event.rrule, event.start, after, before, all_day=all_day, tzid=event.tzid,
+            cache=cache, problems=problems,
         )
         if start not in changed
     ]  # fmt: skip
@@ -272,6 +281,26 @@ def _review(artifact_id: int | None, title: str, next_review: date) -> Occurrenc
     )
 
 
+def check_range(first: date, last: date) -> None:
+    """Refuse a range the planner cannot show (PlannerError says why, in one sentence)."""
+    if last < first:
+        raise PlannerError(f"The range ends ({last.isoformat()}) before it starts.")
+    for day in (first, last):
+        if not EARLIEST_DAY <= day <= LATEST_DAY:
+            raise PlannerError(
+                f"The planner shows dates from {EARLIEST_DAY.isoformat()} to "
+                f"{LATEST_DAY.isoformat()}; {day.isoformat()} is outside them."
+            )
+
+
+def _unusable(event_id: int | None, title: str, rule: str | None, reason: str) -> str:
+    what = f"repeat rule {rule}" if rule else "dates"
+    return (
+        f"Event {event_id} '{title}' is not shown (in full): its {what} cannot be used: "
+        f"{reason.rstrip('.')}. Edit or delete the event."
+    )
+
+
 def occurrences(
     workspace: Workspace,
     first: date,
@@ -280,16 +309,24 @@ def occurrences(
     zone: tzinfo = UTC,
     kinds: Collection[EventKind] | None = None,
     include_reviews: bool = True,
+    problems: list[str] | None = None,
 ) -> list[Occurrence]:
     """Everything on the calendar from ``first`` to ``last`` (inclusive) as seen in ``zone``.
 
     Repeating events are expanded, with moved, changed and cancelled occurrences applied;
     review due dates of register artifacts (not retired) are included unless asked not to.
+    An event that cannot be shown (a repeat rule or a date changed behind the workbench's
+    back) is left out, and ``problems`` says which and why.
+
+    Raises:
+        PlannerError: the range is outside the dates the planner shows.
     """
+    check_range(first, last)
     begin, end = day_bounds(first, last, zone)
     # All-day events sit at 00:00 UTC, up to 14 hours from local midnight: widen by a day.
     after, before = begin - timedelta(days=1), end + timedelta(days=1)
     found: list[Occurrence] = []
+    skipped: list[str] = []
     with workspace.read() as session:
         events, exceptions = _load_events(session, after, before, kinds)
         cache = recurrence.expansions(session)
@@ -297,16 +334,39 @@ def occurrences(
             if event.rrule is None:
                 found.append(_occurrence(event))
                 continue
-            duration = (event.end - event.start) if event.end else timedelta()
-            found.extend(
-                _expand(event, exceptions.get(event.id or 0, []), after - duration, before, cache)
+            series_problems: list[str] = []
+            try:
+                duration = (event.end - event.start) if event.end else timedelta()
+                found.extend(
+                    _expand(
+                        event,
+                        exceptions.get(event.id or 0, []),
+                        after - duration,
+                        before,
+                        cache,
+                        series_problems,
+                    )  # fmt: skip
+                )
+            except (OverflowError, ValueError) as error:
+                series_problems.append(str(error))
+            skipped.extend(
+                _unusable(event.id, event.title, event.rrule, problem)
+                for problem in series_problems[:1]
             )
         if include_reviews and (kinds is None or EventKind.DOCUMENT_REVIEW in kinds):
             found.extend(_review_occurrences(session, first, last))
-        placed = [(occurrence.days(zone), occurrence) for occurrence in found]
-        kept = [(days, o) for days, o in placed if days[0] <= last and days[1] >= first]
-        kept.sort(key=lambda pair: (pair[0][0], not pair[1].all_day, pair[1].start, pair[1].title))
-        return [occurrence for _, occurrence in kept]
+    placed: list[tuple[tuple[date, date], Occurrence]] = []
+    for occurrence in found:
+        try:
+            placed.append((occurrence.days(zone), occurrence))
+        except OverflowError as error:  # a date at the very end of the calendar
+            rule = "" if not occurrence.recurring else None
+            skipped.append(_unusable(occurrence.event_id, occurrence.title, rule, str(error)))
+    if problems is not None:
+        problems.extend(dict.fromkeys(skipped))
+    kept = [(days, o) for days, o in placed if days[0] <= last and days[1] >= first]
+    kept.sort(key=lambda pair: (pair[0][0], not pair[1].all_day, pair[1].start, pair[1].title))
+    return [occurrence for _, occurrence in kept]
 
 
 def by_day(

@@ -100,6 +100,9 @@ def _overdue_reviews(session: Session, before: date) -> list[UpcomingItem]:
     return items
 
 
+MAX_HORIZON_DAYS = 3660
+
+
 def upcoming_and_overdue(
     workspace: Workspace,
     *,
@@ -107,6 +110,7 @@ def upcoming_and_overdue(
     zone: tzinfo = UTC,
     horizon_days: int = 30,
     lookback_days: int = 365,
+    problems: list[str] | None = None,
 ) -> list[UpcomingItem]:
     """Overdue items first (oldest first), then what is due in the next ``horizon_days``.
 
@@ -117,7 +121,7 @@ def upcoming_and_overdue(
     horizon = today + timedelta(days=horizon_days)
     items: list[UpcomingItem] = []
     for occurrence in occurrences(
-        workspace, today - timedelta(days=lookback_days), horizon, zone=zone
+        workspace, today - timedelta(days=lookback_days), horizon, zone=zone, problems=problems
     ):
         if occurrence.status is not EventStatus.PLANNED:
             continue

@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from workbench.models import Artifact, ArtifactKind, ArtifactLink, ArtifactStatus, utc_now
 from workbench.services.catalog.standards import Catalog, default_catalog
+from workbench.services.common import text
 from workbench.services.common.errors import ServiceError
 from workbench.services.register import profile, templates, versioning
 from workbench.services.store.changes import ChangeSet
@@ -55,9 +56,10 @@ def check_refs(refs: Iterable[str], catalog: Catalog | None = None) -> tuple[str
     return cleaned
 
 
-def _check_fields(title: str, review_interval_months: int) -> None:
-    if not title.strip():
+def _check_fields(title: str, review_interval_months: int, owner: str = "") -> None:
+    if not text.single_line(title, "title"):
         raise ArtifactError("an artifact needs a title")
+    text.single_line(owner, "owner")
     if not 1 <= review_interval_months <= 120:
         raise ArtifactError("the review interval must be between 1 and 120 months")
 
@@ -176,9 +178,9 @@ def create_artifact(
     today: date | None = None,
 ) -> tuple[ChangeSet, int]:
     """A blank (or given) document as version 1."""
-    _check_fields(title, review_interval_months)
+    _check_fields(title, review_interval_months, owner)
     checked = check_refs(refs)
-    body = content if content is not None else f"# {title.strip()}\n\n"
+    body = text.document_text(content if content is not None else f"# {title.strip()}\n\n")
     return _create(
         workspace,
         actor=actor,
@@ -217,7 +219,7 @@ def create_from_template(
         ),
     )
     chosen_title = title or template.title
-    _check_fields(chosen_title, interval)
+    _check_fields(chosen_title, interval, chosen_owner)
     return _create(
         workspace,
         actor=actor,
@@ -257,8 +259,10 @@ def update_properties(
         for name, value in changes.items():
             if name == "kind":
                 value = ArtifactKind(str(value))
+            elif name in ("title", "owner"):
+                value = text.single_line(str(value), name)
             setattr(artifact, name, value)
-        _check_fields(artifact.title, artifact.review_interval_months)
+        _check_fields(artifact.title, artifact.review_interval_months, artifact.owner)
         summary = write.summary
         summary["before"] = {name: getattr(before, name) for name in changes}
         summary["after"] = dict(changes)
@@ -311,7 +315,7 @@ def retire(workspace: Workspace, *, actor: str, artifact_id: int, reason: str = 
         artifact.status = ArtifactStatus.RETIRED
         artifact.updated_at = utc_now()
         write.session.add(artifact)
-        write.summary.update(before=before.value, reason=reason)
+        write.summary.update(before=before.value, reason=text.multi_line(reason, "reason"))
         write.changed(artifacts=[artifact_id])
     return write.changes
 

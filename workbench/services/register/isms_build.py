@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from workbench.models import WorkspaceProfile
+from workbench.services.common import text
 from workbench.services.register import artifacts, profile, templates
 from workbench.services.store.changes import ChangeSet
 from workbench.services.store.workspace import PROFILE_ID, Workspace
@@ -94,6 +95,11 @@ def build_isms(
     for item in items:
         if not item.selected:
             continue
+        item = replace(
+            item,
+            title=text.single_line(item.title, "title"),
+            owner=text.single_line(item.owner, "owner"),
+        )
         if not item.owner:
             item = replace(item, owner=proposed.isms_owner)
         template = templates.get_template(item.template_key)

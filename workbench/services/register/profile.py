@@ -7,7 +7,7 @@ from datetime import date, tzinfo
 from typing import TYPE_CHECKING
 
 from workbench.models import WorkspaceProfile
-from workbench.services.common import zones
+from workbench.services.common import text, zones
 from workbench.services.store.changes import ChangeSet
 from workbench.services.store.workspace import PROFILE_ID
 from workbench.services.store.writes import run_write
@@ -42,11 +42,29 @@ def workspace_zone(workspace: Workspace) -> tuple[tzinfo, str]:
     return zones.zone_named(get_profile(workspace).time_zone)
 
 
+# How each text field is named in a message; the scope may run over several lines.
+FIELD_NAMES = {
+    "organisation_name": "organisation name",
+    "isms_scope": "ISMS scope",
+    "isms_owner": "ISMS owner",
+    "locations": "locations",
+    "industry": "industry",
+    "time_zone": "time zone",
+    "consultant": "consultant",
+}
+MULTI_LINE_FIELDS = ("isms_scope",)
+
+
 def check_fields(changes: Mapping[str, object]) -> None:
-    """Raises ValueError for an unknown field, ZoneError for a time zone that is not one."""
+    """Refuse unknown fields (a defect), text a profile field may not hold (TextError) and a
+    time zone that is not one (ZoneError)."""
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"unknown profile field(s): {', '.join(sorted(unknown))}")
+    for name, value in changes.items():
+        if isinstance(value, str):
+            check = text.multi_line if name in MULTI_LINE_FIELDS else text.single_line
+            check(value, FIELD_NAMES[name])
     zone = changes.get("time_zone")
     if isinstance(zone, str) and zone.strip():
         zones.check_zone_name(zone)

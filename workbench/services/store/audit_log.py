@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from sqlmodel import Session, col, func, select
@@ -28,16 +28,6 @@ def entry_digest(
 ) -> str:
     material = canonical_json([prev_hash, at, actor, action, entity, entity_id, summary])
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
-
-
-def head(session: Session) -> tuple[str, int]:
-    """The newest entry's hash and the number of entries: two copies of a workspace whose logs
-    end in the same hash hold the same history (the genesis hash for an empty log)."""
-    last = session.exec(
-        select(AuditLogEntry.entry_hash).order_by(col(AuditLogEntry.id).desc()).limit(1)
-    ).first()
-    count = session.exec(select(func.count()).select_from(AuditLogEntry)).one()
-    return last or GENESIS_HASH, int(count)
 
 
 def _last_hash(session: Session) -> str:
@@ -92,9 +82,13 @@ class ChainProblem:
 
 def verify_chain(session: Session) -> list[ChainProblem]:
     """Recompute every entry's hash and link; return what does not match."""
+    return check_chain(session.exec(select(AuditLogEntry).order_by(col(AuditLogEntry.id))))
+
+
+def check_chain(entries: Iterable[AuditLogEntry]) -> list[ChainProblem]:
+    """:func:`verify_chain` over entries already read, oldest first."""
     problems: list[ChainProblem] = []
     expected_prev = GENESIS_HASH
-    entries = session.exec(select(AuditLogEntry).order_by(col(AuditLogEntry.id)))
     for entry in entries:
         assert entry.id is not None
         if entry.prev_hash != expected_prev:
@@ -112,6 +106,37 @@ def verify_chain(session: Session) -> list[ChainProblem]:
             problems.append(ChainProblem(entry.id, "its content was changed after it was written"))
         expected_prev = entry.entry_hash
     return problems
+
+
+@dataclass(frozen=True)
+class LogHead:
+    """Where the log stands: how many entries it holds and the hash of the last one. Written
+    down outside the workspace (``workbench verify --json``, an audit pack's manifest) or
+    signed into an approval, it lets a later check tell whether the log was cut short."""
+
+    entries: int
+    hash: str
+
+    def to_json(self) -> dict[str, object]:
+        return {"entries": self.entries, "hash": self.hash}
+
+
+def head(session: Session) -> LogHead:
+    count = session.exec(select(func.count()).select_from(AuditLogEntry)).one()
+    return LogHead(int(count), _last_hash(session))
+
+
+def hash_at(session: Session, position: int) -> str | None:
+    """The hash of the ``position``-th entry (counting from 1), None when there are fewer."""
+    if position < 1:
+        return None
+    statement = (
+        select(AuditLogEntry.entry_hash)
+        .order_by(col(AuditLogEntry.id))
+        .offset(position - 1)
+        .limit(1)
+    )
+    return session.exec(statement).first()
 
 
 def recent(session: Session, *, limit: int = 100) -> list[AuditLogEntry]:

@@ -7,22 +7,23 @@ with the original.
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 from uuid import uuid4
 
 from workbench.models import WorkspaceProfile
-from workbench.services.store.workspace import PROFILE_ID, Workspace, open_workspace
+from workbench.services.store.workspace import PROFILE_ID, open_workspace
 from workbench.services.store.writes import run_write
 
 
-def back_up(workspace: Workspace, destination: Path, *, actor: str) -> Path:
-    """Copy the workspace to ``destination`` (safe while it is open) as a workspace of its own.
+def make_own(copy_path: Path, *, source: str, actor: str) -> None:
+    """Give a fresh byte copy of a workspace its own identity, recorded in its audit log.
 
     Raises:
-        WorkspaceError: the workspace is not a file, or the copy cannot be opened.
+        WorkspaceError: the copy cannot be opened or written.
     """
-    workspace.backup(destination)
-    copy = open_workspace(destination, create=False)
+    copy = open_workspace(copy_path, create=False)
     try:
         with run_write(
             copy, actor=actor, action="workspace.copy", entity="workspace", entity_id=PROFILE_ID
@@ -31,8 +32,10 @@ def back_up(workspace: Workspace, destination: Path, *, actor: str) -> Path:
             assert profile is not None, "opening a workspace makes its profile"
             original, profile.uuid = profile.uuid, uuid4().hex
             write.session.add(profile)
-            write.summary.update(copy_of=original, uuid=profile.uuid, source=workspace.display_name)
+            write.summary.update(copy_of=original, uuid=profile.uuid, source=source)
             write.changed(profile=True)
     finally:
         copy.close()
-    return destination
+    # Opening it made it a WAL database; a copy to keep or hand over is one file.
+    with closing(sqlite3.connect(copy_path)) as db:
+        db.execute("PRAGMA journal_mode=DELETE")

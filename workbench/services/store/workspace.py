@@ -140,10 +140,24 @@ class Workspace:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        with _connection_errors(self.display_name, committing=None):
+        with self.translated_errors(), _connection_errors(self.display_name, committing=None):
             with Session(self.engine, expire_on_commit=False) as session:
                 session.info[CACHES_KEY] = self.caches
                 yield session
+
+    @contextmanager
+    def translated_errors(self) -> Iterator[None]:
+        """Turn what a damaged or unwritable file makes the database layer raise into a
+        :class:`WorkspaceError` saying so in one sentence; other errors pass unchanged."""
+        try:
+            yield
+        except ServiceError:
+            raise
+        except Exception as error:
+            translated = storage_error(error, self.display_name)
+            if translated is None:
+                raise
+            raise translated from error
 
     @contextmanager
     def write(self, *, durable: bool = False) -> Iterator[Session]:
@@ -154,7 +168,7 @@ class Workspace:
         transaction starts by taking the workspace's write lock, held until it ends.
         """
         committing = [False]
-        with _connection_errors(self.display_name, committing=committing):
+        with self.translated_errors(), _connection_errors(self.display_name, committing=committing):
             with self.engine.connect() as connection:
                 if durable and self.is_sqlite:
                     _driver_execute(connection, "PRAGMA synchronous=FULL")
@@ -177,7 +191,7 @@ class Workspace:
         """Copy the workspace with SQLite's online backup API (safe while it is open).
 
         The copy is byte for byte the same workspace, identity included; a copy for the user
-        is made by :func:`workbench.services.store.copies.back_up`.
+        is made by :func:`workbench.services.audit.backup.backup_workspace`.
         """
         if self.path is None:
             raise WorkspaceError("Only a workspace file can be backed up this way.")
@@ -186,6 +200,43 @@ class Workspace:
     def close(self) -> None:
         self.caches.clear()
         self.engine.dispose()
+
+
+# What SQLite says, and the sentence the user reads instead (the workspace's name filled in).
+_SQLITE_MESSAGES = (
+    ("database or disk is full", "The disk is full: {name} cannot be written and nothing was "
+     "saved; free some space and try again."),
+    ("attempt to write a readonly database", "{name} is read-only: nothing was saved; check "
+     "the file's permissions."),
+    ("database is locked", "{name} is busy in another program; nothing was saved, try again."),
+    ("disk i/o error", "The disk reported an error on {name}; nothing was saved."),
+    ("unable to open database file", "{name} cannot be opened: the file or its folder is "
+     "missing or not accessible."),
+    ("malformed", "{name} is damaged ({reason}); restore it from a backup (workbench check "
+     "says more)."),
+    ("file is not a database", "{name} is damaged ({reason}); restore it from a backup."),
+)  # fmt: skip
+
+
+def storage_error(error: BaseException, name: str) -> ServiceError | None:
+    """The one sentence for an error of the storage beneath a workspace, or None when the
+    error is not one (a defect, to be logged)."""
+    from sqlalchemy.exc import DBAPIError
+
+    from workbench.services.store.integrity import damaged_value_error
+
+    damaged = damaged_value_error(error, name)
+    if damaged is not None:
+        return damaged
+    cause = error.orig if isinstance(error, DBAPIError) else error
+    if isinstance(cause, sqlite3.DatabaseError):
+        reason = str(cause)
+        for marker, sentence in _SQLITE_MESSAGES:
+            if marker in reason.lower():
+                return WorkspaceError(sentence.format(name=name, reason=reason))
+    if isinstance(cause, OSError) and cause.strerror:
+        return WorkspaceError(f"Cannot use {name}: {cause.strerror}.")
+    return None
 
 
 def session_cache(session: Session, name: str, make: Callable[[], T]) -> T:
@@ -275,10 +326,45 @@ def _driver_execute(connection: Connection, sql: str) -> None:
 def backup_file(source: Path, destination: Path) -> Path:
     destination.parent.mkdir(parents=True, exist_ok=True)
     partial = destination.with_name(destination.name + ".partial")
-    with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(partial)) as dst:
-        src.backup(dst)
-    partial.replace(destination)
+    try:
+        copy_database(source, partial)
+        partial.replace(destination)
+    finally:
+        partial.unlink(missing_ok=True)
     return destination
+
+
+def copy_database(source: Path, destination: Path) -> None:
+    """A consistent copy with SQLite's online backup, as one file: the source may be open
+    and written to elsewhere (the copy is what was committed when it began), and the copy
+    needs no WAL file beside it. ``destination`` is replaced."""
+    with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(destination)) as dst:
+        src.backup(dst)
+        dst.execute("PRAGMA journal_mode=DELETE")
+
+
+def open_read_only(path: Path) -> Workspace:
+    """A workspace file opened for reading only, as it is: nothing is created, migrated or
+    written, not even the WAL mode (for checking a copy)."""
+    name = path.name
+    if not path.is_file():
+        raise WorkspaceError(f"There is no workspace at {path}.")
+    revision = _inspect_sqlite_file(path)
+    if revision != head_revision():
+        raise WorkspaceError(
+            f"{name} has schema {revision}, not {head_revision()}: open it once to upgrade it."
+        )
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    engine = create_engine(
+        "sqlite://", creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False)
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        dbapi_connection.execute("PRAGMA query_only=ON")
+
+    return Workspace(url=f"sqlite:///{path}", path=path, engine=engine)
 
 
 def _install_sqlite_pragmas(engine: Engine) -> None:

@@ -60,8 +60,9 @@ def copy_workspace(source: Workspace, destination: Workspace) -> CopyResult:
         refuse_if_not_empty(destination, dst)
         records = copy_rows(src, dst)
         reset_sequences(dst)
-        head, entries = audit_log.head(writing)
-        if (head, entries) != audit_log.head(reading):
+        written = audit_log.head(writing)
+        head, entries = written.hash, written.entries
+        if written != audit_log.head(reading):
             raise WorkspaceError("The copy's audit log does not end where the source's does.")
     return CopyResult(records=records, head=head, entries=entries)
 

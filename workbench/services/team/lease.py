@@ -210,4 +210,5 @@ def break_lease(server: Workspace, *, actor: str, reason: str) -> ChangeSet:
 
 def server_head(workspace: Workspace) -> tuple[str, int]:
     with workspace.read() as session:
-        return audit_log.head(session)
+        found = audit_log.head(session)
+    return found.hash, found.entries

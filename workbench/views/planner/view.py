@@ -44,7 +44,9 @@ from workbench.services.planner import (
 )
 from workbench.services.planner.drafts import (
     AUDIT_KINDS,
+    EARLIEST_DAY,
     KIND_LABELS,
+    LATEST_DAY,
     EventDraft,
     OccurrenceChange,
     PlannerError,
@@ -119,6 +121,14 @@ class PlannerView(Pane):
         self.upcoming_hint = show_when_empty(
             self.upcoming, f"Nothing overdue and nothing due in the next {UPCOMING_DAYS} days."
         )
+        # Events the workspace holds but cannot show (a rule or date changed outside the
+        # workbench): named here rather than hidden.
+        self.problems_label = QLabel(self)
+        self.problems_label.setObjectName("plannerProblems")
+        self.problems_label.setWordWrap(True)
+        self.problems_label.setStyleSheet("color: #b00020;")
+        self.problems_label.hide()
+        self.calendar.setDateRange(to_qdate(EARLIEST_DAY), to_qdate(LATEST_DAY))
         self._active_list = self.agenda
         self._layout()
         self._update_actions()
@@ -192,6 +202,7 @@ class PlannerView(Pane):
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.calendar, 1)
         left_layout.addWidget(self._legend())
+        left_layout.addWidget(self.problems_label)
 
         agenda_box = QWidget(self)
         agenda_layout = QVBoxLayout(agenda_box)
@@ -244,11 +255,22 @@ class PlannerView(Pane):
         """The six weeks the month page shows."""
         return self.calendar.shown_range()
 
+    def _occurrences(self, first: date, last: date) -> list[Occurrence]:
+        assert self.workspace is not None
+        # The month page reaches a few days beyond the planner's first and last dates.
+        first, last = max(first, EARLIEST_DAY), min(last, LATEST_DAY)
+        problems: list[str] = []
+        found = schedule.occurrences(self.workspace, first, last, zone=self.zone,
+                                     problems=problems)  # fmt: skip
+        self.problems_label.setText("\n".join(problems))
+        self.problems_label.setVisible(bool(problems))
+        return found
+
     def refresh_calendar(self) -> None:
         if self.workspace is None:
             return
         first, last = self.shown_range()
-        found = schedule.occurrences(self.workspace, first, last, zone=self.zone)
+        found = self._occurrences(first, last)
         days = schedule.by_day(found, self.zone, first, last)
         self.calendar.set_markers(
             {day: [(o.kind, o.title) for o in occurrences] for day, occurrences in days.items()}
@@ -275,7 +297,7 @@ class PlannerView(Pane):
             return
         first, last = self.agenda_range()
         selected = self.selected_occurrence()
-        found = schedule.occurrences(self.workspace, first, last, zone=self.zone)
+        found = self._occurrences(first, last)
         self.agenda_model.set_occurrences(found, self.zone, many_days=first != last)
         title = day_label(first)
         if last != first:
