@@ -10,8 +10,10 @@ From the bottom up (a package may import only packages listed before it, and ``w
   coverage and the register table;
 - ``approvals``: people and their keys, signatures, review rounds and signed decisions;
 - ``documents``: editing (saving and restoring versions), drafts, comparing versions;
-- ``planner``: events, recurrence, occurrences, review dates, findings, the audit programme and
-  iCalendar import and export;
+- ``risks``: the risk method, assets, risks and their treatment, signed risk acceptance, quality
+  checks, spreadsheet import, the generated risk register and treatment plan, the scenario library;
+- ``planner``: events, recurrence, occurrences, review dates, risk deadlines, findings, the audit
+  programme and iCalendar import and export;
 - ``audit``: reading the audit trail, and verifying every hash, chain and signature;
 - ``exports``: documents as Markdown, HTML, Word and PDF, publishing, the register as a
   spreadsheet and the audit pack.

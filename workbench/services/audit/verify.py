@@ -20,10 +20,15 @@ from workbench.models import (
     Person,
     ReviewRequest,
     ReviewStatus,
+    Risk,
+    RiskAcceptance,
+    RiskMethodVersion,
     Version,
 )
 from workbench.services.approvals import reviews, signing
 from workbench.services.register import versioning
+from workbench.services.risks import acceptance
+from workbench.services.risks import method as methods
 from workbench.services.store import audit_log
 from workbench.services.store.workspace import Workspace
 
@@ -32,7 +37,9 @@ CONTENT_CHANGED = "its content was changed"
 
 @dataclass(frozen=True)
 class Problem:
-    area: str  # "version", "approval", "review", "artifact" or "audit log"
+    # "version", "approval", "review", "artifact", "risk method", "risk acceptance", "risk" or
+    # "audit log"
+    area: str
     subject: str
     message: str
 
@@ -46,6 +53,7 @@ class VerifyReport:
     approvals: int
     log_entries: int
     problems: tuple[Problem, ...]
+    acceptances: int = 0
 
     @property
     def ok(self) -> bool:
@@ -56,8 +64,9 @@ class VerifyReport:
         return tuple(p for p in self.problems if p.area == "audit log")
 
     def summary(self) -> str:
+        accepted = f", {self.acceptances} risk acceptance signature(s)" if self.acceptances else ""
         checked = (
-            f"{self.versions} version(s), {self.approvals} signature(s) and "
+            f"{self.versions} version(s), {self.approvals} signature(s){accepted} and "
             f"{self.log_entries} audit log entr{'y' if self.log_entries == 1 else 'ies'}"
         )
         if self.ok:
@@ -70,6 +79,7 @@ class VerifyReport:
             "checked": {
                 "versions": self.versions,
                 "approvals": self.approvals,
+                "risk_acceptances": self.acceptances,
                 "audit_log_entries": self.log_entries,
             },
             "problems": [
@@ -78,7 +88,10 @@ class VerifyReport:
         }
 
 
-def _count(session: Session, table: type[Version] | type[Approval] | type[AuditLogEntry]) -> int:
+def _count(
+    session: Session,
+    table: type[Version] | type[Approval] | type[AuditLogEntry] | type[RiskAcceptance],
+) -> int:
     return int(session.exec(select(func.count()).select_from(table)).one())
 
 
@@ -98,12 +111,14 @@ def verify_workspace(workspace: Workspace) -> VerifyReport:
         content_changed = {(p.subject, p.message) for p in problems if p.message == CONTENT_CHANGED}
         problems += _approval_problems(session, titles, content_changed)
         problems += _review_problems(session, titles)
+        problems += _risk_problems(session)
         problems += _chain_problems(session)
         return VerifyReport(
             versions=_count(session, Version),
             approvals=_count(session, Approval),
             log_entries=_count(session, AuditLogEntry),
             problems=tuple(problems),
+            acceptances=_count(session, RiskAcceptance),
         )
 
 
@@ -196,6 +211,47 @@ def _review_problems(session: Session, titles: Mapping[int, str]) -> list[Proble
                     "artifact",
                     _artifact_name(titles, artifact_id),
                     f"published version {version} was never approved by all its approvers",
+                )
+            )
+    return problems
+
+
+def _risk_problems(session: Session) -> list[Problem]:
+    """Every stored risk method version still says what it said, every risk acceptance's
+    signature and snapshot verify, and every risk's stored levels follow from its ratings."""
+    problems: list[Problem] = []
+    for row in session.exec(select(RiskMethodVersion).order_by(col(RiskMethodVersion.id))):
+        subject = f"risk method version {row.id}"
+        if acceptance.sha256(row.data) != row.sha256:
+            problems.append(Problem("risk method", subject, CONTENT_CHANGED))
+            continue
+        try:
+            methods.from_json(row.data)
+        except methods.MethodError as error:
+            problems.append(Problem("risk method", subject, f"cannot be read: {error}"))
+    for check in acceptance.check_acceptances(session):
+        if check.problems:
+            subject = (
+                f"risk acceptance {check.id} ({acceptance.KIND_TITLES[check.kind]} of "
+                f"{check.ref} by {check.signer})"
+            )
+            problems.append(
+                Problem(
+                    "risk acceptance", subject, f"signature invalid: {'; '.join(check.problems)}"
+                )
+            )
+    method = methods.current_method(session)
+    for risk in session.exec(select(Risk).order_by(col(Risk.id))):
+        expected = (
+            method.level_of(risk.likelihood, risk.impact),
+            method.level_of(risk.residual_likelihood, risk.residual_impact),
+        )
+        if (risk.level, risk.residual_level) != expected:
+            problems.append(
+                Problem(
+                    "risk",
+                    f"risk {risk.ref} '{risk.title}'",
+                    "its stored level does not follow from its ratings under the risk method",
                 )
             )
     return problems
