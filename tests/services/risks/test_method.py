@@ -33,7 +33,10 @@ def test_every_size_levels_every_cell_lowest_to_highest(rows: int, columns: int)
 
 def test_the_default_is_the_classic_five_by_five() -> None:
     method = preset()
-    names = [[method.level_name(method.level_of(l, i)) for i in range(1, 6)] for l in range(1, 6)]
+    names = [
+        [method.level_name(method.level_of(row, column)) for column in range(1, 6)]
+        for row in range(1, 6)
+    ]
     # Likelihood x impact: Low 1-4, Medium 5-9, High 10-15, Critical 16-25.
     for likelihood, row in enumerate(names, start=1):
         for impact, name in enumerate(row, start=1):
@@ -121,8 +124,8 @@ def test_odd_but_allowed_matrices_are_warned_about() -> None:
 
 @pytest.mark.parametrize(
     ("value", "old", "new", "expected"),
-    [(5, 5, 4, 4), (1, 5, 3, 1), (3, 5, 3, 2), (4, 4, 6, 6), (3, 4, 6, 4), (2, 3, 5, 3), (3, 5, 5, 3),
-     (None, 5, 3, None)],
+    [(5, 5, 4, 4), (1, 5, 3, 1), (3, 5, 3, 2), (4, 4, 6, 6), (3, 4, 6, 4), (2, 3, 5, 3),
+     (3, 5, 5, 3), (None, 5, 3, None)],
 )  # fmt: skip
 def test_ratings_keep_their_place_on_a_resized_scale(
     value: int | None, old: int, new: int, expected: int | None

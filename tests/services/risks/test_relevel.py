@@ -10,8 +10,8 @@ from sqlmodel import col, select
 
 from tests.helpers.risks import add, with_owners
 from workbench.models import AuditLogEntry
-from workbench.services.risks import records, relevel
 from workbench.services.risks import method as methods
+from workbench.services.risks import records, relevel
 from workbench.services.risks.method import MethodError, RiskLevel, preset
 from workbench.services.risks.relevel import ConfirmationNeeded
 
