@@ -40,7 +40,7 @@ def test_actions_and_expiries_are_on_the_calendar(planned) -> None:
     found = schedule.occurrences(planned, TODAY - timedelta(days=7), TODAY + timedelta(days=30))
     assert _risk_items(found) == [
         (Source.RISK_ACTION, "Risk action due: Restore test (R-001)", TODAY - timedelta(days=3)),
-        (Source.RISK_ACTION, "Risk action due: Offline backups (R-001)", TODAY + timedelta(days=10)),
+        (Source.RISK_ACTION, "Risk action due: Offline backups (R-001)", TODAY + timedelta(10)),
         (Source.ACCEPTANCE, "Residual risk acceptance expires: R-002 Flood in the server room",
          TODAY + timedelta(days=20)),
     ]  # fmt: skip

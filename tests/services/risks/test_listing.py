@@ -52,7 +52,7 @@ def _refs(workspace, risk_filter: RiskFilter, **sort: object) -> list[str]:
 def test_each_filter_narrows_the_register(register) -> None:
     method = listing.method_of(register)
     critical, low = method.find_level("critical"), method.find_level("Low")
-    owners = dict((name, person_id) for person_id, name in listing.owners(register))
+    owners = {name: person_id for person_id, name in listing.owners(register)}
     (wms,) = [asset_id for asset_id, _ in listing.assets(register)]
     assert _refs(register, RiskFilter()) == ["R-001", "R-002", "R-003", "R-004", "R-005"]
     assert _refs(register, RiskFilter(text="phish")) == ["R-002"]
