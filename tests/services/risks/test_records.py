@@ -89,7 +89,7 @@ def test_controls_assets_and_documents_are_linked_and_found_back(owned) -> None:
     )  # fmt: skip
     risk = records.get_risk(owned, ref)
     assert risk.draft.controls == (
-        "ISO27001:2022/A.5.30", "ISO27001:2022/A.8.13", "ISO27001:2022/A.8.7",
+        "ISO27001:2022/A.5.30", "ISO27001:2022/A.8.7", "ISO27001:2022/A.8.13",
     )  # fmt: skip
     assert risk.draft.assets == ("File server",)
     assert [(d.artifact_id, d.title) for d in risk.documents] == [(policy, "Backup Policy")]

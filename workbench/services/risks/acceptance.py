@@ -41,7 +41,7 @@ from workbench.services.approvals import keystore, people, signing
 from workbench.services.common.errors import ServiceError
 from workbench.services.risks import method as methods
 from workbench.services.risks.method import Axis, RiskMethod
-from workbench.services.risks.records import require_risk
+from workbench.services.risks.records import control_order, require_risk
 from workbench.services.store.audit_log import canonical_json
 from workbench.services.store.changes import ChangeSet
 from workbench.services.store.workspace import Workspace
@@ -107,7 +107,7 @@ def snapshot_of(session: Session, risk: Risk, method: RiskMethod) -> dict[str, A
         "impact": _rating(method, Axis.IMPACT, risk.impact),
         "level": method.level_name(method.level_of(risk.likelihood, risk.impact)) or None,
         "treatment": risk.treatment.value if risk.treatment else None,
-        "controls": sorted(controls),
+        "controls": sorted(controls, key=control_order),
         "actions": [
             {"text": a.text, "owner": a.owner, "due": a.due.isoformat() if a.due else None}
             for a in actions

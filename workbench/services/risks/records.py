@@ -163,6 +163,11 @@ def short_control(ref: str) -> str:
     return ref.split("/", 1)[-1]
 
 
+def control_order(ref: str) -> tuple[object, ...]:
+    """Sorts controls as the standard lists them: A.8.7 before A.8.13."""
+    return tuple(int(part) if part.isdigit() else part for part in re.split(r"[./]", ref))
+
+
 def check_controls(values: Iterable[str]) -> tuple[str, ...]:
     refs = tuple(dict.fromkeys(control_ref(v) for v in values if v.strip()))
     catalog = default_catalog()
@@ -522,8 +527,9 @@ def draft_of(session: Session, risk: Risk) -> RiskDraft:
         .where(RiskAssetLink.risk_id == risk.id)
         .order_by(func.lower(Asset.name))
     )
-    controls = session.exec(
-        select(RiskControl.ref).where(RiskControl.risk_id == risk.id).order_by(RiskControl.ref)
+    controls = sorted(
+        session.exec(select(RiskControl.ref).where(RiskControl.risk_id == risk.id)),
+        key=control_order,
     )
     documents = session.exec(
         select(RiskDocument.artifact_id)
