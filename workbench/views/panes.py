@@ -59,6 +59,10 @@ PANES: tuple[PaneSpec, ...] = (
         "audit", "Audit Trail", "SP_FileDialogContentsView", "Ctrl+5",
         "workbench.views.audit.view:AuditTrailView",
     ),
+    PaneSpec(
+        "risks", "Risks", "SP_MessageBoxWarning", "Ctrl+6",
+        "workbench.views.risks.view:RisksView",
+    ),
 )  # fmt: skip
 
 PANE_NAMES: tuple[str, ...] = tuple(spec.name for spec in PANES)

@@ -27,6 +27,7 @@ from workbench.models import (
     RiskAction,
     RiskAssetLink,
     RiskControl,
+    RiskDocument,
     RiskStatus,
     TreatmentOption,
 )
@@ -94,6 +95,8 @@ class RiskFilter:
     control: str = ""
     cell: Cell | None = None
     include_closed: bool = True
+    # Risks that refer to this register artifact (the way back from a document).
+    document_id: int | None = None
 
     def without_cell(self) -> RiskFilter:
         return replace(self, cell=None)
@@ -115,6 +118,8 @@ class RiskFilter:
             parts.append(f"status {self.status.value.replace('_', ' ')}")
         if self.control:
             parts.append(f"control {self.control}")
+        if self.document_id is not None:
+            parts.append(f"linked to document {self.document_id}")
         return "; ".join(parts)
 
 
@@ -180,6 +185,14 @@ def _conditions(risk_filter: RiskFilter, *, sqlite: bool) -> list[ColumnElement[
             col(Risk.id).in_(
                 select(RiskControl.risk_id).where(
                     or_(col(RiskControl.ref) == ref, col(RiskControl.ref).startswith(f"{ref}."))
+                )
+            )
+        )
+    if risk_filter.document_id is not None:
+        conditions.append(
+            col(Risk.id).in_(
+                select(RiskDocument.risk_id).where(
+                    RiskDocument.artifact_id == risk_filter.document_id
                 )
             )
         )

@@ -17,11 +17,13 @@ class Pane(QWidget):
         changes_made(ChangeSet): this pane wrote to the workspace; the window passes the
             change set to every pane's ``apply_changes``.
         artifact_open_requested(int): open this artifact in the Documents pane.
+        risk_open_requested(str): show this risk (R-001) in the Risks pane.
     """
 
     title = ""
     changes_made = Signal(object)
     artifact_open_requested = Signal(int)
+    risk_open_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
