@@ -257,9 +257,30 @@ def count_all(workspace: Workspace) -> int:
         return int(session.exec(select(func.count()).select_from(Risk)).one())
 
 
+def _accepted() -> Any:
+    return (
+        sa_select(func.count())
+        .where(
+            col(RiskAcceptance.risk_id) == col(Risk.id),
+            col(RiskAcceptance.kind) == AcceptanceKind.ACCEPTANCE,
+        )
+        .correlate(Risk)
+        .scalar_subquery()
+    )
+
+
+def _open_actions() -> Any:
+    return (
+        sa_select(func.count())
+        .where(col(RiskAction.risk_id) == col(Risk.id), col(RiskAction.status) == ActionStatus.OPEN)
+        .correlate(Risk)
+        .scalar_subquery()
+    )
+
+
 def fetch_rows(workspace: Workspace, ids: Sequence[int]) -> dict[int, RiskRow]:
-    """Rows for some risk ids. ``accepted`` says a residual acceptance was signed (its state
-    is for the detail view to check)."""
+    """Rows for some risk ids, in one statement. ``accepted`` says a residual acceptance was
+    signed (its state is for the detail view to check)."""
     if not ids:
         return {}
     statement = (
@@ -277,27 +298,14 @@ def fetch_rows(workspace: Workspace, ids: Sequence[int]) -> dict[int, RiskRow]:
             col(Risk.residual_level),
             col(Risk.status),
             col(Risk.review_date),
+            _accepted(),
+            _open_actions(),
         )  # fmt: skip
         .outerjoin(Person, col(Person.id) == col(Risk.owner_id))
         .where(col(Risk.id).in_(ids))
     )
+    rows: dict[int, RiskRow] = {}
     with workspace.read() as session:
-        accepted = set(
-            session.exec(
-                select(RiskAcceptance.risk_id).where(
-                    col(RiskAcceptance.risk_id).in_(ids),
-                    RiskAcceptance.kind == AcceptanceKind.ACCEPTANCE,
-                )
-            )
-        )
-        actions = dict(
-            session.exec(
-                select(RiskAction.risk_id, func.count())
-                .where(col(RiskAction.risk_id).in_(ids), RiskAction.status == ActionStatus.OPEN)
-                .group_by(col(RiskAction.risk_id))
-            ).all()
-        )
-        rows: dict[int, RiskRow] = {}
         for values in session.execute(statement):
             risk_id = int(values[0])
             rows[risk_id] = RiskRow(
@@ -314,8 +322,8 @@ def fetch_rows(workspace: Workspace, ids: Sequence[int]) -> dict[int, RiskRow]:
                 residual_level=values[10],
                 status=RiskStatus(values[11]),
                 review_date=values[12],
-                accepted=risk_id in accepted,
-                open_actions=int(actions.get(risk_id, 0)),
+                accepted=bool(values[13]),
+                open_actions=int(values[14] or 0),
             )
     return rows
 

@@ -13,7 +13,7 @@ from workbench.services.risks.method import RiskMethod
 from workbench.services.store.workspace import Workspace
 from workbench.views.risks.heat_map import ink
 
-PAGE_SIZE = 200
+PAGE_SIZE = 100
 COLUMNS = list(Column)
 LEVEL_COLUMNS = {Column.LEVEL: "level", Column.RESIDUAL_LEVEL: "residual_level"}
 NUMBER_COLUMNS = {
@@ -33,6 +33,11 @@ class RiskTableModel(QAbstractTableModel):
         self._workspace: Workspace | None = None
         self._ids: list[int] = []
         self._cache: dict[int, RiskRow] = {}
+        # Per row, the text of every column, made once when the row is fetched.
+        self._texts: dict[int, list[str]] = {}
+        self._brushes: dict[int, tuple[QBrush, QBrush]] = {}
+        self._bold = QFont()
+        self._bold.setBold(True)
         self._total = 0
         self.method: RiskMethod | None = None
         self.risk_filter = RiskFilter()
@@ -50,10 +55,15 @@ class RiskTableModel(QAbstractTableModel):
     def refresh(self) -> None:
         self.beginResetModel()
         self._cache.clear()
+        self._texts.clear()
         if self._workspace is None:
             self._ids, self._total, self.method = [], 0, None
         else:
             self.method = listing.method_of(self._workspace)
+            self._brushes = {
+                index: (QBrush(QColor(level.colour)), QBrush(ink(QColor(level.colour))))
+                for index, level in enumerate(self.method.levels)
+            }
             self._ids = listing.query_ids(
                 self._workspace, self.risk_filter, sort=self._sort, descending=self._descending
             )
@@ -96,37 +106,48 @@ class RiskTableModel(QAbstractTableModel):
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or self.method is None:
             return None
-        row = self._row(index.row())
-        if row is None:
-            return None
-        column = COLUMNS[index.column()]
+        row_number, column_number = index.row(), index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            text = listing.cell_text(row, column, self.method)
-            ratings = self._ratings(row, column)
-            return f"{text} {ratings}" if text and ratings else text
-        if role == Qt.ItemDataRole.ToolTipRole and column in LEVEL_COLUMNS:
-            ratings = self._ratings(row, column)
-            return f"Likelihood × impact: {ratings}; {TOOLTIPS[column]}" if ratings else None
-        if role == Qt.ItemDataRole.ToolTipRole and column is Column.TITLE:
-            return row.title
+            texts = self._row_texts(row_number)
+            return texts[column_number] if texts is not None else None
+        column = COLUMNS[column_number]
         if column in LEVEL_COLUMNS:
-            level = getattr(row, LEVEL_COLUMNS[column])
-            colour = self.method.level_colour(level)
-            if not colour:
+            if role == Qt.ItemDataRole.TextAlignmentRole:
+                return int(Qt.AlignmentFlag.AlignCenter)
+            row = self._row(row_number)
+            level = getattr(row, LEVEL_COLUMNS[column]) if row is not None else None
+            if level is None or level not in self._brushes:
                 return None
             if role == Qt.ItemDataRole.BackgroundRole:
-                return QBrush(QColor(colour))
+                return self._brushes[level][0]
             if role == Qt.ItemDataRole.ForegroundRole:
-                return QBrush(ink(QColor(colour)))
+                return self._brushes[level][1]
             if role == Qt.ItemDataRole.FontRole:
-                font = QFont()
-                font.setBold(True)
-                return font
-        if role == Qt.ItemDataRole.TextAlignmentRole and (
-            column in NUMBER_COLUMNS or column in LEVEL_COLUMNS
-        ):
+                return self._bold
+            if role == Qt.ItemDataRole.ToolTipRole and row is not None:
+                ratings = self._ratings(row, column)
+                return f"Likelihood × impact: {ratings}; {TOOLTIPS[column]}"
+            return None
+        if role == Qt.ItemDataRole.ToolTipRole and column is Column.TITLE:
+            row = self._row(row_number)
+            return row.title if row is not None else None
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in NUMBER_COLUMNS:
             return int(Qt.AlignmentFlag.AlignCenter)
         return None
+
+    def _row_texts(self, row_number: int) -> list[str] | None:
+        row = self._row(row_number)
+        if row is None or self.method is None:
+            return None
+        texts = self._texts.get(row.id)
+        if texts is None:
+            texts = []
+            for column in COLUMNS:
+                text = listing.cell_text(row, column, self.method)
+                ratings = self._ratings(row, column) if column in LEVEL_COLUMNS else ""
+                texts.append(f"{text} {ratings}" if text and ratings else text)
+            self._texts[row.id] = texts
+        return texts
 
     @staticmethod
     def _ratings(row: RiskRow, column: Column) -> str:

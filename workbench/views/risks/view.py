@@ -55,6 +55,7 @@ from workbench.views.risks.model import RiskTableModel
 
 ANY = None
 FILTER_DEBOUNCE_MS = 200
+SHOWN_PROBLEMS = 500
 COLUMN_WIDTHS = (54, 200, 100, 28, 28, 96, 80, 28, 28, 96, 90, 70, 84)
 # The ratings show inside the level cells ("High 3×4"); their own columns stay for sorting
 # and the export, hidden here to leave the title room.
@@ -197,6 +198,10 @@ class RisksView(Pane):
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setSizes([660, 450])
 
+        self._after_paint_timer = QTimer(self)
+        self._after_paint_timer.setSingleShot(True)
+        self._after_paint_timer.setInterval(0)
+        self._after_paint_timer.timeout.connect(self._after_first_paint)
         self._problems_timer = QTimer(self)
         self._problems_timer.setSingleShot(True)
         self._problems_timer.setInterval(0)
@@ -289,11 +294,15 @@ class RisksView(Pane):
         super().set_workspace(workspace)
         self.editor.user_name = self.user_name
         self.editor.set_workspace(workspace)
-        self._fill_filter_choices()
         self.model.set_workspace(workspace)
+        # The table paints first; the rest fills in right after.
+        self._after_paint_timer.start()
+
+    def _after_first_paint(self) -> None:
+        self._fill_filter_choices()
         self.refresh_heat_map()
-        self._problems_timer.start()
-        if self.model.rowCount():
+        self.refresh_problems()
+        if self.model.rowCount() and self.selected_ref() is None:
             self.table.selectRow(0)  # the editor shows something from the start
 
     def apply_changes(self, changes: ChangeSet) -> None:
@@ -421,7 +430,7 @@ class RisksView(Pane):
             return
         found = checks.check_risks(self.workspace)
         self.problems.clear()
-        for problem in found:
+        for problem in found[:SHOWN_PROBLEMS]:
             item = QListWidgetItem(f"⚠ {problem}")
             item.setData(Qt.ItemDataRole.UserRole, problem.ref)
             item.setToolTip(checks.CHECK_TITLES[problem.check])
