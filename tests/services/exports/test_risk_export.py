@@ -98,7 +98,7 @@ def test_the_audit_pack_holds_the_risk_register_and_shows_the_heat_map(
     assert "<img src='risks/heat-map.svg'" in index
     assert book["Risks"].max_row == 3
     texts = [element.text for element in svg.iter("{http://www.w3.org/2000/svg}text")]
-    assert "Inherent risk (2)" in texts and "Residual risk (1)" in texts
+    assert "Inherent risk (2)" in texts and "Residual risk (2)" in texts
     titles = [element.text for element in svg.iter("{http://www.w3.org/2000/svg}title")]
     assert "likelihood 4, impact 5: Critical, 1 risk(s)" in titles
     assert not list(svg.iter("{http://www.w3.org/2000/svg}script"))

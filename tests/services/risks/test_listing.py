@@ -70,6 +70,7 @@ def test_each_filter_narrows_the_register(register) -> None:
     assert _refs(register, RiskFilter(control="A.8.13")) == ["R-001"]
     assert _refs(register, RiskFilter(control="A.6")) == ["R-002"]  # a theme finds its controls
     assert _refs(register, RiskFilter(cell=Cell(View.RESIDUAL, 2, 3))) == ["R-001", "R-002"]
+    assert _refs(register, RiskFilter(cell=Cell(View.RESIDUAL, 2, 2))) == ["R-003"]
     assert _refs(register, RiskFilter(cell=Cell(View.INHERENT, 2, 2))) == ["R-003"]
     assert RiskFilter(level=critical, treatment=T.MODIFY).describe(method) == (
         "inherent Critical; treatment modify"
@@ -103,7 +104,8 @@ def test_the_heat_map_counts_risks_per_cell_in_each_view(register) -> None:
     assert inherent.counts == {(4, 5): 2, (2, 2): 1, (1, 1): 1}
     assert inherent.per_level() == [2, 0, 0, 2]
     residual = listing.heat_map(register, RiskFilter(), View.RESIDUAL)
-    assert residual.counts == {(2, 3): 2}
+    # A risk with no residual rating stands at its inherent rating: nothing lowered it.
+    assert residual.counts == {(2, 3): 2, (2, 2): 1, (1, 1): 1}
     # Other filters narrow it; a cell filter does not (the map shows where else to click).
     narrowed = listing.heat_map(
         register, RiskFilter(treatment=T.MODIFY, cell=Cell(View.INHERENT, 2, 2)), View.INHERENT

@@ -125,7 +125,7 @@ def test_a_click_on_a_heat_map_cell_filters_and_a_second_click_clears(qtbot, vie
     assert heat.selected is None and len(_refs(view)) == 4
     # Residual: the heat map moves as residual risks are set.
     view.view_combo.setCurrentIndex(view.view_combo.findData("residual"))
-    assert view.heat_map.heat.counts == {(2, 3): 1}
+    assert view.heat_map.heat.counts == {(2, 3): 1, (4, 3): 1, (3, 4): 1}
     qtbot.mouseClick(heat, Qt.MouseButton.LeftButton, pos=heat.cell_rect(2, 3).center())
     assert _refs(view) == ["R-001"]
     qtbot.mouseClick(heat, Qt.MouseButton.LeftButton, pos=QPoint(2, 2))  # outside: cleared
@@ -210,7 +210,7 @@ def test_the_risk_owner_signs_in_the_dialog_and_an_edit_shows_it_stale(qtbot, vi
     qtbot.addWidget(dialog)
     dialog.changes_made.connect(view.apply_changes)
     assert "Flood" in dialog.summary.text() and "risk method version 1" in dialog.summary.text()
-    assert dialog.signer_label.text() == JONAS
+    assert f"Risk owner, who signs: <b>{JONAS}</b>" in dialog.summary.text()
     dialog.passphrase_edit.setText("not the passphrase")
     dialog.accept()
     assert "passphrase" in dialog.error_label.text() and dialog.passphrase_edit.text() == ""

@@ -163,7 +163,7 @@ def check_session(
         elif _lowered(risk) and not controls.get(risk.id) and not actions.get(risk.id):
             add(
                 Check.RESIDUAL_WITHOUT_TREATMENT,
-                "the residual level is lower than the inherent one, but no control or action is "
+                "the residual rating is lower than the inherent one, but no control or action is "
                 "planned to lower it",
             )
         level = risk.residual_level if risk.residual_level is not None else risk.level

@@ -1,7 +1,8 @@
 """The heat map as an SVG image, for pages outside the app (the audit pack's index).
 
-Two grids side by side, inherent and residual: likelihood upwards, impact to the right, each
-cell in its level's colour with the number of risks in it. Plain SVG text, no script, every
+Two grids side by side, inherent and residual (a risk with no residual rating counted at its
+inherent one): likelihood upwards, impact to the right, each cell in its level's colour with
+the number of risks in it. Plain SVG text, no script, every
 label escaped, so any browser shows it and nothing in it runs.
 """
 

@@ -198,14 +198,21 @@ def _conditions(risk_filter: RiskFilter, *, sqlite: bool) -> list[ColumnElement[
         )
     if risk_filter.cell is not None:
         cell = risk_filter.cell
-        if cell.view is View.INHERENT:
-            conditions += [col(Risk.likelihood) == cell.likelihood, col(Risk.impact) == cell.impact]
-        else:
-            conditions += [
-                col(Risk.residual_likelihood) == cell.likelihood,
-                col(Risk.residual_impact) == cell.impact,
-            ]
+        likelihood, impact = ratings(cell.view)
+        conditions += [likelihood == cell.likelihood, impact == cell.impact]
     return conditions
+
+
+def ratings(view: View) -> tuple[Any, Any]:
+    """The likelihood and impact a view places a risk by. A risk whose residual risk is not
+    rated stands at its inherent risk in the residual view: nothing has lowered it yet (and a
+    retained risk stays where it is)."""
+    if view is View.INHERENT:
+        return col(Risk.likelihood), col(Risk.impact)
+    return (
+        func.coalesce(col(Risk.residual_likelihood), col(Risk.likelihood)),
+        func.coalesce(col(Risk.residual_impact), col(Risk.impact)),
+    )
 
 
 def _owner_name() -> Any:
@@ -420,10 +427,7 @@ class HeatMap:
 def heat_map_counts(
     session: Session, risk_filter: RiskFilter, view: View, *, sqlite: bool = True
 ) -> dict[tuple[int, int], int]:
-    if view is View.INHERENT:
-        likelihood, impact = col(Risk.likelihood), col(Risk.impact)
-    else:
-        likelihood, impact = col(Risk.residual_likelihood), col(Risk.residual_impact)
+    likelihood, impact = ratings(view)
     statement = (
         sa_select(likelihood, impact, func.count())
         .where(

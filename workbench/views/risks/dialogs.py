@@ -140,7 +140,9 @@ class LibraryDialog(QDialog):
         splitter.addWidget(self.details)
         splitter.setSizes([320, 380])
         owner = QHBoxLayout()
-        owner.addWidget(QLabel("Risk &owner for the added risks", self))
+        owner_label = QLabel("Risk &owner for the added risks", self)
+        owner_label.setBuddy(self.owner_combo)
+        owner.addWidget(owner_label)
         owner.addWidget(self.owner_combo, 1)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
@@ -327,6 +329,9 @@ class AcceptDialog(FormDialog):
         self.summary.setObjectName("riskAcceptSummary")
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.summary.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        # A wrapped label is measured at its minimum width; a sensible one keeps the row short.
+        self.summary.setMinimumWidth(460)
         controls = ", ".join(records.short_control(c) for c in draft.controls) or "none"
         actions = "; ".join(a.text for a in details.actions if a.status.value != "cancelled")
         self.summary.setText(
@@ -341,17 +346,11 @@ class AcceptDialog(FormDialog):
             f"Residual: likelihood {escape(rating(Axis.LIKELIHOOD, draft.residual_likelihood))},"
             f" impact {escape(rating(Axis.IMPACT, draft.residual_impact))}: "
             f"<b>{escape(details.residual_level_name or '—')}</b><br>"
+            f"Risk owner, who signs: <b>{escape(self._signer_text(owner))}</b><br>"
             f"<span style='color:#5b6470'>Signed over a snapshot of this risk and risk method "
             f"version {method.version}; editing the risk afterwards makes the signature stale."
             "</span>"
         )
-        self.signer_label = QLabel(
-            (owner.name + ("" if owner.can_sign_here else " (key not on this computer)"))
-            if owner
-            else "the risk has no owner",
-            self,
-        )
-        self.signer_label.setObjectName("riskAcceptSigner")
         self.expires_check = QCheckBox("Expires on", self)
         self.expires_check.setObjectName("riskAcceptExpires")
         self.expires_check.setChecked(kind is AcceptanceKind.ACCEPTANCE)
@@ -370,8 +369,8 @@ class AcceptDialog(FormDialog):
         self.passphrase_edit.setObjectName("riskAcceptPassphrase")
         self.passphrase_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.passphrase_edit.setPlaceholderText("the passphrase of the risk owner's signing key")
+        self.form.setRowWrapPolicy(self.form.RowWrapPolicy.DontWrapRows)
         self.form.addRow("Signs", self.summary)
-        self.form.addRow("Risk owner", self.signer_label)
         self.form.addRow("", expiry)
         self.form.addRow("&Comment", self.comment_edit)
         self.form.addRow("&Passphrase", self.passphrase_edit)
@@ -384,6 +383,12 @@ class AcceptDialog(FormDialog):
             self.ok_button.setEnabled(False)
         self.on_submit(self._sign)
         self.setMinimumWidth(580)
+
+    @staticmethod
+    def _signer_text(owner: people.PersonInfo | None) -> str:
+        if owner is None:
+            return "the risk has no owner"
+        return owner.name + ("" if owner.can_sign_here else " (key not on this computer)")
 
     def _sign(self) -> None:
         expires = self.expires_edit.date().toPython() if self.expires_check.isChecked() else None

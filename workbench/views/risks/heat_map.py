@@ -187,6 +187,8 @@ class HeatMapWidget(QWidget):
             event.globalPosition().toPoint(),
             f"Likelihood {likelihood} {method.likelihood[likelihood - 1].label}, impact "
             f"{impact} {method.impact[impact - 1].label}: {level}\n"
-            f"{count} risk(s), {which}. Click to show them.",
+            f"{count} risk(s), {which}"
+            + (" (inherent where no residual is rated)" if which == "residual" else "")
+            + ". Click to show them.",
             self,
         )
