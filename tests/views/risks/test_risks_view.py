@@ -15,6 +15,7 @@ from tests.services.risks.test_importing import messy_workbook
 from workbench.models import AcceptanceKind
 from workbench.models import TreatmentOption as T
 from workbench.services.risks import acceptance, records
+from workbench.services.risks.listing import Column
 from workbench.services.risks.method import MethodError
 from workbench.views.risks.dialogs import AcceptDialog, LibraryDialog
 from workbench.views.risks.import_dialog import ImportDialog
@@ -220,10 +221,18 @@ def test_the_risk_owner_signs_in_the_dialog_and_an_edit_shows_it_stale(qtbot, vi
     item = view.editor.signatures_list.item(0)
     assert "residual risk acceptance by Jonas Weber" in item.text() and ": valid" in item.text()
     assert item.foreground().color() == QColor("#1b7f3b")
+    column = list(Column).index(Column.ACCEPTANCE)
+
+    def accepted_cell() -> object:
+        row = view.model.row_of(records.get_risk(view.workspace, "R-003").id)
+        return view.model.index(row, column).data()
+
+    assert accepted_cell() == "valid"
     view.editor.title_edit.setText("Flood in server room B")
     assert view.editor.save()
     item = view.editor.signatures_list.item(0)
     assert "stale (R-003 was edited after it was signed)" in item.text()
+    assert accepted_cell() == "stale"  # visible in the table too
     assert [c.kind for c in acceptance.acceptances_of(view.workspace, "R-003")] == [
         AcceptanceKind.ACCEPTANCE
     ]

@@ -549,3 +549,17 @@ def current_acceptances(
     wanted = set(latest.values())
     rows = [row for row in session.exec(statement) if row.id in wanted]
     return {(check.risk_id, check.kind): check for check in check_acceptances(session, rows)}
+
+
+def residual_acceptances(
+    workspace: Workspace, risk_ids: Iterable[int]
+) -> dict[int, AcceptanceCheck]:
+    """The newest residual risk acceptance of each of these risks, checked now (for a table
+    showing whether each still holds)."""
+    with workspace.read() as session:
+        found = current_acceptances(session, set(risk_ids))
+    return {
+        risk_id: check
+        for (risk_id, kind), check in found.items()
+        if kind is AcceptanceKind.ACCEPTANCE
+    }

@@ -46,20 +46,14 @@ from workbench.services.common.errors import ServiceError
 from workbench.services.common.markup import escape
 from workbench.services.risks import acceptance, checks, records
 from workbench.services.risks import assets as asset_service
-from workbench.services.risks.acceptance import AcceptanceState
 from workbench.services.risks.method import Axis, RiskMethod
 from workbench.services.risks.records import RiskDetails, RiskDraft, short_control
 from workbench.services.store.workspace import Workspace
 from workbench.views.common.pane import _sentence
 from workbench.views.risks.heat_map import ink
+from workbench.views.risks.model import STATE_COLOURS
 
 NO_OWNER = ""
-STATE_COLOURS = {
-    AcceptanceState.VALID: "#1b7f3b",
-    AcceptanceState.STALE: "#a15c00",
-    AcceptanceState.EXPIRED: "#a15c00",
-    AcceptanceState.INVALID: "#b00020",
-}
 TREATMENT_TITLES = {
     TreatmentOption.MODIFY: "Modify (reduce with controls)",
     TreatmentOption.RETAIN: "Retain (accept)",

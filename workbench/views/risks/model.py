@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from workbench.services.risks import listing
+from workbench.services.risks import acceptance, listing
+from workbench.services.risks.acceptance import AcceptanceCheck, AcceptanceState
 from workbench.services.risks.listing import COLUMN_TITLES, Column, RiskFilter, RiskRow
 from workbench.services.risks.method import RiskMethod
 from workbench.services.store.workspace import Workspace
@@ -22,9 +24,15 @@ NUMBER_COLUMNS = {
 TOOLTIPS = {
     Column.LEVEL: "Inherent level: before the planned treatment, with the controls in place",
     Column.RESIDUAL_LEVEL: "Residual level: once the planned treatment is in place",
-    Column.ACCEPTANCE: "The risk owner has signed an acceptance of the residual risk",
+    Column.ACCEPTANCE: "The risk owner's signed acceptance of the residual risk, checked now",
 }
 AnyIndex = QModelIndex | QPersistentModelIndex
+STATE_COLOURS = {
+    AcceptanceState.VALID: "#1b7f3b",
+    AcceptanceState.STALE: "#a15c00",
+    AcceptanceState.EXPIRED: "#a15c00",
+    AcceptanceState.INVALID: "#b00020",
+}
 
 
 class RiskTableModel(QAbstractTableModel):
@@ -36,6 +44,8 @@ class RiskTableModel(QAbstractTableModel):
         # Per row, the text of every column, made once when the row is fetched.
         self._texts: dict[int, list[str]] = {}
         self._brushes: dict[int, tuple[QBrush, QBrush]] = {}
+        # Whether each signed acceptance still holds, checked when its row is shown.
+        self._acceptances: dict[int, AcceptanceCheck | None] = {}
         self._bold = QFont()
         self._bold.setBold(True)
         self._total = 0
@@ -56,6 +66,7 @@ class RiskTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._cache.clear()
         self._texts.clear()
+        self._acceptances.clear()
         if self._workspace is None:
             self._ids, self._total, self.method = [], 0, None
         else:
@@ -107,10 +118,12 @@ class RiskTableModel(QAbstractTableModel):
         if not index.isValid() or self.method is None:
             return None
         row_number, column_number = index.row(), index.column()
+        column = COLUMNS[column_number]
+        if column is Column.ACCEPTANCE:
+            return self._acceptance_data(row_number, role)
         if role == Qt.ItemDataRole.DisplayRole:
             texts = self._row_texts(row_number)
             return texts[column_number] if texts is not None else None
-        column = COLUMNS[column_number]
         if column in LEVEL_COLUMNS:
             if role == Qt.ItemDataRole.TextAlignmentRole:
                 return int(Qt.AlignmentFlag.AlignCenter)
@@ -133,6 +146,32 @@ class RiskTableModel(QAbstractTableModel):
             return row.title if row is not None else None
         if role == Qt.ItemDataRole.TextAlignmentRole and column in NUMBER_COLUMNS:
             return int(Qt.AlignmentFlag.AlignCenter)
+        return None
+
+    def _acceptance_data(self, row_number: int, role: int) -> Any:
+        row = self._row(row_number)
+        if row is None or not row.accepted or self._workspace is None:
+            return None
+        if row.id not in self._acceptances:
+            start = row_number - row_number % PAGE_SIZE
+            page = [
+                r.id for r in (self._row(n) for n in range(start, min(start + PAGE_SIZE,
+                                                                        len(self._ids))))
+                if r is not None and r.accepted
+            ]  # fmt: skip
+            found = acceptance.residual_acceptances(self._workspace, page)
+            self._acceptances.update({risk_id: found.get(risk_id) for risk_id in page})
+        check = self._acceptances.get(row.id)
+        if check is None:
+            return None
+        today = date.today()
+        state = check.state(today)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return state.value
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return check.describe(today)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return QBrush(QColor(STATE_COLOURS[state]))
         return None
 
     def _row_texts(self, row_number: int) -> list[str] | None:
