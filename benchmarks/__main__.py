@@ -19,7 +19,9 @@ from pathlib import Path
 
 from benchmarks.common import OUT_DIR, Result, format_ratio, format_value
 
-ENTRIES = ["cold_start", "card_search", "register", "versions", "planner", "audit_pack", "team"]
+ENTRIES = [
+    "cold_start", "card_search", "register", "versions", "planner", "risks", "audit_pack", "team"
+]  # fmt: skip
 PLOT = OUT_DIR / "scale.png"
 
 

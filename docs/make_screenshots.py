@@ -3,8 +3,9 @@
     QT_QPA_PLATFORM=offscreen .venv/bin/python docs/make_screenshots.py [OUT_DIR]
 
 Builds a fresh workspace through the same services the app uses: the ISMS from templates,
-an edited and approved scope statement, an approver's key, audits on the calendar. The panes
-are shot at 1280x800, and the Documents pane once more at 1024x700, a small laptop screen.
+an edited and approved scope statement, an approver's key, audits on the calendar, a risk
+register with one signed acceptance. The panes are shot at 1280x800, and the Documents pane once
+more at 1024x700, a small laptop screen.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from workbench.services.documents import editing
 from workbench.services.planner import events, programme
 from workbench.services.planner.drafts import EventDraft, all_day_start
 from workbench.services.register import isms_build, versioning
-from workbench.services.store.workspace import open_workspace
+from workbench.services.store.workspace import Workspace, open_workspace
 
 ACME = {
     "organisation_name": "Acme Logistics GmbH",
@@ -70,7 +71,43 @@ def build(path: Path) -> None:
             kind=kind, title=title, start=all_day_start(start), all_day=True, rrule=rule
         )
         events.create_event(workspace, draft, actor="Mara")
+    _risks(workspace)
     workspace.close()
+
+
+def _risks(workspace: Workspace) -> None:
+    """A risk workshop's outcome: scenarios from the library, scored, treated, one accepted."""
+    from workbench.models import TreatmentOption
+    from workbench.services.risks import acceptance, records
+    from workbench.services.risks.library import load_scenarios
+
+    scenarios = {s.id: s for s in load_scenarios()}
+    rated = (
+        ("LIB-001", 4, 5, TreatmentOption.MODIFY, (2, 4)),
+        ("LIB-002", 4, 3, TreatmentOption.MODIFY, (2, 2)),
+        ("LIB-022", 3, 3, TreatmentOption.MODIFY, (2, 3)),
+        ("LIB-024", 3, 4, TreatmentOption.MODIFY, None),
+        ("LIB-042", 3, 5, TreatmentOption.RETAIN, None),
+        ("LIB-048", 2, 4, TreatmentOption.MODIFY, (1, 4)),
+    )
+    for scenario_id, likelihood, impact, treatment, residual in rated:
+        scenario = scenarios[scenario_id]
+        records.add_risk(
+            workspace, actor="Mara",
+            draft=records.RiskDraft(
+                title=scenario.title, threat=scenario.threat,
+                vulnerability=scenario.vulnerability, consequence=scenario.consequence,
+                owner="Jonas Weber", controls=scenario.controls, source=scenario.id,
+                likelihood=likelihood, impact=impact, treatment=treatment,
+                residual_likelihood=residual[0] if residual else None,
+                residual_impact=residual[1] if residual else None,
+            ),
+        )  # fmt: skip
+    records.add_action(workspace, actor="Mara", ref="R-001", text="Keep one backup copy offline",
+                       owner="Lena Brandt", due=date(2027, 2, 28))  # fmt: skip
+    acceptance.sign(workspace, ref="R-005", signer="Jonas Weber", passphrase=PASSPHRASE,
+                    expires=date.today().replace(year=date.today().year + 1),
+                    comment="Until the supplier contracts are renegotiated")  # fmt: skip
 
 
 def main() -> None:
@@ -110,6 +147,9 @@ def main() -> None:
     shot("planner")
     window.show_pane("audit")
     shot("audit")
+    window.open_risk("R-005")
+    app.processEvents()  # the pane fills its heat map just after the table's first paint
+    shot("risks")
     window.resize(1024, 700)
     window.open_artifact(1)
     shot("documents-1024x700")

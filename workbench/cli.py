@@ -23,6 +23,7 @@ from workbench.commands import (
     pack,
     planner,
     register,
+    risks,
     team,
 )
 from workbench.commands.base import (
@@ -37,7 +38,7 @@ from workbench.services.common.errors import ServiceError
 from workbench.views.panes import PANE_NAMES
 
 COMMAND_MODULES = (
-    cards, register, documents, approvals, planner, pack, maintenance, team, consultant
+    cards, register, documents, approvals, planner, risks, pack, maintenance, team, consultant
 )  # fmt: skip
 
 log = logging.getLogger("workbench")

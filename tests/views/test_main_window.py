@@ -22,6 +22,7 @@ PANE_OBJECTS = {
     "documents": ["documentEditor", "docEditor", "docPreview", "historyList"],
     "planner": ["plannerView", "plannerCalendar", "agendaList"],
     "audit": ["auditTrailView", "auditTrailTable"],
+    "risks": ["risksView", "riskTable", "riskHeatMap"],
     "people": ["peopleView", "peopleTable"],
 }
 

@@ -10,6 +10,21 @@ from workbench.models.enums import (
     FindingStatus,
     ReviewStatus,
 )
+from workbench.models.risks import (
+    AcceptanceKind,
+    ActionStatus,
+    Asset,
+    AssetType,
+    Risk,
+    RiskAcceptance,
+    RiskAction,
+    RiskAssetLink,
+    RiskControl,
+    RiskDocument,
+    RiskMethodVersion,
+    RiskStatus,
+    TreatmentOption,
+)
 from workbench.models.tables import (
     Approval,
     Artifact,
@@ -32,11 +47,15 @@ from workbench.models.tables import (
 )
 
 __all__ = [
+    "AcceptanceKind",
+    "ActionStatus",
     "Approval",
     "Artifact",
     "ArtifactKind",
     "ArtifactLink",
     "ArtifactStatus",
+    "Asset",
+    "AssetType",
     "AuditLogEntry",
     "Decision",
     "DraftBuffer",
@@ -54,6 +73,15 @@ __all__ = [
     "PlannerEvent",
     "ReviewRequest",
     "ReviewStatus",
+    "Risk",
+    "RiskAcceptance",
+    "RiskAction",
+    "RiskAssetLink",
+    "RiskControl",
+    "RiskDocument",
+    "RiskMethodVersion",
+    "RiskStatus",
+    "TreatmentOption",
     "Version",
     "WorkspaceLease",
     "WorkspaceProfile",

@@ -13,10 +13,12 @@ From the bottom up (a package may import only packages listed before it, and ``w
   coverage and the register table;
 - ``approvals``: people and their keys, signatures, review rounds and signed decisions;
 - ``documents``: editing (saving and restoring versions), drafts, comparing versions;
-- ``planner``: events, recurrence, occurrences, review dates, findings, the audit programme and
-  iCalendar import and export;
-- ``audit``: reading the audit trail, verifying every hash, chain, signature, key and record,
-  checking and backing up a workspace;
+- ``risks``: the risk method, assets, risks and their treatment, signed risk acceptance, quality
+  checks, spreadsheet import, the generated risk register and treatment plan, the scenario library;
+- ``planner``: events, recurrence, occurrences, review dates, risk deadlines, findings, the audit
+  programme and iCalendar import and export;
+- ``audit``: reading the audit trail, verifying every hash, chain, signature, key and record
+  (risk acceptances included), checking and backing up a workspace;
 - ``exports``: documents as Markdown, HTML, Word and PDF, publishing, the register as a
   spreadsheet and the audit pack;
 - ``team``: copying a workspace between a file and a server, check-out and check-in.

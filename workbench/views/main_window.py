@@ -61,6 +61,7 @@ if TYPE_CHECKING:
     from workbench.views.documents.recovery_dialog import RecoveryDialog
     from workbench.views.planner.view import PlannerView
     from workbench.views.register.isms_wizard import IsmsBuildWizard
+    from workbench.views.risks.view import RisksView
 
 P = TypeVar("P", bound=Pane)
 # Confirmations fade from the status bar after this long; nothing stays there for ever.
@@ -205,6 +206,12 @@ class MainWindow(QMainWindow):
         pane.changes_made.connect(self.apply_changes)
         pane.artifact_open_requested.connect(self.open_artifact)
         pane.status_posted.connect(self.post_status)
+        pane.risk_open_requested.connect(self.open_risk)
+        if pane.objectName() == "risksView":
+            # A risk's planned control: the register shows what covers it.
+            pane.control_requested.connect(  # type: ignore[attr-defined]
+                lambda ref: self.show_register(RegisterFilter(refs=(ref,)))
+            )
 
     def _wire_panes(self) -> None:
         for name, pane in self.panes.items():
@@ -223,6 +230,7 @@ class MainWindow(QMainWindow):
         self.register_view.selection_changed.connect(self.approval.update_enabled)
         self.documents.document_opened.connect(self.approval.update_enabled)
         self.register_view.build_requested.connect(self.start_isms_build)
+        self.register_view.risks_requested.connect(self.show_risks_of_document)
 
     # --- panes ------------------------------------------------------------------------------
 
@@ -266,6 +274,20 @@ class MainWindow(QMainWindow):
         from workbench.views.planner.view import PlannerView
 
         return self.pane("planner", PlannerView)
+
+    @property
+    def risks(self) -> RisksView:
+        from workbench.views.risks.view import RisksView
+
+        return self.pane("risks", RisksView)
+
+    def open_risk(self, ref: str) -> None:
+        self.show_pane("risks")
+        self.risks.select_risk(ref)
+
+    def show_risks_of_document(self, artifact_id: int) -> None:
+        self.show_pane("risks")
+        self.risks.show_document(artifact_id)
 
     @property
     def audit_trail(self) -> AuditTrailView:

@@ -60,7 +60,11 @@ PANES: tuple[PaneSpec, ...] = (
         "workbench.views.audit.view:AuditTrailView",
     ),
     PaneSpec(
-        "people", "People", "SP_DirHomeIcon", "Ctrl+6",
+        "risks", "Risks", "SP_MessageBoxWarning", "Ctrl+6",
+        "workbench.views.risks.view:RisksView",
+    ),
+    PaneSpec(
+        "people", "People", "SP_DirHomeIcon", "Ctrl+7",
         "workbench.views.people.view:PeopleView",
     ),
 )  # fmt: skip

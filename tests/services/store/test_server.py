@@ -31,6 +31,7 @@ from workbench.services.store.workspace import (
     open_workspace,
 )
 from workbench.services.store.writes import run_write
+from workbench.services.team.tables import APPEND_ONLY
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -79,14 +80,7 @@ def test_server_workspace_is_migrated_protected_and_refuses_foreign_databases(
     )
     assert [name for (name,) in rows] == [
         f"{table}_no_{operation}"
-        for table in (
-            "approval",
-            "audit_log",
-            "pack_export",
-            "person_key",
-            "person_key_retirement",
-            "version",
-        )
+        for table in sorted(APPEND_ONLY)
         for operation in ("delete", "truncate", "update")
     ]
     foreign = pg_server.new_database(migrated=False)

@@ -36,12 +36,17 @@ from workbench.models import (
     PersonKey,
     ReviewRequest,
     ReviewStatus,
+    Risk,
+    RiskAcceptance,
+    RiskMethodVersion,
     Version,
 )
 from workbench.services.approvals import reviews, signing
 from workbench.services.audit import records
 from workbench.services.audit.records import Names
 from workbench.services.register import versioning
+from workbench.services.risks import acceptance
+from workbench.services.risks import method as methods
 from workbench.services.store import audit_log, integrity
 from workbench.services.store.audit_log import GENESIS_HASH, LogHead
 from workbench.services.store.workspace import Workspace
@@ -52,7 +57,8 @@ CONTENT_CHANGED = "its content was changed"
 @dataclass(frozen=True)
 class Problem:
     # "version", "approval", "review", "artifact", "person key", "audit pack", "record" (an
-    # entry whose record is gone), "audit log" (the chain itself) or "stored value"
+    # entry whose record is gone), "risk method", "risk acceptance", "risk", "audit log" (the
+    # chain itself) or "stored value"
     area: str
     subject: str
     message: str
@@ -69,6 +75,7 @@ class VerifyReport:
     problems: tuple[Problem, ...]
     log_head: str = GENESIS_HASH
     keys: int = 0
+    acceptances: int = 0
 
     @property
     def ok(self) -> bool:
@@ -83,8 +90,9 @@ class VerifyReport:
         return tuple(p for p in self.problems if p.area == "audit log")
 
     def summary(self) -> str:
+        accepted = f", {self.acceptances} risk acceptance signature(s)" if self.acceptances else ""
         checked = (
-            f"{self.versions} version(s), {self.approvals} signature(s) and "
+            f"{self.versions} version(s), {self.approvals} signature(s){accepted} and "
             f"{self.log_entries} audit log entr{'y' if self.log_entries == 1 else 'ies'}"
         )
         if self.ok:
@@ -97,6 +105,7 @@ class VerifyReport:
             "checked": {
                 "versions": self.versions,
                 "approvals": self.approvals,
+                "risk_acceptances": self.acceptances,
                 "audit_log_entries": self.log_entries,
                 "person_keys": self.keys,
             },
@@ -107,7 +116,10 @@ class VerifyReport:
         }
 
 
-def _count(session: Session, table: type[Version] | type[Approval] | type[PersonKey]) -> int:
+def _count(
+    session: Session,
+    table: type[Version] | type[Approval] | type[PersonKey] | type[RiskAcceptance],
+) -> int:
     return int(session.exec(select(func.count()).select_from(table)).one())
 
 
@@ -164,6 +176,7 @@ def verify_session(session: Session) -> VerifyReport:
         ],
     )
     problems += _guarded("the audit packs", lambda: _pack_head_problems(session, hashes))
+    problems += _guarded("the risks", lambda: _risk_problems(session))
     problems += _chain_problems(entries)
     return VerifyReport(
         versions=_count(session, Version),
@@ -172,6 +185,7 @@ def verify_session(session: Session) -> VerifyReport:
         problems=tuple(problems),
         log_head=hashes[-1] if hashes else GENESIS_HASH,
         keys=_count(session, PersonKey),
+        acceptances=_count(session, RiskAcceptance),
     )
 
 
@@ -274,6 +288,47 @@ def _review_problems(session: Session, names: Names) -> list[Problem]:
                     "artifact",
                     names.artifact(artifact_id),
                     f"published version {version} was never approved by all its approvers",
+                )
+            )
+    return problems
+
+
+def _risk_problems(session: Session) -> list[Problem]:
+    """Every stored risk method version still says what it said, every risk acceptance's
+    signature and snapshot verify, and every risk's stored levels follow from its ratings."""
+    problems: list[Problem] = []
+    for row in session.exec(select(RiskMethodVersion).order_by(col(RiskMethodVersion.id))):
+        subject = f"risk method version {row.id}"
+        if acceptance.sha256(row.data) != row.sha256:
+            problems.append(Problem("risk method", subject, CONTENT_CHANGED))
+            continue
+        try:
+            methods.from_json(row.data)
+        except methods.MethodError as error:
+            problems.append(Problem("risk method", subject, f"cannot be read: {error}"))
+    for check in acceptance.check_acceptances(session):
+        if check.problems:
+            subject = (
+                f"risk acceptance {check.id} ({acceptance.KIND_TITLES[check.kind]} of "
+                f"{check.ref} by {check.signer})"
+            )
+            problems.append(
+                Problem(
+                    "risk acceptance", subject, f"signature invalid: {'; '.join(check.problems)}"
+                )
+            )
+    method = methods.current_method(session)
+    for risk in session.exec(select(Risk).order_by(col(Risk.id))):
+        expected = (
+            method.level_of(risk.likelihood, risk.impact),
+            method.level_of(risk.residual_likelihood, risk.residual_impact),
+        )
+        if (risk.level, risk.residual_level) != expected:
+            problems.append(
+                Problem(
+                    "risk",
+                    f"risk {risk.ref} '{risk.title}'",
+                    "its stored level does not follow from its ratings under the risk method",
                 )
             )
     return problems

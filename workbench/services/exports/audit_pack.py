@@ -10,6 +10,8 @@ In the zip:
   its latest, marked DRAFT) as PDF and HTML;
 - ``register.xlsx``, ``planner.ics`` and ``planner.html`` (the whole programme, from its
   earliest dated item to its latest, in the workspace's time zone), ``audit-trail.csv``;
+- ``risks/`` (when the workspace has risks): the risk register as Excel, with the method's tables,
+  and the heat map as an image, which the index page shows;
 - ``manifest.json``: the SHA-256 and size of every other file, the result of ``verify`` at
   export time (the ok flag and every problem), the workbench version, the workspace, the
   organisation and the time.
@@ -42,7 +44,7 @@ from workbench.models import ArtifactKind, ArtifactStatus, PackExport
 from workbench.services.audit import trail, verify
 from workbench.services.common import fileio
 from workbench.services.common.errors import ServiceError
-from workbench.services.exports import document_export, register_export
+from workbench.services.exports import document_export, register_export, risk_export
 from workbench.services.exports.document_export import ExportDocument, ExportError, Renderer
 from workbench.services.exports.pack_pages import (
     IndexFacts,
@@ -55,6 +57,8 @@ from workbench.services.exports.pack_pages import (
 from workbench.services.planner import ics_export, schedule, span
 from workbench.services.register import listing, profile
 from workbench.services.register.listing import RegisterFilter, RegisterRow
+from workbench.services.risks import heatmap
+from workbench.services.risks import listing as risk_listing
 from workbench.services.store.changes import ChangeSet
 from workbench.services.store.workspace import PROFILE_ID, Workspace
 from workbench.services.store.writes import run_write
@@ -62,6 +66,8 @@ from workbench.services.store.writes import run_write
 # progress(done, total, label) is called before each step; returning False cancels.
 Progress = Callable[[int, int, str], bool]
 MANIFEST = "manifest.json"
+RISK_REGISTER = "risks/risk-register.xlsx"
+HEAT_MAP = "risks/heat-map.svg"
 INDEX = "index.html"
 SLUG_LENGTH = 60
 PLANNER_BACK = relativedelta(years=1)
@@ -131,6 +137,7 @@ class _Contents:
     soa: list[PackedDocument] = field(default_factory=list)
     others: list[PackFile] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    heat_map: str = ""
 
 
 def _stem(document: ExportDocument, draft: bool) -> str:
@@ -203,8 +210,10 @@ class PackJob:
             )
             label = f"{planned.row.title}, version {planned.version} ({formats})"
             self._steps.append(_Step(label, partial(self._document, planned)))
+        self._steps.append(_Step("Register (Excel)", self._register))
+        if risk_listing.count_all(workspace):
+            self._steps.append(_Step("Risk register (Excel) and heat map", self._risks))
         self._steps += [
-            _Step("Register (Excel)", self._register),
             _Step("Planner (calendar and table)", self._planner),
             _Step("Audit trail (CSV)", self._audit_trail),
             _Step("Index and manifest", self._finish),
@@ -342,6 +351,24 @@ class PackJob:
             PackFile("register.xlsx", "Register", f"every artifact ({count}), retired included")
         )
 
+    def _risks(self) -> None:
+        scratch = self._scratch_file("risk-register.xlsx")
+        count = risk_export.export_risks(self.workspace, scratch, fmt="xlsx", today=self.now.date())
+        self._add_file(RISK_REGISTER, scratch)
+        everything = risk_listing.RiskFilter()
+        svg = heatmap.heat_map_svg(
+            risk_listing.heat_map(self.workspace, everything, risk_listing.View.INHERENT),
+            risk_listing.heat_map(self.workspace, everything, risk_listing.View.RESIDUAL),
+        )
+        self._add_bytes(HEAT_MAP, svg.encode("utf-8"))
+        self._contents.heat_map = HEAT_MAP
+        self._contents.others += [
+            PackFile(RISK_REGISTER, "Risk register (Excel)",
+                     f"every risk ({count}) with its levels, treatment and acceptance, the "
+                     "treatment actions, and the risk method's scales, levels and matrix"),
+            PackFile(HEAT_MAP, "Risk heat map", "inherent and residual risk per matrix cell"),
+        ]  # fmt: skip
+
     def planner_range(self) -> tuple[date, date]:
         """The whole programme: its earliest dated item to its latest (a series that repeats
         for ever, some years ahead); without any, a year back to three years ahead."""
@@ -396,6 +423,7 @@ class PackJob:
             soa=contents.soa,
             others=contents.others,
             skipped=contents.skipped,
+            heat_map=contents.heat_map,
         )
         self._add_bytes(INDEX, index_html(facts).encode("utf-8"))
         manifest = self._manifest(organisation)

@@ -74,6 +74,8 @@ class IndexFacts:
     soa: Sequence[PackedDocument]
     others: Sequence[PackFile]
     skipped: Sequence[Skipped]
+    # The risk heat map image in the pack, shown on the page ("" when there are no risks).
+    heat_map: str = ""
 
 
 def kind_label(kind: ArtifactKind) -> str:
@@ -150,6 +152,12 @@ def index_html(facts: IndexFacts) -> str:
             if facts.drafts
             else "<p>Every live document is published.</p>"
         )
+    if facts.heat_map:
+        parts += [
+            "<h2>Risks</h2>",
+            f"<p><img src='{escape(quote(facts.heat_map))}' alt='Risk heat map: inherent and "
+            "residual risk per likelihood and impact' style='max-width:100%'></p>",
+        ]
     parts.append("<h2>Register, planner and audit trail</h2><ul>")
     parts.extend(
         f"<li>{link(other.path, other.title)}: {escape(other.description)}</li>"

@@ -7,10 +7,11 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from enum import StrEnum
 
 from workbench.services.planner import recurrence
-from workbench.services.planner.drafts import OccurrenceChange, all_day_start
+from workbench.services.planner.drafts import OccurrenceChange, PlannerError, all_day_start
 from workbench.services.planner.due_reviews import set_next_review
 from workbench.services.planner.events import get_event, update_event, update_occurrence
 from workbench.services.planner.schedule import Occurrence, Source
+from workbench.services.risks import records
 from workbench.services.store.changes import ChangeSet
 from workbench.services.store.workspace import Workspace
 
@@ -40,12 +41,20 @@ def reschedule(
 ) -> ChangeSet:
     """Move an occurrence to another day, keeping its time of day and length.
 
-    A review due date moves the artifact's next review; an occurrence of a series moves alone
-    or, with ``scope=SERIES``, the whole series moves by the same number of days.
+    A review due date moves the artifact's next review, a risk action's its due date; an
+    occurrence of a series moves alone or, with ``scope=SERIES``, the whole series moves by
+    the same number of days. A signed acceptance's expiry does not move.
     """
     if occurrence.source is Source.REVIEW:
         assert occurrence.artifact_id is not None
         return set_next_review(workspace, occurrence.artifact_id, day, actor=actor)
+    if occurrence.source is Source.RISK_ACTION:
+        assert occurrence.item_id is not None
+        return records.update_action(workspace, actor=actor, action_id=occurrence.item_id, due=day)
+    if occurrence.source is Source.ACCEPTANCE:
+        raise PlannerError(
+            "a signed acceptance's expiry cannot be moved; the risk owner signs a new one"
+        )
     assert occurrence.event_id is not None
     start = _moved_start(occurrence.start, day, all_day=occurrence.all_day, zone=zone)
     end = start + (occurrence.end - occurrence.start) if occurrence.end else None

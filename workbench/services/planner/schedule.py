@@ -34,6 +34,7 @@ from workbench.services.planner.drafts import (
     all_day_start,
 )
 from workbench.services.planner.recurrence import day_bounds
+from workbench.services.risks import deadlines
 from workbench.services.store.workspace import Workspace
 
 # --- occurrences ----------------------------------------------------------------------------
@@ -42,6 +43,12 @@ from workbench.services.store.workspace import Workspace
 class Source(StrEnum):
     EVENT = "event"
     REVIEW = "review"
+    # From the risk register: a treatment action's due date, an acceptance's expiry.
+    RISK_ACTION = "risk_action"
+    ACCEPTANCE = "acceptance"
+
+
+RISK_SOURCES = frozenset({Source.RISK_ACTION, Source.ACCEPTANCE})
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,12 +69,17 @@ class Occurrence:
     artifact_id: int | None = None
     location: str = ""
     uid: str = ""
+    # A risk action's or acceptance's id, and the risk's id (R-001).
+    item_id: int | None = None
+    risk_ref: str | None = None
 
     @property
     def key(self) -> str:
         """Identifies the occurrence across refreshes (for selections and drag and drop)."""
         if self.source is Source.REVIEW:
             return f"review:{self.artifact_id}"
+        if self.source in RISK_SOURCES:
+            return f"{self.source.value}:{self.item_id}"
         original = self.original_start.isoformat() if self.original_start else ""
         return f"event:{self.event_id}:{original}"
 
@@ -301,6 +313,24 @@ def _unusable(event_id: int | None, title: str, rule: str | None, reason: str) -
     )
 
 
+def risk_occurrence(deadline: deadlines.Deadline) -> Occurrence:
+    """A risk action's due date or an acceptance's expiry as an all-day calendar entry."""
+    source = (
+        Source.RISK_ACTION if deadline.kind is deadlines.DeadlineKind.ACTION else Source.ACCEPTANCE
+    )
+    return Occurrence(
+        source=source,
+        kind=EventKind.OTHER,
+        title=deadline.title,
+        start=all_day_start(deadline.day),
+        end=None,
+        all_day=True,
+        location=deadline.detail,
+        item_id=deadline.item_id,
+        risk_ref=deadline.ref,
+    )
+
+
 def occurrences(
     workspace: Workspace,
     first: date,
@@ -309,12 +339,14 @@ def occurrences(
     zone: tzinfo = UTC,
     kinds: Collection[EventKind] | None = None,
     include_reviews: bool = True,
+    include_risks: bool = True,
     problems: list[str] | None = None,
 ) -> list[Occurrence]:
     """Everything on the calendar from ``first`` to ``last`` (inclusive) as seen in ``zone``.
 
     Repeating events are expanded, with moved, changed and cancelled occurrences applied;
-    review due dates of register artifacts (not retired) are included unless asked not to.
+    review due dates of register artifacts (not retired) are included unless asked not to, and
+    so are the risk register's action due dates and acceptance expiries (as "other").
     An event that cannot be shown (a repeat rule or a date changed behind the workbench's
     back) is left out, and ``problems`` says which and why.
 
@@ -355,6 +387,8 @@ def occurrences(
             )
         if include_reviews and (kinds is None or EventKind.DOCUMENT_REVIEW in kinds):
             found.extend(_review_occurrences(session, first, last))
+        if include_risks and (kinds is None or EventKind.OTHER in kinds):
+            found.extend(risk_occurrence(d) for d in deadlines.between(session, first, last))
     placed: list[tuple[tuple[date, date], Occurrence]] = []
     for occurrence in found:
         try:

@@ -18,7 +18,15 @@ from workbench.models import (
     PlannerEvent,
 )
 from workbench.services.planner.drafts import KIND_LABELS
-from workbench.services.planner.schedule import Occurrence, Source, _review, occurrences
+from workbench.services.planner.schedule import (
+    RISK_SOURCES,
+    Occurrence,
+    Source,
+    _review,
+    occurrences,
+    risk_occurrence,
+)
+from workbench.services.risks import deadlines
 from workbench.services.store.workspace import Workspace
 
 # --- upcoming and overdue -------------------------------------------------------------------
@@ -28,6 +36,8 @@ class ItemKind(StrEnum):
     EVENT = "event"
     REVIEW = "review"
     FINDING = "finding"
+    RISK_ACTION = "risk_action"
+    ACCEPTANCE = "acceptance"
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +53,7 @@ class UpcomingItem:
     occurrence: Occurrence | None = None
     finding_id: int | None = None
     event_id: int | None = None
+    risk_ref: str | None = None
 
 
 def _finding_items(session: Session, today: date) -> list[UpcomingItem]:
@@ -103,6 +114,25 @@ def _overdue_reviews(session: Session, before: date) -> list[UpcomingItem]:
 MAX_HORIZON_DAYS = 3660
 
 
+def _risk_item(occurrence: Occurrence, today: date) -> UpcomingItem:
+    day = occurrence.start.astimezone(UTC).date()
+    action = occurrence.source is Source.RISK_ACTION
+    return UpcomingItem(
+        item=ItemKind.RISK_ACTION if action else ItemKind.ACCEPTANCE,
+        day=day,
+        title=occurrence.title,
+        overdue=day < today,
+        kind=occurrence.kind,
+        detail=occurrence.location,
+        occurrence=occurrence,
+        risk_ref=occurrence.risk_ref,
+    )
+
+
+def _overdue_risk_items(session: Session, today: date) -> list[UpcomingItem]:
+    return [_risk_item(risk_occurrence(d), today) for d in deadlines.overdue(session, today)]
+
+
 def upcoming_and_overdue(
     workspace: Workspace,
     *,
@@ -115,8 +145,9 @@ def upcoming_and_overdue(
     """Overdue items first (oldest first), then what is due in the next ``horizon_days``.
 
     Overdue: planned one-off events (and individually changed occurrences) that ended before
-    today, reviews past their due date, and open findings past their due date. Open findings
-    are always listed; a past occurrence of a repeating event is not chased.
+    today, reviews past their due date, open findings past their due date, open risk treatment
+    actions past theirs and risk acceptances past their expiry. Open findings are always
+    listed; a past occurrence of a repeating event is not chased.
     """
     horizon = today + timedelta(days=horizon_days)
     items: list[UpcomingItem] = []
@@ -126,6 +157,10 @@ def upcoming_and_overdue(
         if occurrence.status is not EventStatus.PLANNED:
             continue
         first, last = occurrence.days(zone)
+        if occurrence.source in RISK_SOURCES:
+            if last >= today:
+                items.append(_risk_item(occurrence, today))
+            continue  # overdue ones: listed below, however old
         review = occurrence.source is Source.REVIEW
         if last < today:
             if review or (occurrence.recurring and not occurrence.modified):
@@ -145,5 +180,6 @@ def upcoming_and_overdue(
     with workspace.read() as session:
         items.extend(_overdue_reviews(session, today))
         items.extend(_finding_items(session, today))
+        items.extend(_overdue_risk_items(session, today))
     items.sort(key=lambda item: (not item.overdue, item.day or date.max, item.title.lower()))
     return items

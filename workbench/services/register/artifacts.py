@@ -212,11 +212,17 @@ def create_from_template(
     day = today or date.today()
     current = profile.get_profile(workspace)
     chosen_owner = owner if owner is not None else current.isms_owner
+    with workspace.read() as session:
+        risk_method = templates.stored_risk_method(session)
     content = templates.render(
         template,
         templates.template_context(
-            current, document_owner=chosen_owner, review_interval_months=interval, today=day
-        ),
+            current,
+            document_owner=chosen_owner,
+            review_interval_months=interval,
+            today=day,
+            risk_method=risk_method,
+        ),  # fmt: skip
     )
     chosen_title = title or template.title
     _check_fields(chosen_title, interval, chosen_owner)

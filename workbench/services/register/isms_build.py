@@ -89,6 +89,7 @@ def build_isms(
     profile.check_fields(changes)
     with workspace.read() as session:
         current = session.get(WorkspaceProfile, PROFILE_ID)
+        risk_method = templates.stored_risk_method(session)
     assert current is not None
     proposed = current.model_copy(update=changes)
     rendered: list[tuple[BuildItem, templates.Template, str]] = []
@@ -108,6 +109,7 @@ def build_isms(
             document_owner=item.owner,
             review_interval_months=item.review_interval_months,
             today=day,
+            risk_method=risk_method,
         )
         rendered.append((item, template, templates.render(template, context)))
         if not item.title.strip() or not 1 <= item.review_interval_months <= 120:

@@ -6,6 +6,7 @@ fill in, in words, instead of failing with a Jinja2 error.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -15,8 +16,9 @@ from importlib.resources.abc import Traversable
 from typing import TYPE_CHECKING, Any
 
 import yaml
+from sqlmodel import Session, col, select
 
-from workbench.models import ArtifactKind, WorkspaceProfile
+from workbench.models import ArtifactKind, RiskMethodVersion, WorkspaceProfile
 from workbench.services.catalog.standards import Catalog, default_catalog
 from workbench.services.common.errors import ServiceError
 from workbench.services.common.paths import resource
@@ -33,6 +35,7 @@ REQUIRED_PROFILE_FIELDS = {
 }
 OPTIONAL_PROFILE_FIELDS = ("certification_target", "locations", "industry")
 INDUSTRY_EXAMPLES = "industry-examples.yaml"
+DEFAULT_RISK_METHOD = ("risk-method", "default.yaml")
 _UNDEFINED_NAME = re.compile(r"'([A-Za-z_][A-Za-z0-9_]*)' is undefined")
 
 
@@ -144,6 +147,25 @@ def _catalog_context(catalog: Catalog) -> dict[str, Any]:
     }
 
 
+@cache
+def _default_risk_method() -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load(resource(*DEFAULT_RISK_METHOD).read_text("utf-8"))
+    return {**data, "version": 1}
+
+
+def stored_risk_method(session: Session) -> dict[str, Any]:
+    """The workspace's risk method in force as plain data, for the risk-methodology template
+    to render its criteria from. The risks package owns and checks the method; here it is only
+    read and handed to the template as it is stored."""
+    row = session.exec(
+        select(RiskMethodVersion).order_by(col(RiskMethodVersion.id).desc()).limit(1)
+    ).first()
+    if row is None:
+        return _default_risk_method()
+    data: dict[str, Any] = json.loads(row.data)
+    return {**data, "version": row.id}
+
+
 def template_context(
     profile: WorkspaceProfile,
     *,
@@ -151,9 +173,11 @@ def template_context(
     review_interval_months: int,
     today: date,
     catalog: Catalog | None = None,
+    risk_method: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The variables a template sees. Empty required profile fields are left out on purpose,
-    so rendering names them."""
+    so rendering names them. ``risk_method`` is the workspace's (see
+    :func:`stored_risk_method`); without one the default a new workspace starts with."""
     context: dict[str, Any] = {
         name: getattr(profile, name)
         for name in REQUIRED_PROFILE_FIELDS
@@ -167,6 +191,7 @@ def template_context(
         review_interval_months=review_interval_months,
         effective_date=today.isoformat(),
         examples=industry_examples(profile.industry or ""),
+        risk_method=dict(risk_method) if risk_method is not None else _default_risk_method(),
     )
     context.update(_catalog_context(catalog or default_catalog()))
     return context

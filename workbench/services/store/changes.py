@@ -23,6 +23,10 @@ class ChangeSet:
     events: frozenset[int] = field(default_factory=frozenset)
     # A team workspace was checked out, checked in, or its lease broken.
     lease: bool = False
+    # Risks (by id) whose record, actions or acceptances changed; assets; the risk method.
+    risks: frozenset[int] = field(default_factory=frozenset)
+    assets: frozenset[int] = field(default_factory=frozenset)
+    risk_method: bool = False
     audit_log: bool = True
     # Sentences the user should read, e.g. that saving a version cancelled a pending review.
     notices: tuple[str, ...] = ()

@@ -16,7 +16,14 @@ from sqlmodel import Session
 
 from workbench.services.store import audit_log
 from workbench.services.store.workspace import Workspace, WorkspaceError
-from workbench.services.team.tables import BATCH, copied_tables, count, reset_sequences, rows
+from workbench.services.team.tables import (
+    BATCH,
+    copied_tables,
+    count,
+    key_of,
+    reset_sequences,
+    rows,
+)
 
 
 @dataclass(frozen=True)
@@ -37,14 +44,17 @@ def snapshot(workspace: Workspace) -> Iterator[Session]:
 
 
 def refuse_if_not_empty(destination: Workspace, connection: Connection | None = None) -> None:
-    """Refuse a destination that holds any record (a new file or an empty database is fine)."""
+    """Refuse a destination that holds a workspace (a new file or an empty database is fine).
+
+    A workspace has a profile and log entries from its first moment; rows its migrations made
+    (the default risk method, say) do not make a database a workspace."""
     if connection is None:
         with destination.read() as session:
             refuse_if_not_empty(destination, session.connection())
         return
-    filled = {t.name: n for t in copied_tables() if (n := count(connection, t))}
-    if filled:
-        entries = filled.get("audit_log", 0)
+    tables = {t.name: t for t in copied_tables()}
+    entries = count(connection, tables["audit_log"])
+    if entries or count(connection, tables["workspace_profile"]):
         raise WorkspaceError(
             f"{destination.display_name} already holds a workspace ({entries} audit log "
             "entries); copy only into a new file or an empty database."
@@ -70,8 +80,20 @@ def copy_workspace(source: Workspace, destination: Workspace) -> CopyResult:
 def copy_rows(src: Connection, dst: Connection) -> int:
     records = 0
     for table in copied_tables():
+        # Rows the destination's migrations made are in the source too, from the same
+        # migrations: they are kept, and must be the same.
+        made = {key_of(table, row): row for row in rows(dst, table)} if count(dst, table) else {}
         batch = []
         for row in rows(src, table):
+            if made:
+                there = made.get(key_of(table, row))
+                if there == row:
+                    continue
+                if there is not None:
+                    raise WorkspaceError(
+                        f"{table.name} row {key_of(table, row)} differs from the one the "
+                        "destination was made with; nothing was copied."
+                    )
             batch.append(row)
             if len(batch) == BATCH:
                 dst.execute(insert(table), batch)

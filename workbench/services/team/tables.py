@@ -12,8 +12,14 @@ import workbench.models  # noqa: F401  (registers the tables on SQLModel.metadat
 
 # A database's own bookkeeping of its check-outs, never carried to another one.
 NOT_COPIED = frozenset({"workspace_lease"})
-# Records nobody updates or deletes (triggers refuse it): check-in may only add to them.
-APPEND_ONLY = frozenset({"version", "approval", "audit_log"})
+# Records nobody updates or deletes (triggers refuse it): check-in may only add to them. A test
+# keeps this in step with the tables the migrations protect.
+APPEND_ONLY = frozenset(
+    {
+        "version", "approval", "audit_log", "person_key", "person_key_retirement",
+        "pack_export", "risk_method", "risk_acceptance",
+    }
+)  # fmt: skip
 # The editor's unsaved text, scratch per database: check-in leaves the server's alone.
 SCRATCH = frozenset({"draft_buffer"})
 BATCH = 1000

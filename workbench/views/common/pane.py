@@ -20,12 +20,14 @@ class Pane(QWidget):
         artifact_open_requested(int): open this artifact in the Documents pane.
         status_posted(str): a short confirmation ("3 events added to the planner") for the
             window's status bar, where it fades after a few seconds.
+        risk_open_requested(str): show this risk (R-001) in the Risks pane.
     """
 
     title = ""
     changes_made = Signal(object)
     artifact_open_requested = Signal(int)
     status_posted = Signal(str)
+    risk_open_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

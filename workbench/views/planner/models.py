@@ -129,6 +129,8 @@ class AgendaModel(_DraggableList):
             lines.append("Repeats" + (" (this occurrence changed)" if occurrence.modified else ""))
         if occurrence.source is Source.REVIEW:
             lines.append("Derived from the register's next review date")
+        if occurrence.risk_ref is not None:
+            lines.append("From the risk register; double-click to open the risk")
         return "\n".join(lines)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

@@ -55,6 +55,7 @@ from workbench.services.planner.rescheduling import Scope
 from workbench.services.planner.schedule import Occurrence, Source
 from workbench.services.register import listing
 from workbench.services.register.listing import RegisterFilter
+from workbench.services.risks import records
 from workbench.services.store.changes import ChangeSet
 from workbench.services.store.workspace import Workspace
 from workbench.views.common.action_bar import ActionBar
@@ -240,7 +241,7 @@ class PlannerView(Pane):
         self.refresh()
 
     def apply_changes(self, changes: ChangeSet) -> None:
-        if changes.events or changes.artifacts:
+        if changes.events or changes.artifacts or changes.risks or changes.risk_method:
             self.refresh()
 
     def refresh(self) -> None:
@@ -365,8 +366,11 @@ class PlannerView(Pane):
             action.setEnabled(has_workspace)
         self.edit_action.setEnabled(is_event)
         self.delete_action.setEnabled(is_event)
+        # A signed acceptance is not "done": the risk owner signs a new one in Risks.
         self.done_action.setEnabled(
-            occurrence is not None and occurrence.status is not EventStatus.DONE
+            occurrence is not None
+            and occurrence.status is not EventStatus.DONE
+            and occurrence.source is not Source.ACCEPTANCE
         )
         self.findings_action.setEnabled(
             (is_event and occurrence is not None and occurrence.kind in AUDIT_KINDS)
@@ -383,7 +387,9 @@ class PlannerView(Pane):
         occurrence = self.selected_occurrence()
         if occurrence is None:
             return
-        if occurrence.source is Source.REVIEW:
+        if occurrence.risk_ref is not None:
+            self.risk_open_requested.emit(occurrence.risk_ref)
+        elif occurrence.source is Source.REVIEW:
             self.mark_selected_done()
         else:
             self.edit_selected()
@@ -402,6 +408,10 @@ class PlannerView(Pane):
             menu.addSeparator()
             artifact_id = occurrence.artifact_id
             menu.addAction("Open Document", lambda: self.artifact_open_requested.emit(artifact_id))
+        if occurrence is not None and occurrence.risk_ref is not None:
+            menu.addSeparator()
+            risk_ref = occurrence.risk_ref
+            menu.addAction("Open Risk", lambda: self.risk_open_requested.emit(risk_ref))
         menu.popup(view.viewport().mapToGlobal(position))
 
     # --- questions to the user (tests replace these) ----------------------------------------
@@ -588,7 +598,16 @@ class PlannerView(Pane):
         if self.workspace is None or occurrence is None:
             return
         try:
-            if occurrence.source is Source.REVIEW:
+            if occurrence.source is Source.RISK_ACTION:
+                assert occurrence.item_id is not None
+                title = occurrence.title.removeprefix("Risk action due: ")
+                if not self.confirm("Mark Action Done", f"Record that “{title}” is done today?"):
+                    return
+                changes = records.complete_action(
+                    self.workspace, actor=self.user_name, action_id=occurrence.item_id,
+                    done_on=self.today(),
+                )  # fmt: skip
+            elif occurrence.source is Source.REVIEW:
                 assert occurrence.artifact_id is not None
                 title = occurrence.title.removeprefix("Review due: ")
                 if not self.confirm(
@@ -646,7 +665,7 @@ class PlannerView(Pane):
         source, identifier, original = schedule.parse_key(key)
         if self.workspace is None:
             return None
-        if source == Source.REVIEW.value:
+        if source != Source.EVENT.value:
             for item in self.upcoming_model_rows() + self.agenda_rows():
                 if item.key == key:
                     return item

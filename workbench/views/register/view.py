@@ -3,6 +3,7 @@
 Signals:
     artifact_open_requested(int): open this artifact in the Documents pane.
     build_requested(): start the Build ISMS Components workflow.
+    risks_requested(int): show the risks that refer to this artifact.
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ class RegisterView(Pane):
 
     build_requested = Signal()
     selection_changed = Signal()
+    risks_requested = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -78,6 +80,8 @@ class RegisterView(Pane):
         self.retire_action = self._action(
             "&Retire…", self.retire_selected, QKeySequence.StandardKey.Delete
         )
+        self.risks_action = QAction("Show Linked &Risks", self)
+        self.risks_action.triggered.connect(self.show_linked_risks)
         self.toolbar.addSeparator()
         self.export_action = self._action("E&xport…", self.export_register, "Ctrl+E")
         self.profile_action = self._action("Workspace &Profile…", self.edit_profile)
@@ -349,11 +353,17 @@ class RegisterView(Pane):
             self.edit_action,
             self.duplicate_action,
             self.retire_action,
+            self.risks_action,
         ):
             action.setEnabled(has_selection)
 
     def _on_double_clicked(self, index: QModelIndex) -> None:
         self.artifact_open_requested.emit(self.model.artifact_id(index.row()))
+
+    def show_linked_risks(self) -> None:
+        artifact_id = self.selected_id()
+        if artifact_id is not None:
+            self.risks_requested.emit(artifact_id)
 
     def open_selected(self) -> None:
         artifact_id = self.selected_id()
@@ -366,7 +376,7 @@ class RegisterView(Pane):
             self.table.selectRow(index.row())
         menu = QMenu(self)
         for action in (self.open_action, self.edit_action, self.duplicate_action,
-                       self.retire_action, self.export_action):  # fmt: skip
+                       self.retire_action, self.risks_action, self.export_action):  # fmt: skip
             menu.addAction(action)
         if self._artifact_actions:
             menu.addSeparator()
