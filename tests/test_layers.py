@@ -20,7 +20,9 @@ SERVICE_LAYERS = [
     "approvals",
     "documents",
     "risks",
+    "controls",
     "planner",
+    "dashboard",
     "audit",
     "exports",
 ]

@@ -1,5 +1,19 @@
 """SQLModel tables and enums of a workspace."""
 
+from workbench.models.controls import (
+    CHUNK_SIZE,
+    Blob,
+    BlobChunk,
+    Control,
+    ControlDocument,
+    ControlReason,
+    ControlSource,
+    ControlStatus,
+    Evidence,
+    EvidenceLink,
+    EvidenceRevision,
+    EvidenceTarget,
+)
 from workbench.models.enums import (
     ArtifactKind,
     ArtifactStatus,
@@ -28,18 +42,30 @@ from workbench.models.tables import (
 )
 
 __all__ = [
+    "CHUNK_SIZE",
     "Approval",
     "Artifact",
     "ArtifactKind",
     "ArtifactLink",
     "ArtifactStatus",
     "AuditLogEntry",
+    "Blob",
+    "BlobChunk",
+    "Control",
+    "ControlDocument",
+    "ControlReason",
+    "ControlSource",
+    "ControlStatus",
     "Decision",
     "DraftBuffer",
     "EventException",
     "EventKind",
     "EventLink",
     "EventStatus",
+    "Evidence",
+    "EvidenceLink",
+    "EvidenceRevision",
+    "EvidenceTarget",
     "Finding",
     "FindingSeverity",
     "FindingStatus",

@@ -10,8 +10,12 @@ From the bottom up (a package may import only packages listed before it, and ``w
   coverage and the register table;
 - ``approvals``: people and their keys, signatures, review rounds and signed decisions;
 - ``documents``: editing (saving and restoring versions), drafts, comparing versions;
+- ``risks``: the starter library of risk scenarios;
+- ``controls``: control records, the evidence vault and its file store, the generated Statement
+  of Applicability;
 - ``planner``: events, recurrence, occurrences, review dates, findings, the audit programme and
   iCalendar import and export;
+- ``dashboard``: the readiness figures and their charts;
 - ``audit``: reading the audit trail, and verifying every hash, chain and signature;
 - ``exports``: documents as Markdown, HTML, Word and PDF, publishing, the register as a
   spreadsheet and the audit pack.

@@ -1,5 +1,6 @@
 """The audit trail as a reader sees it, and verification of every hash, chain and signature in a
 workspace.
 
-May import: ``common``, ``store``, ``register``, ``approvals``, ``workbench.models``.
+May import: ``common``, ``store``, ``register``, ``approvals``, ``controls``,
+``workbench.models``.
 """

@@ -23,6 +23,7 @@ from workbench.models import (
     Version,
 )
 from workbench.services.approvals import reviews, signing
+from workbench.services.controls import integrity
 from workbench.services.register import versioning
 from workbench.services.store import audit_log
 from workbench.services.store.workspace import Workspace
@@ -32,7 +33,7 @@ CONTENT_CHANGED = "its content was changed"
 
 @dataclass(frozen=True)
 class Problem:
-    area: str  # "version", "approval", "review", "artifact" or "audit log"
+    area: str  # "version", "approval", "review", "artifact", "evidence" or "audit log"
     subject: str
     message: str
 
@@ -46,6 +47,7 @@ class VerifyReport:
     approvals: int
     log_entries: int
     problems: tuple[Problem, ...]
+    stored_files: int = 0
 
     @property
     def ok(self) -> bool:
@@ -56,8 +58,9 @@ class VerifyReport:
         return tuple(p for p in self.problems if p.area == "audit log")
 
     def summary(self) -> str:
+        files = f"{self.stored_files} stored file(s), " if self.stored_files else ""
         checked = (
-            f"{self.versions} version(s), {self.approvals} signature(s) and "
+            f"{self.versions} version(s), {self.approvals} signature(s), {files}and "
             f"{self.log_entries} audit log entr{'y' if self.log_entries == 1 else 'ies'}"
         )
         if self.ok:
@@ -71,6 +74,7 @@ class VerifyReport:
                 "versions": self.versions,
                 "approvals": self.approvals,
                 "audit_log_entries": self.log_entries,
+                "stored_files": self.stored_files,
             },
             "problems": [
                 {"area": p.area, "subject": p.subject, "message": p.message} for p in self.problems
@@ -98,12 +102,15 @@ def verify_workspace(workspace: Workspace) -> VerifyReport:
         content_changed = {(p.subject, p.message) for p in problems if p.message == CONTENT_CHANGED}
         problems += _approval_problems(session, titles, content_changed)
         problems += _review_problems(session, titles)
+        evidence, stored_files = _evidence_problems(session)
+        problems += evidence
         problems += _chain_problems(session)
         return VerifyReport(
             versions=_count(session, Version),
             approvals=_count(session, Approval),
             log_entries=_count(session, AuditLogEntry),
             problems=tuple(problems),
+            stored_files=stored_files,
         )
 
 
@@ -199,6 +206,12 @@ def _review_problems(session: Session, titles: Mapping[int, str]) -> list[Proble
                 )
             )
     return problems
+
+
+def _evidence_problems(session: Session) -> tuple[list[Problem], int]:
+    """Every stored evidence file against its SHA-256; returns the problems and the count."""
+    vault = integrity.evidence_problems(session)
+    return [Problem("evidence", p.subject, p.message) for p in vault.problems], vault.files
 
 
 def _chain_problems(session: Session) -> list[Problem]:

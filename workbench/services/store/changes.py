@@ -21,6 +21,8 @@ class ChangeSet:
     approvals: frozenset[int] = field(default_factory=frozenset)
     people: frozenset[int] = field(default_factory=frozenset)
     events: frozenset[int] = field(default_factory=frozenset)
+    controls: frozenset[int] = field(default_factory=frozenset)
+    evidence: frozenset[int] = field(default_factory=frozenset)
     audit_log: bool = True
     # Sentences the user should read, e.g. that saving a version cancelled a pending review.
     notices: tuple[str, ...] = ()
