@@ -175,6 +175,17 @@ class BlobProblem:
     message: str
 
 
+def _count_chunks(session: Session, sha256: str) -> int:
+    statement = sa_select(func.count()).where(col(BlobChunk.blob_sha256) == sha256)
+    return int(session.connection().execute(statement).scalar_one())
+
+
+def is_complete(session: Session, sha256: str) -> bool:
+    """The file and all its parts are present (their content is not checked: see check_blob)."""
+    blob = session.get(Blob, sha256)
+    return blob is not None and _count_chunks(session, sha256) == blob.chunks
+
+
 def check_blob(session: Session, blob: Blob) -> str | None:
     """What is wrong with one stored file (missing parts, another size or hash), or None."""
     count = (

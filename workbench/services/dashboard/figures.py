@@ -288,14 +288,13 @@ def _attention(session: Session, today: date, placeholders: dict[int, int]) -> l
     with_placeholders = [
         (artifact_id, count) for artifact_id, count in placeholders.items() if count
     ]
-    titles = {
-        artifact_id: title
-        for artifact_id, title in session.exec(
+    titles = dict(
+        session.exec(
             select(Artifact.id, Artifact.title).where(
                 col(Artifact.id).in_([artifact_id for artifact_id, _ in with_placeholders])
             )
-        )
-    }
+        ).all()
+    )
     planner = Link("planner", "findings")
     return [
         Attention("overdue_reviews", "Document reviews overdue", len(overdue),

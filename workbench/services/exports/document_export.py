@@ -83,6 +83,8 @@ class ExportDocument:
     content: str
     block: ApprovalBlock | None
     page_size: str = "A4"
+    # Wide tables (the Statement of Applicability) print across the page.
+    landscape: bool = False
 
     @property
     def slug(self) -> str:
@@ -334,6 +336,11 @@ def build_docx(document: ExportDocument) -> DocxDocument:
     word = Document()
     section = word.sections[0]
     width, height = PAGE_MM[document.page_size]
+    if document.landscape:
+        from docx.enum.section import WD_ORIENT
+
+        section.orientation = WD_ORIENT.LANDSCAPE
+        width, height = height, width
     section.page_width, section.page_height = Mm(width), Mm(height)
     section.left_margin = section.right_margin = Mm(20)
     header = section.header.paragraphs[0]

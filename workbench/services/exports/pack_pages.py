@@ -74,6 +74,8 @@ class IndexFacts:
     soa: Sequence[PackedDocument]
     others: Sequence[PackFile]
     skipped: Sequence[Skipped]
+    # Further sections (already escaped HTML): the evidence files and the dashboard.
+    sections: Sequence[str] = ()
 
 
 def kind_label(kind: ArtifactKind) -> str:
@@ -150,6 +152,7 @@ def index_html(facts: IndexFacts) -> str:
             if facts.drafts
             else "<p>Every live document is published.</p>"
         )
+    parts.extend(facts.sections)
     parts.append("<h2>Register, planner and audit trail</h2><ul>")
     parts.extend(
         f"<li>{link(other.path, other.title)}: {escape(other.description)}</li>"
@@ -159,7 +162,8 @@ def index_html(facts: IndexFacts) -> str:
     if facts.skipped:
         parts.append("<h2>Not included</h2><ul>")
         parts.extend(
-            f"<li>{escape(s.title)} (register id {s.artifact_id}): {escape(s.reason)}</li>"
+            f"<li>{escape(s.title)}{f' (register id {s.artifact_id})' if s.artifact_id else ''}: "
+            f"{escape(s.reason)}</li>"
             for s in facts.skipped
         )
         parts.append("</ul>")

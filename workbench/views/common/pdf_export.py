@@ -112,6 +112,8 @@ class _Layout:
 
 def _layout(document: ExportDocument, device: QPagedPaintDevice) -> _Layout:
     device.setPageSize(QPageSize(PAGE_SIZES.get(document.page_size, QPageSize.PageSizeId.A4)))
+    if document.landscape:
+        device.setPageOrientation(QPageLayout.Orientation.Landscape)
     device.setPageMargins(MARGINS_MM, QPageLayout.Unit.Millimeter)
     resolution = device.logicalDpiY()
     page = device.pageLayout().paintRectPixels(resolution)
