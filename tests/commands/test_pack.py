@@ -31,7 +31,7 @@ def test_pack(capsys, workspace_file: Path, tmp_path: Path) -> None:
         data = check_manifest(archive)
         assert not any(name.startswith("drafts/") for name in archive.namelist())
     assert data["verify"]["ok"] is True
-    assert out.startswith(f"wrote {target}: 2 published document(s), 12 files; manifest SHA-256 ")
+    assert out.startswith(f"wrote {target}: 2 published document(s), 14 files; manifest SHA-256 ")
     assert len(out.splitlines()) == 1
 
     code, out, _ = run(capsys, "-w", str(workspace_file), "pack", "-o", str(target),

@@ -170,6 +170,7 @@ class MainWindow(QMainWindow):
         pane.user_name = self.settings.user_name
         pane.changes_made.connect(self.apply_changes)
         pane.artifact_open_requested.connect(self.open_artifact)
+        pane.navigation_requested.connect(self.navigate)
 
     def _wire_panes(self) -> None:
         for pane in self.panes.values():
@@ -293,6 +294,15 @@ class MainWindow(QMainWindow):
         self.apply_changes(changes)
         self.show_register(RegisterFilter(scope=RegisterScope.ISMS_ARTIFACTS))
         self.statusBar().showMessage(f"Created {len(created)} ISMS documents as drafts", 8000)
+
+    def navigate(self, name: str, target: str) -> None:
+        """Show pane ``name`` at ``target`` (a document id for the Documents pane)."""
+        if name == "documents" and target.isdigit():
+            self.open_artifact(int(target))
+            return
+        pane = self.pane(name, Pane)
+        pane.show_target(target)
+        self.show_pane(name)
 
     def open_artifact(self, artifact_id: int) -> None:
         if self.documents.open_artifact(artifact_id):

@@ -58,9 +58,9 @@ class VerifyReport:
         return tuple(p for p in self.problems if p.area == "audit log")
 
     def summary(self) -> str:
-        files = f"{self.stored_files} stored file(s), " if self.stored_files else ""
+        files = f", {self.stored_files} stored file(s)" if self.stored_files else ""
         checked = (
-            f"{self.versions} version(s), {self.approvals} signature(s), {files}and "
+            f"{self.versions} version(s), {self.approvals} signature(s){files} and "
             f"{self.log_entries} audit log entr{'y' if self.log_entries == 1 else 'ies'}"
         )
         if self.ok:

@@ -14,7 +14,7 @@ import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 from sqlalchemy import insert
 from sqlalchemy import select as sa_select
@@ -154,7 +154,7 @@ def read_chunks(session: Session, sha256: str) -> Iterator[bytes]:
 
 
 def copy_to(
-    session: Session, sha256: str, out: BinaryIO, *, progress: Progress | None = None
+    session: Session, sha256: str, out: IO[bytes], *, progress: Progress | None = None
 ) -> str:
     """Write a stored file to ``out`` and return the SHA-256 of what was written."""
     blob = session.get(Blob, sha256)

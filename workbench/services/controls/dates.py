@@ -38,12 +38,12 @@ def dated_items(session: Session, first: date, last: date) -> list[DatedItem]:
         col(Evidence.expires) >= first, col(Evidence.expires) <= last
     )
     connection = session.connection()
-    found = [
-        DatedItem(DateKind.CONTROL_TARGET, record_id, f"Control due: {local_id}", day)
-        for record_id, local_id, day in connection.execute(controls)
-    ]
-    found += [
-        DatedItem(DateKind.EVIDENCE_EXPIRY, record_id, f"Evidence expires: {title}", day)
-        for record_id, title, day in connection.execute(evidence)
-    ]
+    found: list[DatedItem] = []
+    for kind, statement, prefix in (
+        (DateKind.CONTROL_TARGET, controls, "Control due"),
+        (DateKind.EVIDENCE_EXPIRY, evidence, "Evidence expires"),
+    ):
+        for record_id, name, day in connection.execute(statement):
+            if record_id is not None and day is not None:
+                found.append(DatedItem(kind, int(record_id), f"{prefix}: {name}", day))
     return found

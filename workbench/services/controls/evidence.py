@@ -488,7 +488,7 @@ def attached_to_evidence(session: Session, evidence: int) -> list[tuple[Evidence
     statement = select(EvidenceLink.target, EvidenceLink.target_id).where(
         col(EvidenceLink.evidence_id) == evidence
     )
-    return [(target, target_id) for target, target_id in session.exec(statement)]
+    return [(EvidenceTarget(target), target_id) for target, target_id in session.exec(statement)]
 
 
 def update_evidence(

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from workbench.models import (
@@ -181,7 +182,7 @@ def _documents(session: Session, controls: Sequence[Control]) -> dict[int, list[
     for control_id, artifact_id, title, status in explicit:
         assert artifact_id is not None
         found.setdefault(control_id, {})[artifact_id] = DocumentRef(
-            artifact_id, title, status, True
+            artifact_id, title, ArtifactStatus(status), True
         )
     via_register = session.exec(
         select(ArtifactLink.ref, Artifact.id, Artifact.title, Artifact.status)
@@ -191,10 +192,10 @@ def _documents(session: Session, controls: Sequence[Control]) -> dict[int, list[
         )
     )
     for ref, artifact_id, title, status in via_register:
-        control_id = by_ref[ref]
-        assert control_id is not None and artifact_id is not None
-        found.setdefault(control_id, {}).setdefault(
-            artifact_id, DocumentRef(artifact_id, title, status, False)
+        linked = by_ref[ref]
+        assert linked is not None and artifact_id is not None
+        found.setdefault(linked, {}).setdefault(
+            artifact_id, DocumentRef(artifact_id, title, ArtifactStatus(status), False)
         )
     return {key: sorted(value.values(), key=lambda d: d.id) for key, value in found.items()}
 
@@ -207,12 +208,10 @@ def _evidence(session: Session, control_ids: Collection[int]) -> dict[int, list[
     revisions = evidence_service.current_revisions(session, ids)
     titles = {
         evidence_id: (title, expires)
-        for evidence_id, title, expires in session.exec(
-            select(
-                Evidence.id,
-                Evidence.title,
-                Evidence.expires,
-            ).where(col(Evidence.id).in_(ids))
+        for evidence_id, title, expires in session.execute(
+            sa_select(col(Evidence.id), col(Evidence.title), col(Evidence.expires)).where(
+                col(Evidence.id).in_(ids)
+            )
         )
         if evidence_id is not None
     }
@@ -373,6 +372,15 @@ def update_control(
         }
         write.changed(controls=[control.id])
     return write.changes
+
+
+def move_target_date(workspace: Workspace, control_id: int, day: date, *, actor: str) -> ChangeSet:
+    """Move a control's target date (dragging it on the planner)."""
+    with workspace.read() as session:
+        control = session.get(Control, control_id)
+    if control is None:
+        raise NotFoundError(f"there is no control {control_id}")
+    return update_control(workspace, control.local_id, actor=actor, target_date=day)
 
 
 def set_document(

@@ -21,7 +21,14 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from workbench.models import Artifact, ArtifactKind, ArtifactStatus, ControlSource
+from workbench.models import (
+    Artifact,
+    ArtifactKind,
+    ArtifactStatus,
+    ControlReason,
+    ControlSource,
+    ControlStatus,
+)
 from workbench.services.approvals import reviews
 from workbench.services.common.errors import ServiceError
 from workbench.services.controls import records
@@ -96,15 +103,15 @@ class SnapshotControl:
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS[records.ControlStatus(self.status)]
+        return STATUS_LABELS[ControlStatus(self.status)]
 
     @property
     def reasons_text(self) -> str:
         """``RA (R-012), BP``: the SoA template's codes, risk codes after risk treatment."""
         parts = []
         for reason in self.reasons:
-            code = REASON_CODES[records.ControlReason(reason)]
-            if reason == records.ControlReason.RISK and self.risks:
+            code = REASON_CODES[ControlReason(reason)]
+            if reason == ControlReason.RISK and self.risks:
                 code += f" ({', '.join(self.risks)})"
             parts.append(code)
         return ", ".join(parts)
@@ -457,7 +464,8 @@ def find_soa(session: Session) -> Artifact | None:
         )
     )
     from_template = [artifact for artifact in found if artifact.template == SOA_TEMPLATE]
-    return (from_template or found or [None])[0]
+    chosen = from_template or found
+    return chosen[0] if chosen else None
 
 
 def soa_artifact_id(workspace: Workspace) -> int | None:
@@ -501,7 +509,7 @@ def generated_version(
                 artifact = session.get(Artifact, artifact_id)
                 published = artifact.published_version if artifact else None
             if published in candidates:
-                candidates.insert(0, published)  # type: ignore[arg-type]
+                candidates.insert(0, published)
         if not candidates:
             raise SoaError(
                 "the Statement of Applicability has no version generated from the control "

@@ -70,7 +70,7 @@ def _progress_row(chart: Chart, y: float, item: ThemeProgress, bar_width: float)
     chart.shapes.append(
         Text(0, y + BAR - 3, _clip(label, LABEL_WIDTH - 8, 10), bold=item.key == "annex_a")
     )
-    x = LABEL_WIDTH
+    x: float = LABEL_WIDTH
     chart.shapes.append(Rect(x, y, bar_width, BAR, palette.REMAINING))
     for name, colour in palette.PROGRESS_PARTS:
         count = getattr(item, name)
@@ -111,7 +111,7 @@ def _clauses(chart: Chart, y: float, readiness: Readiness) -> float:
     for clause in readiness.clauses:
         label = f"{clause.clause} {clause.title}"
         chart.shapes.append(Text(0, y + BAR - 3, _clip(label, LABEL_WIDTH - 8, 10)))
-        x = LABEL_WIDTH
+        x: float = LABEL_WIDTH
         if not clause.documents:
             chart.shapes.append(Rect(x, y, 3, BAR, palette.WARNING, "no document"))
         for state in APPROVAL_STATES:

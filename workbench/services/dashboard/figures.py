@@ -180,9 +180,8 @@ def _controls(session: Session) -> tuple[list[ThemeProgress], ThemeProgress, lis
     others: dict[str, list[tuple[bool, ControlStatus]]] = {}
     for source, theme, applicable, status in session.exec(statement):
         target = by_theme if source is ControlSource.ANNEX_A else others
-        target.setdefault(theme if source is not ControlSource.CUSTOM else "custom", []).append(
-            (applicable, status)
-        )
+        key = theme if source is not ControlSource.CUSTOM else "custom"
+        target.setdefault(key, []).append((applicable, ControlStatus(status)))
     themes = [
         _progress(theme.key, theme.label, theme.clause, by_theme.get(theme.key, []))
         for theme in ANNEX_A_THEMES
@@ -267,8 +266,8 @@ def _attention(session: Session, today: date, placeholders: dict[int, int]) -> l
         )
     )
     findings = list(
-        session.exec(
-            select(Finding.id, Finding.text, Finding.due)
+        session.execute(
+            sa_select(col(Finding.id), col(Finding.text), col(Finding.due))
             .where(col(Finding.status) == FindingStatus.OPEN)
             .order_by(col(Finding.id))
         )

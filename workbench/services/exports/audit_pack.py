@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import partial
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 from dateutil.relativedelta import relativedelta
 
@@ -301,7 +301,7 @@ class PackJob:
             digest = hashlib.sha256(data).hexdigest()
             self._contents.entries.append(ManifestEntry(path, digest, len(data)))
 
-    def _add_stream(self, path: str, write: Callable[[BinaryIO], str], size: int) -> None:
+    def _add_stream(self, path: str, write: Callable[[IO[bytes]], str], size: int) -> None:
         """Add a file written in pieces by ``write`` (which returns the SHA-256 it wrote)."""
         assert self._zip is not None
         info = zipfile.ZipInfo(path, date_time=self.now.timetuple()[:6])
@@ -390,7 +390,7 @@ class PackJob:
             self._contents.skipped.append(Skipped(0, f"Evidence E-{item.id} {item.title}", reason))
             return
 
-        def write(out: BinaryIO) -> str:
+        def write(out: IO[bytes]) -> str:
             with self.workspace.read() as session:
                 return blobs.copy_to(session, item.sha256, out)
 

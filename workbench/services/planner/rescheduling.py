@@ -1,4 +1,5 @@
-"""Moving an occurrence to another day: one occurrence, the whole series, or a review date."""
+"""Moving an occurrence to another day: one occurrence, the whole series, a review date, a
+control's target date or an evidence expiry."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from enum import StrEnum
 
+from workbench.services.controls import evidence, records
 from workbench.services.planner import recurrence
 from workbench.services.planner.drafts import OccurrenceChange, all_day_start
 from workbench.services.planner.due_reviews import set_next_review
@@ -46,6 +48,12 @@ def reschedule(
     if occurrence.source is Source.REVIEW:
         assert occurrence.artifact_id is not None
         return set_next_review(workspace, occurrence.artifact_id, day, actor=actor)
+    if occurrence.source is Source.CONTROL:
+        assert occurrence.record_id is not None
+        return records.move_target_date(workspace, occurrence.record_id, day, actor=actor)
+    if occurrence.source is Source.EVIDENCE:
+        assert occurrence.record_id is not None
+        return evidence.update_evidence(workspace, occurrence.record_id, expires=day, actor=actor)
     assert occurrence.event_id is not None
     start = _moved_start(occurrence.start, day, all_day=occurrence.all_day, zone=zone)
     end = start + (occurrence.end - occurrence.start) if occurrence.end else None

@@ -25,6 +25,7 @@ from workbench.models import (
     EventStatus,
     PlannerEvent,
 )
+from workbench.services.controls.dates import DateKind, dated_items
 from workbench.services.planner import recurrence
 from workbench.services.planner.drafts import MAX_SPAN_DAYS, PlannerError, all_day_start
 from workbench.services.planner.recurrence import day_bounds
@@ -36,6 +37,12 @@ from workbench.services.store.workspace import Workspace
 class Source(StrEnum):
     EVENT = "event"
     REVIEW = "review"
+    # Dates kept by the control records: a control's target date, an evidence expiry.
+    CONTROL = "control"
+    EVIDENCE = "evidence"
+
+
+DERIVED_FROM_RECORDS = (Source.CONTROL, Source.EVIDENCE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,12 +63,15 @@ class Occurrence:
     artifact_id: int | None = None
     location: str = ""
     uid: str = ""
+    record_id: int | None = None  # the control or evidence of a date from the control records
 
     @property
     def key(self) -> str:
         """Identifies the occurrence across refreshes (for selections and drag and drop)."""
         if self.source is Source.REVIEW:
             return f"review:{self.artifact_id}"
+        if self.source in DERIVED_FROM_RECORDS:
+            return f"{self.source.value}:{self.record_id}"
         original = self.original_start.isoformat() if self.original_start else ""
         return f"event:{self.event_id}:{original}"
 
@@ -260,6 +270,23 @@ def _review_occurrences(session: Session, first: date, last: date) -> list[Occur
     ]
 
 
+def _record_dates(session: Session, first: date, last: date) -> list[Occurrence]:
+    """Control target dates and evidence expiries, as all-day occurrences."""
+    sources = {DateKind.CONTROL_TARGET: Source.CONTROL, DateKind.EVIDENCE_EXPIRY: Source.EVIDENCE}
+    return [
+        Occurrence(
+            source=sources[item.kind],
+            kind=EventKind.OTHER,
+            title=item.title,
+            start=all_day_start(item.day),
+            end=None,
+            all_day=True,
+            record_id=item.record_id,
+        )
+        for item in dated_items(session, first, last)
+    ]
+
+
 def _review(artifact_id: int | None, title: str, next_review: date) -> Occurrence:
     return Occurrence(
         source=Source.REVIEW,
@@ -284,7 +311,8 @@ def occurrences(
     """Everything on the calendar from ``first`` to ``last`` (inclusive) as seen in ``zone``.
 
     Repeating events are expanded, with moved, changed and cancelled occurrences applied;
-    review due dates of register artifacts (not retired) are included unless asked not to.
+    review due dates of register artifacts (not retired), control target dates and evidence
+    expiries are included unless asked not to.
     """
     begin, end = day_bounds(first, last, zone)
     # All-day events sit at 00:00 UTC, up to 14 hours from local midnight: widen by a day.
@@ -303,6 +331,8 @@ def occurrences(
             )
         if include_reviews and (kinds is None or EventKind.DOCUMENT_REVIEW in kinds):
             found.extend(_review_occurrences(session, first, last))
+        if include_reviews and (kinds is None or EventKind.OTHER in kinds):
+            found.extend(_record_dates(session, first, last))
         placed = [(occurrence.days(zone), occurrence) for occurrence in found]
         kept = [(days, o) for days, o in placed if days[0] <= last and days[1] >= first]
         kept.sort(key=lambda pair: (pair[0][0], not pair[1].all_day, pair[1].start, pair[1].title))

@@ -17,11 +17,14 @@ class Pane(QWidget):
         changes_made(ChangeSet): this pane wrote to the workspace; the window passes the
             change set to every pane's ``apply_changes``.
         artifact_open_requested(int): open this artifact in the Documents pane.
+        navigation_requested(str, str): show another pane (by its registry name) at a target
+            it understands (see :meth:`show_target`).
     """
 
     title = ""
     changes_made = Signal(object)
     artifact_open_requested = Signal(int)
+    navigation_requested = Signal(str, str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -34,6 +37,9 @@ class Pane(QWidget):
 
     def apply_changes(self, changes: ChangeSet) -> None:
         """Refresh what the change set touched; panes ignore flags that do not concern them."""
+
+    def show_target(self, target: str) -> None:
+        """Show what another pane asked for: a filter name or a record (each pane says which)."""
 
     def can_leave(self) -> bool:
         """False when the pane holds unsaved work the user chose not to abandon."""

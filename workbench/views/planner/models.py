@@ -128,6 +128,10 @@ class AgendaModel(_DraggableList):
             lines.append("Repeats" + (" (this occurrence changed)" if occurrence.modified else ""))
         if occurrence.source is Source.REVIEW:
             lines.append("Derived from the register's next review date")
+        elif occurrence.source is Source.CONTROL:
+            lines.append("The control's target date, from the Controls pane")
+        elif occurrence.source is Source.EVIDENCE:
+            lines.append("The evidence's expiry or next collection date, from the Controls pane")
         return "\n".join(lines)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

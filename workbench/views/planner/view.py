@@ -51,7 +51,7 @@ from workbench.services.planner.drafts import (
     PlannerError,
 )
 from workbench.services.planner.rescheduling import Scope
-from workbench.services.planner.schedule import Occurrence, Source
+from workbench.services.planner.schedule import DERIVED_FROM_RECORDS, Occurrence, Source
 from workbench.services.register import listing
 from workbench.services.register.listing import RegisterFilter
 from workbench.services.store.changes import ChangeSet
@@ -223,7 +223,7 @@ class PlannerView(Pane):
         self.refresh()
 
     def apply_changes(self, changes: ChangeSet) -> None:
-        if changes.events or changes.artifacts:
+        if changes.events or changes.artifacts or changes.controls or changes.evidence:
             self.refresh()
 
     def refresh(self) -> None:
@@ -332,7 +332,9 @@ class PlannerView(Pane):
         self.edit_action.setEnabled(is_event)
         self.delete_action.setEnabled(is_event)
         self.done_action.setEnabled(
-            occurrence is not None and occurrence.status is not EventStatus.DONE
+            occurrence is not None
+            and occurrence.source not in DERIVED_FROM_RECORDS
+            and occurrence.status is not EventStatus.DONE
         )
         self.findings_action.setEnabled(
             (is_event and occurrence is not None and occurrence.kind in AUDIT_KINDS)
@@ -351,6 +353,8 @@ class PlannerView(Pane):
             return
         if occurrence.source is Source.REVIEW:
             self.mark_selected_done()
+        elif occurrence.source in DERIVED_FROM_RECORDS:
+            self.navigation_requested.emit("controls", occurrence.key)
         else:
             self.edit_selected()
 
@@ -544,6 +548,8 @@ class PlannerView(Pane):
         occurrence = self.selected_occurrence()
         if self.workspace is None or occurrence is None:
             return
+        if occurrence.source in DERIVED_FROM_RECORDS:
+            return  # done in the Controls pane: implement the control, collect new evidence
         try:
             if occurrence.source is Source.REVIEW:
                 assert occurrence.artifact_id is not None
@@ -601,7 +607,7 @@ class PlannerView(Pane):
         source, identifier, original = schedule.parse_key(key)
         if self.workspace is None:
             return None
-        if source == Source.REVIEW.value:
+        if source in (Source.REVIEW.value, *DERIVED_FROM_RECORDS):
             for item in self.upcoming_model_rows() + self.agenda_rows():
                 if item.key == key:
                     return item

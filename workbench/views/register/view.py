@@ -239,6 +239,10 @@ class RegisterView(Pane):
             widget.blockSignals(False)
         self._apply(register_filter)
 
+    def show_target(self, target: str) -> None:
+        """``review_overdue`` shows the documents whose review is overdue; "" the whole register."""
+        self.set_filter(RegisterFilter(review_overdue=target == "review_overdue"))
+
     def current_filter(self) -> RegisterFilter:
         from workbench.views.common.artifact_dialog import full_ref
 
