@@ -36,7 +36,7 @@ def test_pack(capsys, workspace_file: Path, tmp_path: Path) -> None:
 
     code, out, _ = run(capsys, "-w", str(workspace_file), "pack", "-o", str(target),
                        "--include-drafts")  # fmt: skip
-    assert code == 0 and "2 published document(s) and 1 draft(s), 14 files" in out
+    assert code == 0 and "2 published document(s) and 1 draft(s), 16 files" in out
     with zipfile.ZipFile(target) as archive:
         assert "drafts/DRAFT-003-Backup-Procedure-v1.docx" in archive.namelist()
 
