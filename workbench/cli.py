@@ -13,12 +13,21 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from workbench import __version__
-from workbench.commands import approvals, cards, documents, pack, planner, register
+from workbench.commands import (
+    approvals,
+    cards,
+    controls,
+    dashboard,
+    documents,
+    pack,
+    planner,
+    register,
+)
 from workbench.commands.base import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, Handler
 from workbench.services.common.errors import ServiceError
 from workbench.views.panes import PANE_NAMES
 
-COMMAND_MODULES = (cards, register, documents, approvals, planner, pack)
+COMMAND_MODULES = (cards, register, documents, approvals, planner, controls, dashboard, pack)
 
 log = logging.getLogger("workbench")
 

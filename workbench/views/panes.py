@@ -59,6 +59,14 @@ PANES: tuple[PaneSpec, ...] = (
         "audit", "Audit Trail", "SP_FileDialogContentsView", "Ctrl+5",
         "workbench.views.audit.view:AuditTrailView",
     ),
+    PaneSpec(
+        "controls", "Controls", "SP_DialogApplyButton", "Ctrl+6",
+        "workbench.views.controls.view:ControlsView",
+    ),
+    PaneSpec(
+        "dashboard", "Dashboard", "SP_ComputerIcon", "Ctrl+7",
+        "workbench.views.dashboard.view:DashboardView",
+    ),
 )  # fmt: skip
 
 PANE_NAMES: tuple[str, ...] = tuple(spec.name for spec in PANES)

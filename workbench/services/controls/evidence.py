@@ -151,6 +151,13 @@ def parse_target(session: Session, text: str) -> tuple[EvidenceTarget, int]:
     return EvidenceTarget.CONTROL, control.id
 
 
+def resolve_targets(workspace: Workspace, texts: Sequence[str]) -> list[tuple[EvidenceTarget, int]]:
+    """Check what a person typed names records (see :func:`parse_target`), before any file is
+    read; the same list can then go to :func:`add_evidence` as ``attach``."""
+    with workspace.read() as session:
+        return list(dict.fromkeys(parse_target(session, text) for text in texts if text.strip()))
+
+
 def _existing(session: Session, table: type[Artifact] | type[Finding], text: str, noun: str) -> int:
     if not text.isdigit() or session.get(table, int(text)) is None:
         raise NotFoundError(f"there is no {noun} {text}")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func
@@ -53,6 +53,7 @@ CUSTOM_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
 RESERVED_ID = re.compile(r"^(?:[AB]\.\d|\d|R-\d)", re.IGNORECASE)
 PRIVACY_POSITION = 1000
 CUSTOM_POSITION = 2000
+EXPIRING = timedelta(days=evidence_service.EXPIRING_DAYS)
 
 
 class ControlError(ServiceError):
@@ -89,6 +90,9 @@ class EvidenceRef:
 
     def expired(self, today: date) -> bool:
         return self.expires is not None and self.expires < today
+
+    def expiring(self, today: date) -> bool:
+        return self.expires is not None and today <= self.expires <= today + EXPIRING
 
 
 @dataclass(frozen=True)
@@ -128,6 +132,18 @@ class ControlRecord:
     def evidence_expired(self, today: date) -> bool:
         return any(item.expired(today) for item in self.evidence)
 
+    def evidence_expiring(self, today: date) -> bool:
+        return any(item.expiring(today) for item in self.evidence)
+
+    def past_target(self, today: date) -> bool:
+        """Applicable, not implemented, and its target date has passed."""
+        return (
+            self.applicable
+            and self.status is not ControlStatus.IMPLEMENTED
+            and self.target_date is not None
+            and self.target_date < today
+        )
+
     @property
     def implemented(self) -> bool:
         return self.applicable and self.status is ControlStatus.IMPLEMENTED
@@ -143,6 +159,8 @@ class ControlFilter:
     source: ControlSource | None = None
     no_evidence: bool = False
     evidence_expired: bool = False
+    evidence_expiring: bool = False
+    past_target: bool = False
 
     def matches(self, record: ControlRecord, today: date) -> bool:
         text = self.text.strip().lower()
@@ -155,6 +173,8 @@ class ControlFilter:
             and (self.source is None or record.source is self.source)
             and (not self.no_evidence or not record.evidence)
             and (not self.evidence_expired or record.evidence_expired(today))
+            and (not self.evidence_expiring or record.evidence_expiring(today))
+            and (not self.past_target or record.past_target(today))
         )
 
 

@@ -88,7 +88,7 @@ def _legend(chart: Chart, y: float, parts: list[tuple[str, str]]) -> float:
     for label, colour in parts:
         chart.shapes.append(Rect(x, y, 10, 10, colour))
         chart.shapes.append(Text(x + 14, y + 9, label, size=9, colour=palette.MUTED))
-        x += 24 + len(label) * 5.5
+        x += 30 + len(label) * 5.8
     return y + 18
 
 
