@@ -22,6 +22,14 @@ PANE_OBJECTS = {
     "documents": ["documentEditor", "docEditor", "docPreview", "historyList"],
     "planner": ["plannerView", "plannerCalendar", "agendaList"],
     "audit": ["auditTrailView", "auditTrailTable"],
+    "controls": [
+        "controlsView",
+        "controlTable",
+        "controlDetail",
+        "controlGuidance",
+        "evidenceList",
+    ],
+    "dashboard": ["dashboardView", "readinessChart", "dashboardAttention"],
 }
 
 

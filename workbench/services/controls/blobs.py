@@ -206,5 +206,5 @@ def check_blob(session: Session, blob: Blob) -> str | None:
     if size != blob.size:
         return f"holds {size} bytes instead of {blob.size}"
     if digest.hexdigest() != blob.sha256:
-        return "its content was changed"
+        return "was changed: its SHA-256 no longer matches"
     return None

@@ -169,15 +169,25 @@ def _snapshot_control(record: ControlRecord) -> SnapshotControl:
 
 
 def build_snapshot(workspace: Workspace) -> SoaSnapshot:
-    """The control records and the documents meeting clauses 4 to 10, as they are now."""
+    """The control records and the documents meeting clauses 4 to 10, as they are now.
+
+    Statements of Applicability are left out of the clauses' documents: the SoA would list
+    itself, and approving it would change what it says.
+    """
     current = profile.get_profile(workspace)
+    with workspace.read() as session:
+        statements = set(
+            session.exec(select(Artifact.id).where(col(Artifact.kind) == ArtifactKind.SOA))
+        )
     clauses = tuple(
         SnapshotClause(
             id=row.local_id,
             title=row.title,
             depth=row.depth,
             documents=tuple(
-                SnapshotDocument(a.id, a.title, _status_text(a.status)) for a in row.artifacts
+                SnapshotDocument(a.id, a.title, _status_text(a.status))
+                for a in row.artifacts
+                if a.id not in statements
             ),
         )
         for row in coverage.coverage(workspace)
@@ -372,6 +382,8 @@ def render(snapshot: SoaSnapshot) -> str:
     lines += [
         "## Clauses 4 to 10: the documents that meet them",
         "",
+        "This Statement of Applicability itself meets 6.1.3 d.",
+        "",
         "| Clause | Title | Documents |",
         "|---|---|---|",
     ]
@@ -536,10 +548,15 @@ class SoaUpdate:
     created: bool
     previous_version: int | None
     changes: tuple[str, ...]
+    # The version before was written by hand or from the template, not from the records.
+    first_generated: bool = False
 
     def summary(self) -> str:
-        made = "created the Statement of Applicability" if self.created else "updated the SoA"
-        return f"{made}: version {self.version} ({len(self.changes)} change(s))"
+        if self.created:
+            return f"created as version {self.version} from the control records"
+        if self.first_generated:
+            return f"version {self.version}, the first generated from the control records"
+        return f"version {self.version}, {len(self.changes)} control(s) changed"
 
 
 def update_soa(
@@ -588,7 +605,8 @@ def update_soa(
                 write.notice(cancelled.message)
             assert version.id is not None
             write.changed(versions=[version.id])
-        changes = compare(parse_snapshot(previous[1]) if previous else None, snapshot)
+        before = parse_snapshot(previous[1]) if previous else None
+        changes = compare(before, snapshot)
         write.entity_id = soa.id
         write.summary.update(
             version=number,
@@ -598,6 +616,6 @@ def update_soa(
         )
         write.changed(artifacts=[soa.id])
     return write.changes, SoaUpdate(
-        soa.id, number, previous is None and number == 1, previous[0] if previous else None,
-        tuple(changes),
+        soa.id, number, previous is None, previous[0] if previous else None, tuple(changes),
+        first_generated=previous is not None and before is None,
     )  # fmt: skip

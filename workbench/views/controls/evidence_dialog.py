@@ -108,7 +108,7 @@ class EvidenceDialog(FormDialog):
         self.form.addRow("&Effective", period)
         self.form.addRow("", expiry)
         self.form.addRow("&Collected by", self.collected_by)
-        self.on_submit(self._submit)
+        self.on_submit(self._check)
         self.resize(560, self.sizeHint().height())
 
     def _date_edit(self, name: str, day: date) -> QDateEdit:
@@ -123,7 +123,7 @@ class EvidenceDialog(FormDialog):
         if chosen:
             self.file_edit.setText(chosen)
 
-    def _submit(self) -> None:
+    def _check(self) -> None:
         path = Path(self.file_edit.text().strip()).expanduser()
         if not self.file_edit.text().strip():
             raise EvidenceError("choose the file to store")

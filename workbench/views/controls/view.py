@@ -588,7 +588,6 @@ class ControlsView(Pane):
         self._show_progress(False)
         if job is not None:
             job.worker_thread.wait()
-            job.worker_thread.deleteLater()
             job.deleteLater()
 
     def cancel_job(self) -> None:
