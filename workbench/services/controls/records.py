@@ -28,6 +28,8 @@ from workbench.models import (
     ControlSource,
     ControlStatus,
     Evidence,
+    EvidenceLink,
+    EvidenceRevision,
     EvidenceTarget,
     utc_now,
 )
@@ -221,39 +223,43 @@ def _documents(session: Session, controls: Sequence[Control]) -> dict[int, list[
 
 
 def _evidence(session: Session, control_ids: Collection[int]) -> dict[int, list[EvidenceRef]]:
-    attached = evidence_service.attached_to(session, EvidenceTarget.CONTROL, control_ids)
-    ids = {evidence for found in attached.values() for evidence in found}
-    if not ids:
-        return {}
-    revisions = evidence_service.current_revisions(session, ids)
-    titles = {
-        evidence_id: (title, expires)
-        for evidence_id, title, expires in session.execute(
-            sa_select(col(Evidence.id), col(Evidence.title), col(Evidence.expires)).where(
-                col(Evidence.id).in_(ids)
-            )
+    """Each control's evidence at its newest revision, in one query of plain columns (a table
+    of controls with thousands of files must still paint at once)."""
+    newest = (
+        sa_select(
+            col(EvidenceRevision.evidence_id).label("evidence_id"),
+            func.max(EvidenceRevision.number).label("number"),
         )
-        if evidence_id is not None
-    }
+        .group_by(col(EvidenceRevision.evidence_id))
+        .subquery()
+    )
+    statement = (
+        sa_select(
+            col(EvidenceLink.target_id), col(Evidence.id), col(Evidence.title),
+            col(Evidence.expires), col(EvidenceRevision.number), col(EvidenceRevision.file_name),
+            col(EvidenceRevision.blob_sha256), col(EvidenceRevision.size),
+            col(EvidenceRevision.effective_from),
+        )
+        .join(Evidence, col(Evidence.id) == col(EvidenceLink.evidence_id))
+        .join(newest, newest.c.evidence_id == col(Evidence.id))
+        .join(
+            EvidenceRevision,
+            (col(EvidenceRevision.evidence_id) == newest.c.evidence_id)
+            & (col(EvidenceRevision.number) == newest.c.number),
+        )
+        .where(
+            col(EvidenceLink.target) == EvidenceTarget.CONTROL,
+            col(EvidenceLink.target_id).in_(list(control_ids)),
+        )
+        .order_by(col(EvidenceLink.target_id), col(Evidence.id))
+    )  # fmt: skip
     refs: dict[int, list[EvidenceRef]] = {}
-    for control_id, evidence_ids in attached.items():
-        for evidence_id in evidence_ids:
-            revision = revisions.get(evidence_id)
-            if revision is None or evidence_id not in titles:
-                continue
-            title, expires = titles[evidence_id]
-            refs.setdefault(control_id, []).append(
-                EvidenceRef(
-                    id=evidence_id,
-                    title=title,
-                    revision=revision.number,
-                    file_name=revision.file_name,
-                    sha256=revision.blob_sha256,
-                    size=revision.size,
-                    effective_from=revision.effective_from,
-                    expires=expires,
-                )
-            )
+    for row in session.connection().execute(statement):
+        control_id, evidence_id, title, expires, number, file_name, sha256, size, start = row
+        assert evidence_id is not None
+        refs.setdefault(control_id, []).append(
+            EvidenceRef(evidence_id, title, number, file_name, sha256, size, start, expires)
+        )
     return refs
 
 

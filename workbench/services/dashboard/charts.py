@@ -84,11 +84,13 @@ def _progress_row(chart: Chart, y: float, item: ThemeProgress, bar_width: float)
 
 
 def _legend(chart: Chart, y: float, parts: list[tuple[str, str]]) -> float:
-    x: float = LABEL_WIDTH
-    for label, colour in parts:
+    steps = [30 + len(label) * 5.8 for label, _ in parts]
+    # Under the bars when it fits there, else from the left edge.
+    x: float = LABEL_WIDTH if LABEL_WIDTH + sum(steps) <= chart.width else 0
+    for (label, colour), step in zip(parts, steps, strict=True):
         chart.shapes.append(Rect(x, y, 10, 10, colour))
         chart.shapes.append(Text(x + 14, y + 9, label, size=9, colour=palette.MUTED))
-        x += 30 + len(label) * 5.8
+        x += step
     return y + 18
 
 

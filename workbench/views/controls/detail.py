@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -168,6 +168,10 @@ class ControlDetail(QWidget):
         self.tabs.setObjectName("controlTabs")
         self.guidance = QTextBrowser(self)
         self.guidance.setObjectName("controlGuidance")
+        self._guidance_timer = QTimer(self)
+        self._guidance_timer.setSingleShot(True)
+        self._guidance_timer.setInterval(0)
+        self._guidance_timer.timeout.connect(self._fill_guidance)
         self.evidence_list = QListWidget(self)
         self.evidence_list.setObjectName("evidenceList")
         self.evidence_list.itemDoubleClicked.connect(
@@ -270,9 +274,14 @@ class ControlDetail(QWidget):
         self.owner.setText(record.owner)
         self.target.setDate(to_qdate(record.target_date) if record.target_date else NO_DATE)
         self.notes.setPlainText(record.notes)
-        self.guidance.setHtml(guidance_html(load_guidance().get(record.local_id)))
+        # Reading the guidance file takes a moment the first time: the table paints first.
+        self._guidance_timer.start()
         self._fill_evidence(record)
         self._fill_documents(record)
+
+    def _fill_guidance(self) -> None:
+        if self.record is not None:
+            self.guidance.setHtml(guidance_html(load_guidance().get(self.record.local_id)))
 
     def _fill_evidence(self, record: ControlRecord) -> None:
         self.evidence_list.clear()
