@@ -20,7 +20,8 @@ from pathlib import Path
 from benchmarks.common import OUT_DIR, Result, format_ratio, format_value
 
 ENTRIES = [
-    "cold_start", "card_search", "register", "versions", "planner", "risks", "audit_pack", "team"
+    "cold_start", "card_search", "register", "versions", "planner", "risks", "controls",
+    "audit_pack", "team",
 ]  # fmt: skip
 PLOT = OUT_DIR / "scale.png"
 

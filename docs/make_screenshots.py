@@ -54,7 +54,8 @@ def build(path: Path) -> None:
                       email="jonas.weber@acme.example", passphrase=PASSPHRASE)  # fmt: skip
     reviews.request_review(workspace, actor="Mara", artifact_id=1, approvers=["Jonas Weber"])
     decisions.approve(workspace, artifact_id=1, version=2, signer="Jonas Weber",
-                      passphrase=PASSPHRASE, comment="Agreed with the board")  # fmt: skip
+                      passphrase=PASSPHRASE, comment="Agreed with the board",
+                      allow_placeholders=True)  # fmt: skip
     reviews.request_review(workspace, actor="Mara", artifact_id=3, approvers=["Jonas Weber"])
     programme.accept(workspace, programme.propose_for(workspace, date(2027, 6, 30)), actor="Mara")
     for kind, title, start, rule in (
@@ -72,6 +73,7 @@ def build(path: Path) -> None:
         )
         events.create_event(workspace, draft, actor="Mara")
     _risks(workspace)
+    _controls(workspace, path.parent)
     workspace.close()
 
 
@@ -110,6 +112,36 @@ def _risks(workspace: Workspace) -> None:
                     comment="Until the supplier contracts are renegotiated")  # fmt: skip
 
 
+def _controls(workspace: Workspace, scratch: Path) -> None:
+    """A few weeks into implementation: decisions taken, some controls done, evidence filed."""
+    from workbench.services.controls import evidence, records, soa
+    from workbench.services.controls.evidence import EvidenceDraft
+
+    done = ("A.5.1", "A.5.2", "A.5.3", "A.5.15", "A.6.1", "A.6.3", "A.7.1", "A.8.5", "A.8.13")
+    for local_id in done:
+        records.update_control(workspace, local_id, actor="Mara", status="implemented",
+                               owner="Jonas Weber", reasons=["business"])  # fmt: skip
+    for local_id in ("A.5.7", "A.5.23", "A.8.8", "A.8.15", "A.8.16"):
+        records.update_control(workspace, local_id, actor="Mara", status="partial",
+                               owner="Lena Brandt", target_date=date(2027, 3, 31))  # fmt: skip
+    records.update_control(workspace, "A.8.24", actor="Mara", status="planned",
+                           target_date=date(2026, 11, 15))  # fmt: skip
+    records.update_control(
+        workspace, "A.7.4", actor="Mara", applicable=False,
+        justification="Offices are leased; the landlord monitors the building",
+    )  # fmt: skip
+    for name, control, title, expires in (
+        ("restore-test.pdf", "A.8.13", "Restore test report, October", date(2027, 10, 31)),
+        ("access-review.xlsx", "A.5.15", "Quarterly access review", date(2026, 12, 20)),
+        ("pentest.pdf", "A.8.8", "External penetration test", date(2026, 11, 1)),
+    ):
+        file = scratch / name
+        file.write_bytes(f"{title}\n".encode() * 200)
+        evidence.add_evidence(workspace, file, targets=[control], actor="Mara",
+                              draft=EvidenceDraft(title=title, expires=expires))  # fmt: skip
+    soa.update_soa(workspace, actor="Mara")
+
+
 def main() -> None:
     out = Path(sys.argv[1] if len(sys.argv) > 1 else Path(__file__).parent / "screenshots")
     out.mkdir(parents=True, exist_ok=True)
@@ -119,6 +151,7 @@ def main() -> None:
     build(scratch / "acme-isms.grcw")
 
     from workbench.views.common.settings import AppSettings
+    from workbench.views.dashboard.view import DashboardView
     from workbench.views.main_window import MainWindow
 
     app = QApplication([])
@@ -147,9 +180,14 @@ def main() -> None:
     shot("planner")
     window.show_pane("audit")
     shot("audit")
-    window.open_risk("R-005")
+    window.navigate("risks", "R-005")
     app.processEvents()  # the pane fills its heat map just after the table's first paint
     shot("risks")
+    window.navigate("controls", "A.8.13")
+    shot("controls")
+    window.show_pane("dashboard")
+    window.pane("dashboard", DashboardView).refresh()
+    shot("dashboard")
     window.resize(1024, 700)
     window.open_artifact(1)
     shot("documents-1024x700")

@@ -18,6 +18,8 @@ from workbench.commands import (
     approvals,
     cards,
     consultant,
+    controls,
+    dashboard,
     documents,
     maintenance,
     pack,
@@ -38,7 +40,8 @@ from workbench.services.common.errors import ServiceError
 from workbench.views.panes import PANE_NAMES
 
 COMMAND_MODULES = (
-    cards, register, documents, approvals, planner, risks, pack, maintenance, team, consultant
+    cards, register, documents, approvals, planner, risks, controls, dashboard, pack, maintenance,
+    team, consultant,
 )  # fmt: skip
 
 log = logging.getLogger("workbench")

@@ -31,12 +31,12 @@ def test_pack(capsys, workspace_file: Path, tmp_path: Path) -> None:
         data = check_manifest(archive)
         assert not any(name.startswith("drafts/") for name in archive.namelist())
     assert data["verify"]["ok"] is True
-    assert out.startswith(f"wrote {target}: 2 published document(s), 12 files; manifest SHA-256 ")
+    assert out.startswith(f"wrote {target}: 2 published document(s), 14 files; manifest SHA-256 ")
     assert len(out.splitlines()) == 1
 
     code, out, _ = run(capsys, "-w", str(workspace_file), "pack", "-o", str(target),
                        "--include-drafts")  # fmt: skip
-    assert code == 0 and "2 published document(s) and 1 draft(s), 14 files" in out
+    assert code == 0 and "2 published document(s) and 1 draft(s), 16 files" in out
     with zipfile.ZipFile(target) as archive:
         assert "drafts/DRAFT-003-Backup-Procedure-v1.docx" in archive.namelist()
 

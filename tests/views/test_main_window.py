@@ -24,6 +24,14 @@ PANE_OBJECTS = {
     "audit": ["auditTrailView", "auditTrailTable"],
     "risks": ["risksView", "riskTable", "riskHeatMap"],
     "people": ["peopleView", "peopleTable"],
+    "controls": [
+        "controlsView",
+        "controlTable",
+        "controlDetail",
+        "controlGuidance",
+        "evidenceList",
+    ],
+    "dashboard": ["dashboardView", "readinessChart", "dashboardAttention"],
 }
 
 

@@ -15,10 +15,13 @@ From the bottom up (a package may import only packages listed before it, and ``w
 - ``documents``: editing (saving and restoring versions), drafts, comparing versions;
 - ``risks``: the risk method, assets, risks and their treatment, signed risk acceptance, quality
   checks, spreadsheet import, the generated risk register and treatment plan, the scenario library;
-- ``planner``: events, recurrence, occurrences, review dates, risk deadlines, findings, the audit
-  programme and iCalendar import and export;
+- ``controls``: control records, the evidence vault and its file store, the generated Statement
+  of Applicability;
+- ``planner``: events, recurrence, occurrences, review dates, risk deadlines, control target
+  dates and evidence expiries, findings, the audit programme and iCalendar import and export;
+- ``dashboard``: the readiness figures and their charts;
 - ``audit``: reading the audit trail, verifying every hash, chain, signature, key and record
-  (risk acceptances included), checking and backing up a workspace;
+  (risk acceptances and evidence included), checking and backing up a workspace;
 - ``exports``: documents as Markdown, HTML, Word and PDF, publishing, the register as a
   spreadsheet and the audit pack;
 - ``team``: copying a workspace between a file and a server, check-out and check-in.

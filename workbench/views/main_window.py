@@ -206,12 +206,7 @@ class MainWindow(QMainWindow):
         pane.changes_made.connect(self.apply_changes)
         pane.artifact_open_requested.connect(self.open_artifact)
         pane.status_posted.connect(self.post_status)
-        pane.risk_open_requested.connect(self.open_risk)
-        if pane.objectName() == "risksView":
-            # A risk's planned control: the register shows what covers it.
-            pane.control_requested.connect(  # type: ignore[attr-defined]
-                lambda ref: self.show_register(RegisterFilter(refs=(ref,)))
-            )
+        pane.navigation_requested.connect(self.navigate)
 
     def _wire_panes(self) -> None:
         for name, pane in self.panes.items():
@@ -230,7 +225,6 @@ class MainWindow(QMainWindow):
         self.register_view.selection_changed.connect(self.approval.update_enabled)
         self.documents.document_opened.connect(self.approval.update_enabled)
         self.register_view.build_requested.connect(self.start_isms_build)
-        self.register_view.risks_requested.connect(self.show_risks_of_document)
 
     # --- panes ------------------------------------------------------------------------------
 
@@ -280,14 +274,6 @@ class MainWindow(QMainWindow):
         from workbench.views.risks.view import RisksView
 
         return self.pane("risks", RisksView)
-
-    def open_risk(self, ref: str) -> None:
-        self.show_pane("risks")
-        self.risks.select_risk(ref)
-
-    def show_risks_of_document(self, artifact_id: int) -> None:
-        self.show_pane("risks")
-        self.risks.show_document(artifact_id)
 
     @property
     def audit_trail(self) -> AuditTrailView:
@@ -352,6 +338,16 @@ class MainWindow(QMainWindow):
         self.apply_changes(changes)
         self.show_register(RegisterFilter(scope=RegisterScope.ISMS_ARTIFACTS))
         self.post_status(f"Created {len(created)} ISMS documents as drafts.")
+
+    def navigate(self, name: str, target: str) -> None:
+        """Show pane ``name`` at ``target``: a document id for the Documents pane, else what
+        the pane's ``show_target`` understands."""
+        if name == "documents" and target.isdigit():
+            self.open_artifact(int(target))
+            return
+        pane = self.pane(name, Pane)
+        pane.show_target(target)
+        self.show_pane(name)
 
     def open_artifact(self, artifact_id: int) -> None:
         if self.documents.open_artifact(artifact_id):

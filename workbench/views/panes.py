@@ -64,7 +64,15 @@ PANES: tuple[PaneSpec, ...] = (
         "workbench.views.risks.view:RisksView",
     ),
     PaneSpec(
-        "people", "People", "SP_DirHomeIcon", "Ctrl+7",
+        "controls", "Controls", "SP_DialogApplyButton", "Ctrl+7",
+        "workbench.views.controls.view:ControlsView",
+    ),
+    PaneSpec(
+        "dashboard", "Dashboard", "SP_ComputerIcon", "Ctrl+8",
+        "workbench.views.dashboard.view:DashboardView",
+    ),
+    PaneSpec(
+        "people", "People", "SP_DirHomeIcon", "Ctrl+9",
         "workbench.views.people.view:PeopleView",
     ),
 )  # fmt: skip

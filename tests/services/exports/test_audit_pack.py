@@ -48,7 +48,8 @@ PUBLISHED = {
     "statement-of-applicability/002-Statement-of-Applicability-v1.pdf",
     "statement-of-applicability/002-Statement-of-Applicability-v1.html",
 }
-OTHERS = {"register.xlsx", "planner.ics", "planner.html", "audit-trail.csv", "index.html"}
+OTHERS = {"register.xlsx", "planner.ics", "planner.html", "audit-trail.csv", "index.html",
+          "dashboard/readiness.svg", "dashboard/readiness.json"}  # fmt: skip
 DRAFTS = {"drafts/DRAFT-003-Backup-Procedure-v1.pdf", "drafts/DRAFT-003-Backup-Procedure-v1.docx"}
 
 
@@ -237,7 +238,8 @@ def test_cancelling_leaves_nothing(workspace, acme, tmp_path: Path, monkeypatch)
     assert [s[0] for s in seen] == [0, 1, 2, 3]
     assert seen[0][2] == "Checking hashes, chains and signatures"
     assert seen[1][2] == "Access Control Policy, version 1 (PDF and Word)"
-    assert {s[1] for s in seen} == {8}
+    # verify, 3 documents, SoA, SoA sheet, dashboard, register, planner, trail, index
+    assert {s[1] for s in seen} == {10}
     assert sorted(p.name for p in out.iterdir()) == ["pack.zip"]
     assert (out / "pack.zip").read_bytes() == b"the previous pack"
     assert list(scratch.iterdir()) == []
@@ -275,11 +277,11 @@ def test_bad_targets(workspace, acme, tmp_path: Path) -> None:
 def test_progress_counts_every_step(workspace, acme, tmp_path: Path) -> None:
     seen: list[tuple[int, int, str]] = []
     pack(workspace, tmp_path / "p.zip", progress=lambda d, t, label: not seen.append((d, t, label)))
-    assert [s[0] for s in seen] == list(range(9))
-    assert seen[-1] == (8, 8, "Done")
-    assert [label for *_, label in seen[4:8]] == [
-        "Register (Excel)", "Planner (calendar and table)", "Audit trail (CSV)",
-        "Index and manifest",
+    assert [s[0] for s in seen] == list(range(11))
+    assert seen[-1] == (10, 10, "Done")
+    assert [label for *_, label in seen[4:10]] == [
+        "Register (Excel)", "Statement of Applicability (Excel)", "Readiness dashboard",
+        "Planner (calendar and table)", "Audit trail (CSV)", "Index and manifest",
     ]  # fmt: skip
 
 

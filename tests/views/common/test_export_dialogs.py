@@ -130,14 +130,15 @@ def test_pack_dialog_writes_the_pack(qtbot, workspace, acme, tmp_path: Path) -> 
         assert not dialog.drafts_check.isEnabled()  # nothing to change while it runs
     result = written.args[0]
     assert changes.args[0].audit_log
-    assert [done for done, *_ in steps] == list(range(10))
-    assert steps[-1] == (9, 9, "Done")
-    assert dialog.progress_bar.value() == dialog.progress_bar.maximum() == 9
+    # the SoA sheet and the dashboard are two steps of their own
+    assert [done for done, *_ in steps] == list(range(12))
+    assert steps[-1] == (11, 11, "Done")
+    assert dialog.progress_bar.value() == dialog.progress_bar.maximum() == 11
     with zipfile.ZipFile(result.target) as archive:
         check_manifest(archive)
         assert "drafts/DRAFT-003-Backup-Procedure-v1.pdf" in archive.namelist()
     assert dialog.status_label.text() == (
-        f"Wrote {result.target}: 2 published document(s) and 1 draft(s), 14 files."
+        f"Wrote {result.target}: 2 published document(s) and 1 draft(s), 16 files."
     )
     assert dialog.cancel_button.text() == "Close" and dialog.start_button.isEnabled()
     actions = [row.action for row in trail.fetch_rows(workspace, trail.query_ids(

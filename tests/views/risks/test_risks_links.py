@@ -13,6 +13,7 @@ from workbench.services.register import artifacts
 from workbench.services.risks import acceptance, records
 from workbench.services.risks.listing import RiskFilter
 from workbench.views.common.settings import AppSettings
+from workbench.views.controls.view import ControlsView
 from workbench.views.main_window import MainWindow
 from workbench.views.planner.view import PlannerView
 
@@ -37,18 +38,24 @@ def window(qtbot, workspace, library) -> MainWindow:
     return main
 
 
-def test_a_control_link_shows_the_register_on_that_control(window: MainWindow) -> None:
-    window.open_risk("R-001")
+def test_a_control_link_shows_the_control_and_the_control_its_risks(window: MainWindow) -> None:
+    window.navigate("risks", "R-001")
     assert window.current_pane_name() == "risks"
     assert window.risks.selected_ref() == "R-001"
     assert "A.8.13 Information backup" in window.risks.editor.controls_label.text()
     window.risks.editor.controls_label.linkActivated.emit("ISO27001:2022/A.8.13")
-    assert window.current_pane_name() == "register"
-    assert window.register_view.model.rowCount() == 1
+    assert window.current_pane_name() == "controls"
+    controls = window.pane("controls", ControlsView)
+    record = controls.selected_record()
+    assert record is not None and record.local_id == "A.8.13"
+    assert "R-001" in controls.detail.risks_label.text()
+    controls.detail.risks_label.linkActivated.emit("R-001")
+    assert window.current_pane_name() == "risks"
+    assert window.risks.selected_ref() == "R-001"
 
 
 def test_a_document_link_opens_it_and_the_register_shows_its_risks(window: MainWindow) -> None:
-    window.open_risk("R-001")
+    window.navigate("risks", "R-001")
     assert "Backup Policy" in window.risks.editor.documents_label.text()
     window.risks.editor.documents_label.linkActivated.emit("1")
     assert window.current_pane_name() == "documents"

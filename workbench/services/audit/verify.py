@@ -12,6 +12,7 @@ What is checked:
 - every key record against the fingerprint the audit log recorded when the key was added;
 - every append-only record (version, approval, review request, key, key retirement, audit
   pack) against the audit entry that created it, and every such entry against its record;
+- every stored evidence file against its SHA-256, and every evidence revision against its file;
 - the audit log's own hash chain;
 - every stored value the workbench must be able to read (statuses, dates, numbers).
 
@@ -44,6 +45,7 @@ from workbench.models import (
 from workbench.services.approvals import reviews, signing
 from workbench.services.audit import records
 from workbench.services.audit.records import Names
+from workbench.services.controls import integrity as vault
 from workbench.services.register import versioning
 from workbench.services.risks import acceptance
 from workbench.services.risks import method as methods
@@ -57,8 +59,8 @@ CONTENT_CHANGED = "its content was changed"
 @dataclass(frozen=True)
 class Problem:
     # "version", "approval", "review", "artifact", "person key", "audit pack", "record" (an
-    # entry whose record is gone), "risk method", "risk acceptance", "risk", "audit log" (the
-    # chain itself) or "stored value"
+    # entry whose record is gone), "risk method", "risk acceptance", "risk", "evidence",
+    # "audit log" (the chain itself) or "stored value"
     area: str
     subject: str
     message: str
@@ -76,6 +78,7 @@ class VerifyReport:
     log_head: str = GENESIS_HASH
     keys: int = 0
     acceptances: int = 0
+    stored_files: int = 0
 
     @property
     def ok(self) -> bool:
@@ -91,8 +94,9 @@ class VerifyReport:
 
     def summary(self) -> str:
         accepted = f", {self.acceptances} risk acceptance signature(s)" if self.acceptances else ""
+        files = f", {self.stored_files} stored file(s)" if self.stored_files else ""
         checked = (
-            f"{self.versions} version(s), {self.approvals} signature(s){accepted} and "
+            f"{self.versions} version(s), {self.approvals} signature(s){accepted}{files} and "
             f"{self.log_entries} audit log entr{'y' if self.log_entries == 1 else 'ies'}"
         )
         if self.ok:
@@ -108,6 +112,7 @@ class VerifyReport:
                 "risk_acceptances": self.acceptances,
                 "audit_log_entries": self.log_entries,
                 "person_keys": self.keys,
+                "stored_files": self.stored_files,
             },
             "audit_log_head": self.head.to_json(),
             "problems": [
@@ -177,6 +182,8 @@ def verify_session(session: Session) -> VerifyReport:
     )
     problems += _guarded("the audit packs", lambda: _pack_head_problems(session, hashes))
     problems += _guarded("the risks", lambda: _risk_problems(session))
+    evidence = vault.evidence_problems(session)
+    problems += [Problem("evidence", p.subject, p.message) for p in evidence.problems]
     problems += _chain_problems(entries)
     return VerifyReport(
         versions=_count(session, Version),
@@ -186,6 +193,7 @@ def verify_session(session: Session) -> VerifyReport:
         log_head=hashes[-1] if hashes else GENESIS_HASH,
         keys=_count(session, PersonKey),
         acceptances=_count(session, RiskAcceptance),
+        stored_files=evidence.files,
     )
 
 

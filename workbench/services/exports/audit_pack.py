@@ -8,6 +8,10 @@ In the zip:
   file name starting with ``DRAFT-``;
 - ``statement-of-applicability/``: each Statement of Applicability (its published version, else
   its latest, marked DRAFT) as PDF and HTML;
+- ``statement-of-applicability/*.xlsx``: the SoA's generated version (the published one when it
+  was generated) in the auditors' Excel layout;
+- ``evidence/``: the current file of each piece of evidence an applicable control relies on;
+- ``dashboard/``: the readiness dashboard as SVG (drawn into ``index.html`` too) and as JSON;
 - ``register.xlsx``, ``planner.ics`` and ``planner.html`` (the whole programme, from its
   earliest dated item to its latest, in the workspace's time zone), ``audit-trail.csv``;
 - ``risks/`` (when the workspace has risks): the risk register as Excel, with the method's tables,
@@ -36,6 +40,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import partial
 from pathlib import Path
+from typing import IO
 
 from dateutil.relativedelta import relativedelta
 
@@ -44,7 +49,16 @@ from workbench.models import ArtifactKind, ArtifactStatus, PackExport
 from workbench.services.audit import trail, verify
 from workbench.services.common import fileio
 from workbench.services.common.errors import ServiceError
-from workbench.services.exports import document_export, register_export, risk_export
+from workbench.services.controls import blobs
+from workbench.services.controls.soa import SoaError
+from workbench.services.dashboard import figures
+from workbench.services.exports import (
+    document_export,
+    pack_controls,
+    register_export,
+    risk_export,
+    soa_export,
+)
 from workbench.services.exports.document_export import ExportDocument, ExportError, Renderer
 from workbench.services.exports.pack_pages import (
     IndexFacts,
@@ -138,6 +152,7 @@ class _Contents:
     others: list[PackFile] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     heat_map: str = ""
+    sections: list[str] = field(default_factory=list)
 
 
 def _stem(document: ExportDocument, draft: bool) -> str:
@@ -213,6 +228,13 @@ class PackJob:
         self._steps.append(_Step("Register (Excel)", self._register))
         if risk_listing.count_all(workspace):
             self._steps.append(_Step("Risk register (Excel) and heat map", self._risks))
+        self._steps.append(_Step("Statement of Applicability (Excel)", self._soa_xlsx))
+        self._evidence = pack_controls.plan_evidence(workspace)
+        self._steps += [
+            _Step(f"Evidence E-{item.id} {item.title}", partial(self._evidence_file, item))
+            for item in self._evidence
+        ]
+        self._steps.append(_Step("Readiness dashboard", self._dashboard))
         self._steps += [
             _Step("Planner (calendar and table)", self._planner),
             _Step("Audit trail (CSV)", self._audit_trail),
@@ -290,6 +312,17 @@ class PackJob:
             digest = hashlib.sha256(data).hexdigest()
             self._contents.entries.append(ManifestEntry(path, digest, len(data)))
 
+    def _add_stream(self, path: str, write: Callable[[IO[bytes]], str], size: int) -> None:
+        """Add a file written in pieces by ``write`` (which returns the SHA-256 it wrote)."""
+        assert self._zip is not None
+        info = zipfile.ZipInfo(path, date_time=self.now.timetuple()[:6])
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = 0o644 << 16
+        info.file_size = size
+        with self._zip.open(info, "w") as out:
+            digest = write(out)
+        self._contents.entries.append(ManifestEntry(path, digest, size))
+
     def _add_file(self, path: str, source: Path) -> None:
         self._add_bytes(path, source.read_bytes())
         source.unlink()
@@ -339,6 +372,50 @@ class PackJob:
             self._contents.drafts.append(packed)
         else:
             self._contents.published.append(packed)
+
+    def _soa_xlsx(self) -> None:
+        scratch = self._scratch_file("soa.xlsx")
+        try:
+            document = soa_export.export_soa(
+                self.workspace, fmt="xlsx", target=scratch, published_first=True
+            )
+        except (SoaError, ExportError) as error:
+            self._contents.skipped.append(
+                Skipped(0, "Statement of Applicability (Excel)", str(error))
+            )
+            return
+        path = f"statement-of-applicability/{_stem(document, document.status != 'published')}.xlsx"
+        self._add_file(path, scratch)
+        self._contents.others.append(
+            PackFile(path, "Statement of Applicability (Excel)",
+                     f"version {document.version} ({document.status}), one row per control")
+        )  # fmt: skip
+
+    def _evidence_file(self, item: pack_controls.PackedEvidence) -> None:
+        with self.workspace.read() as session:
+            complete = blobs.is_complete(session, item.sha256)
+        if not complete:
+            reason = f"its stored file {item.sha256[:12]} is missing or incomplete (see Integrity)"
+            self._contents.skipped.append(Skipped(0, f"Evidence E-{item.id} {item.title}", reason))
+            return
+
+        def write(out: IO[bytes]) -> str:
+            with self.workspace.read() as session:
+                return blobs.copy_to(session, item.sha256, out)
+
+        self._add_stream(item.path, write, item.size)
+
+    def _dashboard(self) -> None:
+        readiness = figures.readiness(self.workspace, today=self.now.date())
+        svg = pack_controls.dashboard_svg(readiness)
+        self._add_bytes(pack_controls.DASHBOARD_SVG, svg.encode("utf-8"))
+        self._add_bytes(pack_controls.DASHBOARD_JSON, pack_controls.dashboard_json(readiness))
+        self._contents.sections += [
+            pack_controls.evidence_section(self._evidence, self.now.date()),
+            pack_controls.dashboard_section(svg),
+        ]
+
+    # ---
 
     def _register(self) -> None:
         scratch = self._scratch_file("register.xlsx")
@@ -424,6 +501,7 @@ class PackJob:
             others=contents.others,
             skipped=contents.skipped,
             heat_map=contents.heat_map,
+            sections=contents.sections,
         )
         self._add_bytes(INDEX, index_html(facts).encode("utf-8"))
         manifest = self._manifest(organisation)

@@ -76,6 +76,8 @@ class IndexFacts:
     skipped: Sequence[Skipped]
     # The risk heat map image in the pack, shown on the page ("" when there are no risks).
     heat_map: str = ""
+    # Further sections (already escaped HTML): the evidence files and the dashboard.
+    sections: Sequence[str] = ()
 
 
 def kind_label(kind: ArtifactKind) -> str:
@@ -158,6 +160,7 @@ def index_html(facts: IndexFacts) -> str:
             f"<p><img src='{escape(quote(facts.heat_map))}' alt='Risk heat map: inherent and "
             "residual risk per likelihood and impact' style='max-width:100%'></p>",
         ]
+    parts.extend(facts.sections)
     parts.append("<h2>Register, planner and audit trail</h2><ul>")
     parts.extend(
         f"<li>{link(other.path, other.title)}: {escape(other.description)}</li>"
@@ -167,7 +170,8 @@ def index_html(facts: IndexFacts) -> str:
     if facts.skipped:
         parts.append("<h2>Not included</h2><ul>")
         parts.extend(
-            f"<li>{escape(s.title)} (register id {s.artifact_id}): {escape(s.reason)}</li>"
+            f"<li>{escape(s.title)}{f' (register id {s.artifact_id})' if s.artifact_id else ''}: "
+            f"{escape(s.reason)}</li>"
             for s in facts.skipped
         )
         parts.append("</ul>")

@@ -25,6 +25,7 @@ from workbench.models import (
     EventStatus,
     PlannerEvent,
 )
+from workbench.services.controls.dates import DateKind, dated_items
 from workbench.services.planner import recurrence
 from workbench.services.planner.drafts import (
     EARLIEST_DAY,
@@ -46,9 +47,15 @@ class Source(StrEnum):
     # From the risk register: a treatment action's due date, an acceptance's expiry.
     RISK_ACTION = "risk_action"
     ACCEPTANCE = "acceptance"
+    # Dates kept by the control records: a control's target date, an evidence expiry.
+    CONTROL = "control"
+    EVIDENCE = "evidence"
 
 
 RISK_SOURCES = frozenset({Source.RISK_ACTION, Source.ACCEPTANCE})
+CONTROL_SOURCES = frozenset({Source.CONTROL, Source.EVIDENCE})
+# Dates that belong to a record elsewhere: they move (if at all) on the record itself.
+DERIVED_FROM_RECORDS = RISK_SOURCES | CONTROL_SOURCES
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,16 +76,16 @@ class Occurrence:
     artifact_id: int | None = None
     location: str = ""
     uid: str = ""
-    # A risk action's or acceptance's id, and the risk's id (R-001).
+    # The record a date comes from: a risk action, an acceptance, a control or an evidence.
     item_id: int | None = None
-    risk_ref: str | None = None
+    risk_ref: str | None = None  # the risk's id (R-001) of a date from the risk register
 
     @property
     def key(self) -> str:
         """Identifies the occurrence across refreshes (for selections and drag and drop)."""
         if self.source is Source.REVIEW:
             return f"review:{self.artifact_id}"
-        if self.source in RISK_SOURCES:
+        if self.source in DERIVED_FROM_RECORDS:
             return f"{self.source.value}:{self.item_id}"
         original = self.original_start.isoformat() if self.original_start else ""
         return f"event:{self.event_id}:{original}"
@@ -281,6 +288,23 @@ def _review_occurrences(session: Session, first: date, last: date) -> list[Occur
     ]
 
 
+def _record_dates(session: Session, first: date, last: date) -> list[Occurrence]:
+    """Control target dates and evidence expiries, as all-day occurrences."""
+    sources = {DateKind.CONTROL_TARGET: Source.CONTROL, DateKind.EVIDENCE_EXPIRY: Source.EVIDENCE}
+    return [
+        Occurrence(
+            source=sources[item.kind],
+            kind=EventKind.OTHER,
+            title=item.title,
+            start=all_day_start(item.day),
+            end=None,
+            all_day=True,
+            item_id=item.record_id,
+        )
+        for item in dated_items(session, first, last)
+    ]
+
+
 def _review(artifact_id: int | None, title: str, next_review: date) -> Occurrence:
     return Occurrence(
         source=Source.REVIEW,
@@ -345,10 +369,10 @@ def occurrences(
     """Everything on the calendar from ``first`` to ``last`` (inclusive) as seen in ``zone``.
 
     Repeating events are expanded, with moved, changed and cancelled occurrences applied;
-    review due dates of register artifacts (not retired) are included unless asked not to, and
-    so are the risk register's action due dates and acceptance expiries (as "other").
-    An event that cannot be shown (a repeat rule or a date changed behind the workbench's
-    back) is left out, and ``problems`` says which and why.
+    review due dates of register artifacts (not retired), control target dates and evidence
+    expiries are included unless asked not to, and so are the risk register's action due dates
+    and acceptance expiries (as "other"). An event that cannot be shown (a repeat rule or a date
+    changed behind the workbench's back) is left out, and ``problems`` says which and why.
 
     Raises:
         PlannerError: the range is outside the dates the planner shows.
@@ -387,6 +411,8 @@ def occurrences(
             )
         if include_reviews and (kinds is None or EventKind.DOCUMENT_REVIEW in kinds):
             found.extend(_review_occurrences(session, first, last))
+        if include_reviews and (kinds is None or EventKind.OTHER in kinds):
+            found.extend(_record_dates(session, first, last))
         if include_risks and (kinds is None or EventKind.OTHER in kinds):
             found.extend(risk_occurrence(d) for d in deadlines.between(session, first, last))
     placed: list[tuple[tuple[date, date], Occurrence]] = []

@@ -27,6 +27,8 @@ class ChangeSet:
     risks: frozenset[int] = field(default_factory=frozenset)
     assets: frozenset[int] = field(default_factory=frozenset)
     risk_method: bool = False
+    controls: frozenset[int] = field(default_factory=frozenset)
+    evidence: frozenset[int] = field(default_factory=frozenset)
     audit_log: bool = True
     # Sentences the user should read, e.g. that saving a version cancelled a pending review.
     notices: tuple[str, ...] = ()

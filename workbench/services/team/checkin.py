@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Table, delete, insert, update
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from workbench.models import AuditLogEntry, utc_now
@@ -30,6 +31,7 @@ from workbench.services.team.tables import (
     APPEND_ONLY,
     SCRATCH,
     Row,
+    batch_size,
     copied_tables,
     key_of,
     reset_sequences,
@@ -130,6 +132,9 @@ def _apply(file: Connection, server: Connection, name: str) -> tuple[int, int, i
     for table in copied_tables():
         if table.name in SCRATCH:
             continue
+        if table.name == "blob_chunk":
+            added += _add_chunks(file, server, table, name)
+            continue
         theirs = {key_of(table, row): row for row in rows(server, table)}
         new: list[Row] = []
         for row in rows(file, table):
@@ -162,6 +167,33 @@ def _apply(file: Connection, server: Connection, name: str) -> tuple[int, int, i
             server.execute(delete(table).where(*_match(table, key)))
             removed += 1
     return added, updated, removed
+
+
+def _add_chunks(file: Connection, server: Connection, table: Table, name: str) -> int:
+    """Stored file chunks are many and large, and never change: compare their keys only (the
+    check after check-in rehashes every stored file) and insert the new ones a few at a time."""
+    columns = list(table.primary_key.columns)
+    theirs = {tuple(row) for row in server.execute(sa_select(*columns))}
+    added = 0
+    batch: list[Row] = []
+    for row in rows(file, table):
+        key = key_of(table, row)
+        if key in theirs:
+            theirs.discard(key)
+            continue
+        batch.append(row)
+        if len(batch) == batch_size(table):
+            server.execute(insert(table), batch)
+            added, batch = added + len(batch), []
+    if batch:
+        server.execute(insert(table), batch)
+        added += len(batch)
+    if theirs:
+        raise CheckinRefused(
+            f"{table.name} record {next(iter(theirs))[0]} is on the server but not in {name}; "
+            "nothing was checked in."
+        )
+    return added
 
 
 def _match(table: Table, key: tuple[Any, ...]) -> list[Any]:

@@ -11,13 +11,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, insert
+from sqlalchemy import Connection, delete, insert
 from sqlmodel import Session
 
 from workbench.services.store import audit_log
 from workbench.services.store.workspace import Workspace, WorkspaceError
 from workbench.services.team.tables import (
-    BATCH,
+    APPEND_ONLY,
+    batch_size,
     copied_tables,
     count,
     key_of,
@@ -79,9 +80,15 @@ def copy_workspace(source: Workspace, destination: Workspace) -> CopyResult:
 
 def copy_rows(src: Connection, dst: Connection) -> int:
     records = 0
-    for table in copied_tables():
-        # Rows the destination's migrations made are in the source too, from the same
-        # migrations: they are kept, and must be the same.
+    tables = copied_tables()
+    # Records the destination's migrations made that anyone may edit later (the Annex A
+    # control records) give way to the source's, which may have been edited since.
+    for table in reversed(tables):
+        if table.name not in APPEND_ONLY and count(dst, table):
+            dst.execute(delete(table))
+    for table in tables:
+        # Append-only rows the destination's migrations made (the default risk method) are in
+        # the source too, from the same migrations: they are kept, and must be the same.
         made = {key_of(table, row): row for row in rows(dst, table)} if count(dst, table) else {}
         batch = []
         for row in rows(src, table):
@@ -95,7 +102,7 @@ def copy_rows(src: Connection, dst: Connection) -> int:
                         "destination was made with; nothing was copied."
                     )
             batch.append(row)
-            if len(batch) == BATCH:
+            if len(batch) == batch_size(table):
                 dst.execute(insert(table), batch)
                 records += len(batch)
                 batch = []

@@ -17,18 +17,24 @@ NOT_COPIED = frozenset({"workspace_lease"})
 APPEND_ONLY = frozenset(
     {
         "version", "approval", "audit_log", "person_key", "person_key_retirement",
-        "pack_export", "risk_method", "risk_acceptance",
+        "pack_export", "risk_method", "risk_acceptance", "blob", "blob_chunk", "evidence_revision",
     }
 )  # fmt: skip
 # The editor's unsaved text, scratch per database: check-in leaves the server's alone.
 SCRATCH = frozenset({"draft_buffer"})
 BATCH = 1000
+# Stored evidence files travel in 1 MB chunks: a thousand of them at once would be a gigabyte.
+CHUNK_BATCH = 16
 
 Row = dict[str, Any]
 
 
 def copied_tables() -> list[Table]:
     return [t for t in SQLModel.metadata.sorted_tables if t.name not in NOT_COPIED]
+
+
+def batch_size(table: Table) -> int:
+    return CHUNK_BATCH if table.name == "blob_chunk" else BATCH
 
 
 def key_of(table: Table, row: Mapping[str, Any]) -> tuple[Any, ...]:
@@ -38,7 +44,9 @@ def key_of(table: Table, row: Mapping[str, Any]) -> tuple[Any, ...]:
 def rows(connection: Connection, table: Table) -> Iterator[Row]:
     """Every row of a table in key order, fetched in batches."""
     statement = (
-        select(table).order_by(*table.primary_key.columns).execution_options(yield_per=BATCH)
+        select(table)
+        .order_by(*table.primary_key.columns)
+        .execution_options(yield_per=batch_size(table))
     )
     result = connection.execute(statement)
     for row in result.mappings():

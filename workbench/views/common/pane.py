@@ -20,14 +20,15 @@ class Pane(QWidget):
         artifact_open_requested(int): open this artifact in the Documents pane.
         status_posted(str): a short confirmation ("3 events added to the planner") for the
             window's status bar, where it fades after a few seconds.
-        risk_open_requested(str): show this risk (R-001) in the Risks pane.
+        navigation_requested(str, str): show another pane (by its registry name) at a target
+            it understands (see :meth:`show_target`).
     """
 
     title = ""
     changes_made = Signal(object)
     artifact_open_requested = Signal(int)
     status_posted = Signal(str)
-    risk_open_requested = Signal(str)
+    navigation_requested = Signal(str, str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -53,6 +54,9 @@ class Pane(QWidget):
 
     def restore_state(self, state: dict[str, object]) -> None:
         """Lay the pane out as :meth:`save_state` described; unknown or stale keys are ignored."""
+
+    def show_target(self, target: str) -> None:
+        """Show what another pane asked for: a filter name or a record (each pane says which)."""
 
     def can_leave(self) -> bool:
         """False when the pane holds unsaved work the user chose not to abandon."""

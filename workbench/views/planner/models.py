@@ -131,6 +131,10 @@ class AgendaModel(_DraggableList):
             lines.append("Derived from the register's next review date")
         if occurrence.risk_ref is not None:
             lines.append("From the risk register; double-click to open the risk")
+        elif occurrence.source is Source.CONTROL:
+            lines.append("The control's target date, from the Controls pane")
+        elif occurrence.source is Source.EVIDENCE:
+            lines.append("The evidence's expiry or next collection date, from the Controls pane")
         return "\n".join(lines)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

@@ -52,7 +52,7 @@ from workbench.services.planner.drafts import (
     PlannerError,
 )
 from workbench.services.planner.rescheduling import Scope
-from workbench.services.planner.schedule import Occurrence, Source
+from workbench.services.planner.schedule import CONTROL_SOURCES, Occurrence, Source
 from workbench.services.register import listing
 from workbench.services.register.listing import RegisterFilter
 from workbench.services.risks import records
@@ -241,7 +241,10 @@ class PlannerView(Pane):
         self.refresh()
 
     def apply_changes(self, changes: ChangeSet) -> None:
-        if changes.events or changes.artifacts or changes.risks or changes.risk_method:
+        if (
+            changes.events or changes.artifacts or changes.risks or changes.risk_method
+            or changes.controls or changes.evidence
+        ):  # fmt: skip
             self.refresh()
 
     def refresh(self) -> None:
@@ -371,6 +374,7 @@ class PlannerView(Pane):
             occurrence is not None
             and occurrence.status is not EventStatus.DONE
             and occurrence.source is not Source.ACCEPTANCE
+            and occurrence.source not in CONTROL_SOURCES
         )
         self.findings_action.setEnabled(
             (is_event and occurrence is not None and occurrence.kind in AUDIT_KINDS)
@@ -388,9 +392,11 @@ class PlannerView(Pane):
         if occurrence is None:
             return
         if occurrence.risk_ref is not None:
-            self.risk_open_requested.emit(occurrence.risk_ref)
+            self.navigation_requested.emit("risks", occurrence.risk_ref)
         elif occurrence.source is Source.REVIEW:
             self.mark_selected_done()
+        elif occurrence.source in CONTROL_SOURCES:
+            self.navigation_requested.emit("controls", occurrence.key)
         else:
             self.edit_selected()
 
@@ -411,7 +417,7 @@ class PlannerView(Pane):
         if occurrence is not None and occurrence.risk_ref is not None:
             menu.addSeparator()
             risk_ref = occurrence.risk_ref
-            menu.addAction("Open Risk", lambda: self.risk_open_requested.emit(risk_ref))
+            menu.addAction("Open Risk", lambda: self.navigation_requested.emit("risks", risk_ref))
         menu.popup(view.viewport().mapToGlobal(position))
 
     # --- questions to the user (tests replace these) ----------------------------------------
@@ -597,6 +603,8 @@ class PlannerView(Pane):
         occurrence = self.selected_occurrence()
         if self.workspace is None or occurrence is None:
             return
+        if occurrence.source in CONTROL_SOURCES:
+            return  # done in the Controls pane: implement the control, collect new evidence
         try:
             if occurrence.source is Source.RISK_ACTION:
                 assert occurrence.item_id is not None

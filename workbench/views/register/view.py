@@ -3,7 +3,6 @@
 Signals:
     artifact_open_requested(int): open this artifact in the Documents pane.
     build_requested(): start the Build ISMS Components workflow.
-    risks_requested(int): show the risks that refer to this artifact.
 """
 
 from __future__ import annotations
@@ -59,7 +58,6 @@ class RegisterView(Pane):
 
     build_requested = Signal()
     selection_changed = Signal()
-    risks_requested = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -295,6 +293,10 @@ class RegisterView(Pane):
             widget.blockSignals(False)
         self._apply(register_filter)
 
+    def show_target(self, target: str) -> None:
+        """``review_overdue`` shows the documents whose review is overdue; "" the whole register."""
+        self.set_filter(RegisterFilter(review_overdue=target == "review_overdue"))
+
     def current_filter(self) -> RegisterFilter:
         from workbench.views.common.artifact_dialog import full_ref
 
@@ -363,7 +365,7 @@ class RegisterView(Pane):
     def show_linked_risks(self) -> None:
         artifact_id = self.selected_id()
         if artifact_id is not None:
-            self.risks_requested.emit(artifact_id)
+            self.navigation_requested.emit("risks", f"document:{artifact_id}")
 
     def open_selected(self) -> None:
         artifact_id = self.selected_id()

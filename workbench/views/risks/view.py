@@ -6,7 +6,8 @@ map. Quality problems are listed under the table; clicking one selects its risk.
 
 Signals:
     artifact_open_requested(int): open a linked register document (from the Pane).
-    control_requested(str): show a control (a catalog reference, such as ISO27001:2022/A.8.13).
+    navigation_requested(str, str): a planned control (a catalog reference, such as
+        ISO27001:2022/A.8.13) shown in the Controls pane (from the Pane).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -72,8 +73,6 @@ DOCUMENT_TITLES = {
 
 class RisksView(Pane):
     title = "Risks"
-
-    control_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -170,7 +169,9 @@ class RisksView(Pane):
         self.editor = RiskEditor(self)
         self.editor.changes_made.connect(self._emit)
         self.editor.document_open_requested.connect(self.artifact_open_requested)
-        self.editor.control_requested.connect(self.control_requested)
+        self.editor.control_requested.connect(
+            lambda ref: self.navigation_requested.emit("controls", ref)
+        )
         self.editor.accept_requested.connect(self.sign_selected)
         scroll = QScrollArea(self)
         scroll.setObjectName("riskEditorScroll")
@@ -394,6 +395,19 @@ class RisksView(Pane):
         self._document_id = None
         self.heat_map.set_selected(None)
         self.apply_filter_widgets()
+
+    def show_target(self, target: str) -> None:
+        """A risk (``R-001``), ``document:<id>`` (the risks referring to a register document),
+        ``control:<catalog reference>`` (the risks planning a control), or "" (every risk)."""
+        kind, _, value = target.partition(":")
+        if kind == "document" and value.isdigit():
+            self.show_document(int(value))
+        elif kind == "control" and value:
+            self.show_control(value)
+        elif target:
+            self.select_risk(target)
+        else:
+            self.clear_filter()
 
     def show_control(self, ref: str) -> None:
         """Narrow the table to the risks planning a control (the way back from a control)."""
