@@ -595,10 +595,7 @@ def export_risks(args: argparse.Namespace) -> int:
     from workbench.services.exports import risk_export
 
     with cli_workspace(args) as workspace:
-        try:
-            count = risk_export.export_risks(workspace, args.output, fmt=args.format)
-        except OSError as error:
-            raise UsageError(f"cannot write {args.output}: {error.strerror}") from error
+        count = risk_export.export_risks(workspace, args.output, fmt=args.format)
     print(f"wrote {count} risk(s) to {args.output}")
     return EXIT_OK
 

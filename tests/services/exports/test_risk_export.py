@@ -17,6 +17,7 @@ from tests.helpers.packs import PACK_TIME, check_manifest, links
 from tests.helpers.risks import JONAS, JONAS_PASS, add, retained_high, with_owners
 from workbench.models import TreatmentOption as T
 from workbench.services.exports import audit_pack, risk_export
+from workbench.services.exports.document_export import ExportError
 from workbench.services.risks import acceptance, records
 
 
@@ -77,6 +78,18 @@ def test_the_csv_is_the_risks_sheet_as_text(register, tmp_path) -> None:
     assert rows[0][:3] == ["ID", "Title", "Threat"]
     assert rows[1][0] == "R-001" and rows[2][0] == "R-002"
     assert rows[1][rows[0].index("Review date")] == "2027-06-30"
+    # A spreadsheet opening the CSV shows the title as text instead of evaluating it.
+    assert rows[1][1].startswith("'=HYPERLINK")
+
+
+def test_an_unknown_format_or_a_file_in_the_way_is_one_clear_message(register, tmp_path) -> None:
+    with pytest.raises(ExportError, match="unknown format 'ods'"):
+        risk_export.export_risks(register, tmp_path / "risks.ods", fmt="ods")
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(ExportError, match="is not a folder"):
+        risk_export.export_risks(register, blocker / "risks.xlsx", fmt="xlsx")
+    assert blocker.read_text() == "x"
 
 
 @pytest.mark.usefixtures("qapp")

@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 from typing import IO, Any
@@ -45,11 +45,13 @@ HEADER_FILL = "DDE3EA"
 
 @dataclass(frozen=True)
 class Table:
-    """One sheet: its name, the header row, and rows of typed values."""
+    """One sheet: its name, the header row, rows of typed values, and cells to colour
+    (``fills[(row, column)] = "#rrggbb"``, both 0-based over the rows below the header)."""
 
     name: str
     header: Sequence[str]
     rows: Sequence[Sequence[Value]]
+    fills: Mapping[tuple[int, int], str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -169,6 +171,12 @@ def _set_value(cell: Any, value: Value, zone: tzinfo, wrap: Any) -> None:
         cell.value = value
 
 
+def ink(colour: str) -> str:
+    """Black or white (``RRGGBB``), whichever reads better on ``colour`` (``#rrggbb``)."""
+    red, green, blue = (int(colour.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4))
+    return "000000" if 0.299 * red + 0.587 * green + 0.114 * blue > 150 else "FFFFFF"
+
+
 def _fill_sheet(sheet: Any, table: Table, zone: tzinfo) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -189,6 +197,11 @@ def _fill_sheet(sheet: Any, table: Table, zone: tzinfo) -> None:
         for column, value in enumerate(row, start=1):
             cell = sheet.cell(row=row_number, column=column)
             _set_value(cell, value, zone, alignments[column - 1])
+    for (row_index, column_index), colour in table.fills.items():
+        if colour:
+            cell = sheet.cell(row=row_index + 2, column=column_index + 1)
+            cell.fill = PatternFill("solid", fgColor=colour.lstrip("#").upper())
+            cell.font = Font(bold=True, color=ink(colour))
     last_column = get_column_letter(max(1, len(table.header)))
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width

@@ -1,43 +1,44 @@
 """The risk register as a spreadsheet: XLSX with typed cells and level colours, one sheet per
 table of the method too (scales, levels, matrix), and the treatment actions; or CSV.
 
-The workbook is written through :func:`write_workbook`, one small function taking plain sheet
-descriptions, so the writer underneath can change without the register's content changing.
-No cell is ever a formula: text starting with "=" stays text.
+Both go through the workbench's one spreadsheet writer (:mod:`workbench.services.common.sheets`):
+no cell is ever a formula, text starting with "=" stays text, dates are dates.
 """
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import IO
 
 from sqlmodel import col, select
 
 from workbench.models import AcceptanceKind, ActionStatus, Risk
-from workbench.services.common.fileio import _write_text, atomic_path
+from workbench.services.common import sheets
+from workbench.services.common.ooxml import APPLICATION
+from workbench.services.common.sheets import BookProperties, Table, Value
+from workbench.services.exports.document_export import ExportError
+from workbench.services.register import profile
 from workbench.services.risks import records
 from workbench.services.risks.acceptance import current_acceptances
 from workbench.services.risks.method import Axis, RiskMethod, current_method
 from workbench.services.store.workspace import Workspace
 
 EXPORT_FORMATS = ("xlsx", "csv")
-Value = str | int | date | None
 
 
 @dataclass
 class Sheet:
-    """One sheet: a header row, typed rows, and cell fills (row, column) -> #rrggbb, 0-based
-    over the rows below the header."""
+    """One sheet being filled: a header row, typed rows, and cell fills (row, column) ->
+    #rrggbb, 0-based over the rows below the header."""
 
     title: str
     header: list[str]
     rows: list[list[Value]] = field(default_factory=list)
     fills: dict[tuple[int, int], str] = field(default_factory=dict)
-    widths: dict[int, int] = field(default_factory=dict)
+
+    def table(self) -> Table:
+        return Table(self.title, self.header, self.rows, self.fills)
 
 
 RISK_HEADER = [
@@ -94,8 +95,6 @@ def _risk_sheets(workspace: Workspace, today: date) -> tuple[RiskMethod, list[Sh
                                   (RESIDUAL_COLUMN, risk.residual_level)):  # fmt: skip
                 if level is not None:
                     risks.fills[(row, column)] = method.level_colour(level)
-    risks.widths = {0: 9, 1: 40, 2: 40, 3: 40, 4: 40, 5: 18, 6: 24, 7: 30, 14: 24}
-    actions.widths = {0: 9, 1: 50, 2: 18}
     return method, [risks, actions]
 
 
@@ -106,7 +105,6 @@ def method_sheets(method: RiskMethod) -> list[Sheet]:
             title,
             ["Rating", "Label", "Description"],
             [[n, level.label, level.description] for n, level in enumerate(scale, start=1)],
-            widths={1: 18, 2: 90},
         )
         for title, scale in (("Likelihood", method.likelihood), ("Impact", method.impact))
     ]
@@ -118,13 +116,11 @@ def method_sheets(method: RiskMethod) -> list[Sheet]:
             for n, level in enumerate(method.levels)
         ],
         fills={(n, 1): level.colour for n, level in enumerate(method.levels)},
-        widths={1: 14, 2: 14, 3: 90},
     )
     matrix = Sheet(
         "Matrix",
         ["Likelihood \\ Impact"]
         + [f"{n} {level.label}" for n, level in enumerate(method.impact, start=1)],
-        widths={0: 22, **dict.fromkeys(range(1, len(method.impact) + 1), 14)},
     )
     for likelihood in range(len(method.likelihood), 0, -1):
         row: list[Value] = [f"{likelihood} {method.label(Axis.LIKELIHOOD, likelihood)}"]
@@ -136,75 +132,31 @@ def method_sheets(method: RiskMethod) -> list[Sheet]:
     return [*scales, levels, matrix]
 
 
-def _ink(colour: str) -> str:
-    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
-    return "000000" if 0.299 * red + 0.587 * green + 0.114 * blue > 150 else "FFFFFF"
-
-
-def write_workbook(target: Path, sheets: Sequence[Sheet]) -> None:
-    """Write typed sheets to an XLSX file, whole or not at all: bold header, filters, frozen
-    header, dates as dates, numbers as numbers, and text that is never taken for a formula."""
-    # Imported here: openpyxl would add a tenth of a second to every start of the app.
-    from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
-    book = Workbook()
-    first = book.active
-    assert first is not None
-    book.remove(first)
-    for described in sheets:
-        sheet = book.create_sheet(described.title[:31])
-        sheet.append(described.header)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for number, values in enumerate(described.rows):
-            for column, value in enumerate(values):
-                cell = sheet.cell(row=number + 2, column=column + 1, value=value)
-                if isinstance(value, str):
-                    cell.data_type = "s"  # "=SUM(...)" in a title stays text
-                elif isinstance(value, date):
-                    cell.number_format = "yyyy-mm-dd"
-                colour = described.fills.get((number, column))
-                if colour:
-                    cell.fill = PatternFill("solid", start_color=colour[1:].upper())
-                    cell.font = Font(bold=True, color=_ink(colour))
-        for column in range(len(described.header)):
-            width = described.widths.get(column, max(10, len(described.header[column]) + 2))
-            sheet.column_dimensions[get_column_letter(column + 1)].width = width
-        sheet.freeze_panes = "A2"
-        if described.rows:
-            sheet.auto_filter.ref = sheet.dimensions
-        sheet.print_title_rows = "1:1"
-        sheet.page_setup.orientation = "landscape"
-        sheet.page_setup.fitToWidth = 1
-        sheet.page_setup.fitToHeight = 0
-        sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    with atomic_path(target) as temporary:
-        book.save(temporary)
-
-
-def _text(value: Value) -> str:
-    if value is None:
-        return ""
-    return value.isoformat() if isinstance(value, date) else str(value)
-
-
 def export_risks(workspace: Workspace, target: Path, *, fmt: str, today: date | None = None) -> int:
-    """Write the risk register to XLSX (with the method's tables) or CSV; returns the number of
-    risks."""
+    """Write the risk register to XLSX (with the method's tables) or CSV, whole or not at all;
+    returns the number of risks.
+
+    Raises:
+        ExportError: an unknown format, or the file cannot be written.
+    """
     if fmt not in EXPORT_FORMATS:
-        raise ValueError(f"unknown export format '{fmt}' (known: {', '.join(EXPORT_FORMATS)})")
-    method, sheets = _risk_sheets(workspace, today or date.today())
-    risks = sheets[0]
-    if fmt == "csv":
-
-        def write(out: IO[str]) -> None:
-            writer = csv.writer(out)
-            writer.writerow(risks.header)
-            writer.writerows([_text(value) for value in row] for row in risks.rows)
-
-        _write_text(target, write)
-    else:
-        write_workbook(target, [*sheets, *method_sheets(method)])
+        raise ExportError(f"unknown format '{fmt}' (choose {', '.join(EXPORT_FORMATS)})")
+    method, found = _risk_sheets(workspace, today or date.today())
+    zone, _name = profile.workspace_zone(workspace)
+    risks = found[0]
+    if target.parent.exists() and not target.parent.is_dir():
+        raise ExportError(f"cannot write {target}: {target.parent} is not a folder")
+    try:
+        if fmt == "csv":
+            sheets.write_csv(target, risks.header, risks.rows, zone=zone)
+        else:
+            organisation = profile.get_profile(workspace).organisation_name
+            properties = BookProperties(
+                title="Risk register", author=APPLICATION, subject=organisation,
+                description=f"Risk method version {method.version}", company=organisation,
+            )  # fmt: skip
+            tables = [sheet.table() for sheet in (*found, *method_sheets(method))]
+            sheets.write_xlsx(target, tables, properties=properties, zone=zone)
+    except OSError as error:
+        raise ExportError(f"cannot write {target}: {error.strerror or error}") from error
     return len(risks.rows)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from html import escape
 
+from workbench.services.common.sheets import ink
 from workbench.services.risks.listing import HeatMap, View
 
 CELL = 46
@@ -18,12 +19,6 @@ LEFT = 112
 TOP = 44
 BOTTOM = 70
 FONT = "font-family='Helvetica, Arial, sans-serif'"
-
-
-def _ink(colour: str) -> str:
-    """Black or white, whichever reads better on ``colour`` (#rrggbb)."""
-    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
-    return "#000000" if 0.299 * red + 0.587 * green + 0.114 * blue > 150 else "#ffffff"
 
 
 def _grid(heat: HeatMap, x0: int) -> list[str]:
@@ -54,7 +49,7 @@ def _grid(heat: HeatMap, x0: int) -> list[str]:
             if count:
                 parts.append(
                     f"<text x='{x + CELL / 2 - 1}' y='{y + CELL / 2 + 5}' text-anchor='middle' "
-                    f"font-size='15' font-weight='bold' fill='{_ink(colour)}' {FONT}>{count}"
+                    f"font-size='15' font-weight='bold' fill='#{ink(colour)}' {FONT}>{count}"
                     "</text>"
                 )
     base = TOP + rows * CELL

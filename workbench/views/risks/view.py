@@ -658,8 +658,8 @@ class RisksView(Pane):
             target = target.with_name(f"{target.name}.{fmt}")
         try:
             count = risk_export.export_risks(self.workspace, target, fmt=fmt, today=date.today())
-        except OSError as error:
-            self.report_error("Export Risk Register", f"cannot write {target}: {error.strerror}")
+        except ServiceError as error:
+            self.report_error("Export Risk Register", error)
             return
         self.count_label.setText(f"Exported {count} risks to {target.name}")
 
