@@ -53,7 +53,7 @@ def test_model_passes_qt_model_checks(qtmodeltester, populated) -> None:
 def test_rows_are_fetched_lazily(populated, monkeypatch) -> None:
     import workbench.views.audit.model as module
 
-    monkeypatch.setattr(module, "PAGE_SIZE", 3)
+    monkeypatch.setattr(module.AuditTrailModel, "page_size", 3)
     fetched: list[int] = []
     real = module.trail.fetch_rows
     monkeypatch.setattr(

@@ -47,7 +47,7 @@ def test_model_passes_qt_model_checks(qtmodeltester, populated) -> None:
 def test_rows_are_fetched_lazily_in_pages(populated, monkeypatch) -> None:
     import workbench.views.register.model as register_model
 
-    monkeypatch.setattr(register_model, "PAGE_SIZE", 10)
+    monkeypatch.setattr(register_model.RegisterTableModel, "page_size", 10)
     fetched: list[int] = []
     real = register_model.listing.fetch_rows
 

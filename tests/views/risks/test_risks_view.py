@@ -78,7 +78,7 @@ def test_the_model_passes_qt_model_checks_and_colours_levels(qtmodeltester, regi
 def test_rows_are_fetched_lazily_in_pages(register, monkeypatch) -> None:
     import workbench.views.risks.model as risk_model
 
-    monkeypatch.setattr(risk_model, "PAGE_SIZE", 2)
+    monkeypatch.setattr(risk_model.RiskTableModel, "page_size", 2)
     fetched: list[int] = []
     real = risk_model.listing.fetch_rows
     monkeypatch.setattr(

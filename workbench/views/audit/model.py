@@ -5,54 +5,35 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QObject, Qt
 
 from workbench.services.audit import trail
 from workbench.services.audit.trail import AuditFilter, AuditRow
 from workbench.services.store.workspace import Workspace
+from workbench.views.common.paged_model import AnyIndex, PagedRecordModel
 
-PAGE_SIZE = 200
 HEADERS = ("#", "When", "Who", "Action", "About", "What changed")
-AnyIndex = QModelIndex | QPersistentModelIndex
 
 
-class AuditTrailModel(QAbstractTableModel):
+class AuditTrailModel(PagedRecordModel[AuditRow]):
     """Newest entry first. Sorting is fixed: the log's order is its meaning."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._workspace: Workspace | None = None
-        self._ids: list[int] = []
-        self._cache: dict[int, AuditRow] = {}
-        self._total = 0
         self.audit_filter = AuditFilter()
 
-    def set_workspace(self, workspace: Workspace) -> None:
-        self._workspace = workspace
-        self.refresh()
+    def load_ids(self, workspace: Workspace) -> tuple[list[int], int]:
+        return trail.query_ids(workspace, self.audit_filter), trail.count_all(workspace)
+
+    def fetch_rows(self, workspace: Workspace, ids: list[int]) -> dict[int, AuditRow]:
+        return trail.fetch_rows(workspace, ids)
 
     def set_filter(self, audit_filter: AuditFilter) -> None:
         self.audit_filter = audit_filter
         self.refresh()
 
-    def refresh(self) -> None:
-        self.beginResetModel()
-        self._cache.clear()
-        if self._workspace is None:
-            self._ids, self._total = [], 0
-        else:
-            self._ids = trail.query_ids(self._workspace, self.audit_filter)
-            self._total = trail.count_all(self._workspace)
-        self.endResetModel()
-
-    def total_count(self) -> int:
-        return self._total
-
     def entry(self, row: int) -> AuditRow | None:
         return self._row(row)
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._ids)
 
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(HEADERS)
@@ -90,16 +71,6 @@ class AuditTrailModel(QAbstractTableModel):
             case 5:
                 return row.description
         return None
-
-    def _row(self, row: int) -> AuditRow | None:
-        if not 0 <= row < len(self._ids) or self._workspace is None:
-            return None
-        entry_id = self._ids[row]
-        if entry_id not in self._cache:
-            page_start = row - row % PAGE_SIZE
-            page = self._ids[page_start : page_start + PAGE_SIZE]
-            self._cache.update(trail.fetch_rows(self._workspace, page))
-        return self._cache.get(entry_id)
 
 
 def _tooltip(row: AuditRow, column: int) -> str:

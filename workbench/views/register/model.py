@@ -4,13 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-)
+from PySide6.QtCore import QModelIndex, QObject, Qt
 
 from workbench.services.approvals import signing
 from workbench.services.register import listing, placeholders
@@ -18,67 +12,44 @@ from workbench.services.register.listing import COLUMN_TITLES, Column, RegisterF
 from workbench.services.register.placeholders import Placeholders
 from workbench.services.store.workspace import Workspace
 from workbench.views.common.badges import Badge, badge_data, signature_badge
+from workbench.views.common.paged_model import AnyIndex, PagedRecordModel
 
-PAGE_SIZE = 200
 COLUMNS = list(Column)
 # After the stored columns: the approved version's signatures, checked when a row is shown,
 # and the placeholders the latest version still carries, counted when a row is shown.
 SIGNATURE_COLUMN = len(COLUMNS)
 PLACEHOLDER_COLUMN = len(COLUMNS) + 1
 PLACEHOLDER_TITLE = "Placeholders"
-AnyIndex = QModelIndex | QPersistentModelIndex
 
 
-class RegisterTableModel(QAbstractTableModel):
+class RegisterTableModel(PagedRecordModel[RegisterRow]):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._workspace: Workspace | None = None
-        self._ids: list[int] = []
-        self._cache: dict[int, RegisterRow] = {}
         self._badges: dict[tuple[int, int], Badge] = {}
         self._placeholders: dict[int, Placeholders | None] = {}
-        self._total = 0
         self.register_filter = RegisterFilter()
         self._sort = Column.ID
         self._descending = False
 
-    def set_workspace(self, workspace: Workspace) -> None:
-        self._workspace = workspace
-        self.refresh()
+    def load_ids(self, workspace: Workspace) -> tuple[list[int], int]:
+        ids = listing.query_ids(
+            workspace, self.register_filter, sort=self._sort, descending=self._descending
+        )
+        return ids, listing.count_all(workspace)
+
+    def fetch_rows(self, workspace: Workspace, ids: list[int]) -> dict[int, RegisterRow]:
+        return listing.fetch_rows(workspace, ids)
+
+    def forget_rows(self) -> None:
+        self._badges.clear()
+        self._placeholders.clear()
 
     def set_filter(self, register_filter: RegisterFilter) -> None:
         self.register_filter = register_filter
         self.refresh()
 
-    def refresh(self) -> None:
-        self.beginResetModel()
-        self._cache.clear()
-        self._badges.clear()
-        self._placeholders.clear()
-        if self._workspace is None:
-            self._ids, self._total = [], 0
-        else:
-            self._ids = listing.query_ids(
-                self._workspace, self.register_filter, sort=self._sort, descending=self._descending
-            )
-            self._total = listing.count_all(self._workspace)
-        self.endResetModel()
-
-    def total_count(self) -> int:
-        """Artifacts in the workspace, whatever the filter."""
-        return self._total
-
     def artifact_id(self, row: int) -> int:
-        return self._ids[row]
-
-    def row_of(self, artifact_id: int) -> int | None:
-        try:
-            return self._ids.index(artifact_id)
-        except ValueError:
-            return None
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._ids)
+        return self.record_id(row)
 
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS) + 2
@@ -138,8 +109,7 @@ class RegisterTableModel(QAbstractTableModel):
             return None
         if row.id not in self._placeholders:
             # The whole page in one read, as the rows themselves are fetched.
-            start = row_number - row_number % PAGE_SIZE
-            page = self._ids[start : start + PAGE_SIZE]
+            page = self.page_ids(row_number)
             counted = placeholders.of_latest(self._workspace, page)
             self._placeholders.update(
                 {artifact_id: counted.get(artifact_id) for artifact_id in page}
@@ -150,13 +120,3 @@ class RegisterTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return found.describe() or "nothing left to complete"
         return found.total
-
-    def _row(self, row: int) -> RegisterRow | None:
-        if not 0 <= row < len(self._ids) or self._workspace is None:
-            return None
-        artifact_id = self._ids[row]
-        if artifact_id not in self._cache:
-            page_start = row - row % PAGE_SIZE
-            page = self._ids[page_start : page_start + PAGE_SIZE]
-            self._cache.update(listing.fetch_rows(self._workspace, page))
-        return self._cache.get(artifact_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QObject, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from workbench.services.risks import acceptance, listing
@@ -13,9 +13,9 @@ from workbench.services.risks.acceptance import AcceptanceCheck, AcceptanceState
 from workbench.services.risks.listing import COLUMN_TITLES, Column, RiskFilter, RiskRow
 from workbench.services.risks.method import RiskMethod
 from workbench.services.store.workspace import Workspace
+from workbench.views.common.paged_model import AnyIndex, PagedRecordModel
 from workbench.views.risks.heat_map import ink
 
-PAGE_SIZE = 100
 COLUMNS = list(Column)
 LEVEL_COLUMNS = {Column.LEVEL: "level", Column.RESIDUAL_LEVEL: "residual_level"}
 NUMBER_COLUMNS = {
@@ -26,7 +26,6 @@ TOOLTIPS = {
     Column.RESIDUAL_LEVEL: "Residual level: once the planned treatment is in place",
     Column.ACCEPTANCE: "The risk owner's signed acceptance of the residual risk, checked now",
 }
-AnyIndex = QModelIndex | QPersistentModelIndex
 STATE_COLOURS = {
     AcceptanceState.VALID: "#1b7f3b",
     AcceptanceState.STALE: "#a15c00",
@@ -35,12 +34,11 @@ STATE_COLOURS = {
 }
 
 
-class RiskTableModel(QAbstractTableModel):
+class RiskTableModel(PagedRecordModel[RiskRow]):
+    page_size = 100
+
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._workspace: Workspace | None = None
-        self._ids: list[int] = []
-        self._cache: dict[int, RiskRow] = {}
         # Per row, the text of every column, made once when the row is fetched.
         self._texts: dict[int, list[str]] = {}
         self._brushes: dict[int, tuple[QBrush, QBrush]] = {}
@@ -48,57 +46,40 @@ class RiskTableModel(QAbstractTableModel):
         self._acceptances: dict[int, AcceptanceCheck | None] = {}
         self._bold = QFont()
         self._bold.setBold(True)
-        self._total = 0
         self.method: RiskMethod | None = None
         self.risk_filter = RiskFilter()
         self._sort = Column.REF
         self._descending = False
 
-    def set_workspace(self, workspace: Workspace | None) -> None:
-        self._workspace = workspace
-        self.refresh()
+    def load_ids(self, workspace: Workspace) -> tuple[list[int], int]:
+        self.method = listing.method_of(workspace)
+        self._brushes = {
+            index: (QBrush(QColor(level.colour)), QBrush(ink(QColor(level.colour))))
+            for index, level in enumerate(self.method.levels)
+        }
+        ids = listing.query_ids(
+            workspace, self.risk_filter, sort=self._sort, descending=self._descending
+        )
+        return ids, listing.count_all(workspace)
+
+    def fetch_rows(self, workspace: Workspace, ids: list[int]) -> dict[int, RiskRow]:
+        return listing.fetch_rows(workspace, ids)
+
+    def forget_rows(self) -> None:
+        self._texts.clear()
+        self._acceptances.clear()
+        self.method = None
 
     def set_filter(self, risk_filter: RiskFilter) -> None:
         self.risk_filter = risk_filter
         self.refresh()
 
-    def refresh(self) -> None:
-        self.beginResetModel()
-        self._cache.clear()
-        self._texts.clear()
-        self._acceptances.clear()
-        if self._workspace is None:
-            self._ids, self._total, self.method = [], 0, None
-        else:
-            self.method = listing.method_of(self._workspace)
-            self._brushes = {
-                index: (QBrush(QColor(level.colour)), QBrush(ink(QColor(level.colour))))
-                for index, level in enumerate(self.method.levels)
-            }
-            self._ids = listing.query_ids(
-                self._workspace, self.risk_filter, sort=self._sort, descending=self._descending
-            )
-            self._total = listing.count_all(self._workspace)
-        self.endResetModel()
-
-    def total_count(self) -> int:
-        return self._total
-
     def risk_id(self, row: int) -> int:
-        return self._ids[row]
+        return self.record_id(row)
 
     def ref(self, row: int) -> str | None:
         found = self._row(row)
         return found.ref if found else None
-
-    def row_of(self, risk_id: int) -> int | None:
-        try:
-            return self._ids.index(risk_id)
-        except ValueError:
-            return None
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._ids)
 
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(COLUMNS)
@@ -153,12 +134,10 @@ class RiskTableModel(QAbstractTableModel):
         if row is None or not row.accepted or self._workspace is None:
             return None
         if row.id not in self._acceptances:
-            start = row_number - row_number % PAGE_SIZE
-            page = [
-                r.id for r in (self._row(n) for n in range(start, min(start + PAGE_SIZE,
-                                                                        len(self._ids))))
-                if r is not None and r.accepted
-            ]  # fmt: skip
+            # Every accepted risk of the page in one read, as the rows themselves are fetched.
+            self._row(row_number)
+            rows = (self._cache.get(risk_id) for risk_id in self.page_ids(row_number))
+            page = [r.id for r in rows if r is not None and r.accepted]
             found = acceptance.residual_acceptances(self._workspace, page)
             self._acceptances.update({risk_id: found.get(risk_id) for risk_id in page})
         check = self._acceptances.get(row.id)
@@ -202,14 +181,3 @@ class RiskTableModel(QAbstractTableModel):
         self._sort = COLUMNS[column]
         self._descending = order == Qt.SortOrder.DescendingOrder
         self.refresh()
-
-    def _row(self, row: int) -> RiskRow | None:
-        if not 0 <= row < len(self._ids) or self._workspace is None:
-            return None
-        risk_id = self._ids[row]
-        if risk_id not in self._cache:
-            start = row - row % PAGE_SIZE
-            self._cache.update(
-                listing.fetch_rows(self._workspace, self._ids[start : start + PAGE_SIZE])
-            )
-        return self._cache.get(risk_id)
