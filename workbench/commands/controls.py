@@ -329,6 +329,8 @@ def _period(text: str | None) -> tuple[date | None, date | None]:
 
 
 def _size(size: int) -> str:
+    if size < 1024:
+        return f"{size} bytes"
     return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{size / 1024:.0f} KB"
 
 

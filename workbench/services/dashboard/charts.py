@@ -153,18 +153,23 @@ def _heat_map(chart: Chart, x: float, y: float, heat_map: HeatMap, size: float) 
     for row, likelihood in enumerate(heat_map.likelihoods):
         chart.shapes.append(Text(x + 70, y + row * size + size / 2 + 4, _clip(likelihood, 66, 9),
                                  size=9, anchor="end"))  # fmt: skip
-        for column, _impact in enumerate(heat_map.impacts):
+        for column, impact in enumerate(heat_map.impacts):
             left, top = x + 76 + column * size, y + row * size
-            chart.shapes.append(Rect(left, top, size - 2, size - 2, heat_map.colours[row][column]))
             count = heat_map.counts[row][column]
+            tooltip = f"likelihood {likelihood}, impact {impact}: {count} risk(s)"
+            colour = heat_map.colours[row][column]
+            chart.shapes.append(Rect(left, top, size - 2, size - 2, colour, tooltip))
             if count:
                 chart.shapes.append(Text(left + size / 2 - 1, top + size / 2 + 3, str(count),
                                          bold=True, anchor="middle"))  # fmt: skip
     bottom = y + len(heat_map.likelihoods) * size
+    # A column is too narrow for a label such as "4 Major": its rating, and the axis named once.
     for column, impact in enumerate(heat_map.impacts):
         chart.shapes.append(Text(x + 76 + column * size + size / 2, bottom + 12,
-                                 _clip(impact, size, 8), size=8, anchor="middle"))  # fmt: skip
-    return bottom + 20
+                                 impact.split(" ", 1)[0], size=8, anchor="middle"))  # fmt: skip
+    middle = x + 76 + len(heat_map.impacts) * size / 2
+    chart.shapes.append(Text(middle, bottom + 24, "Impact", size=8, anchor="middle"))
+    return bottom + 32
 
 
 def _heat_maps(chart: Chart, y: float, readiness: Readiness) -> float:
