@@ -11,7 +11,8 @@ What is checked:
   the signature covers;
 - every key record against the fingerprint the audit log recorded when the key was added;
 - every append-only record (version, approval, review request, key, key retirement, audit
-  pack) against the audit entry that created it, and every such entry against its record;
+  pack, risk method version, risk acceptance, evidence revision, stored file) against the audit
+  entry that created it, and every such entry against its record;
 - every stored evidence file against its SHA-256, and every evidence revision against its file;
 - the audit log's own hash chain;
 - every stored value the workbench must be able to read (statuses, dates, numbers).
