@@ -96,6 +96,9 @@ def test_dragging_an_action_moves_its_due_date_but_an_expiry_stays(planned) -> N
         rescheduling.reschedule(planned, expiry, target, actor="Mara")
 
 
-def test_the_calendar_export_is_not_disturbed_by_risk_dates(planned) -> None:
+def test_the_calendar_export_carries_risk_dates_under_their_own_uids(planned) -> None:
+    """What each exported date holds: tests/services/planner/test_ics_records.py."""
     calendar, count = ics_export.build_calendar(planned)
-    assert count == 0 and not calendar.walk("VEVENT")
+    uids = sorted(str(event["UID"]).split("@")[0] for event in calendar.walk("VEVENT"))
+    kinds = [uid.rsplit("-", 1)[0] for uid in uids]
+    assert count == 3 and kinds == ["risk-acceptance", "risk-action", "risk-action"]

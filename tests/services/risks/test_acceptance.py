@@ -5,7 +5,8 @@ workbench's back."""
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlmodel import select
@@ -14,6 +15,7 @@ from tests.helpers.risks import JONAS, JONAS_PASS, PRIYA, add, tamper, with_owne
 from workbench.models import AcceptanceKind, RiskAcceptance
 from workbench.models import TreatmentOption as T
 from workbench.services.approvals import keys, keystore, signing
+from workbench.services.audit.records import MISSING_ENTRY
 from workbench.services.audit.verify import verify_workspace
 from workbench.services.risks import acceptance, records, relevel
 from workbench.services.risks.acceptance import AcceptanceError, AcceptancePayload
@@ -60,7 +62,7 @@ def test_the_owner_signs_a_payload_over_the_snapshot_and_the_method(workspace, r
         "acceptance", risk, JONAS, NEXT_YEAR.isoformat(),
     )  # fmt: skip
     assert payload.method_version == 1 and payload.method_sha256 == preset().sha256
-    assert json.loads(row.payload)["format"] == 1
+    assert json.loads(row.payload)["format"] == 2
     snapshot = json.loads(row.snapshot)
     assert snapshot["ref"] == risk and snapshot["residual_level"] == "High"
     assert snapshot["controls"] == ["ISO27001:2022/A.7.5"]
@@ -199,3 +201,133 @@ def test_acceptances_are_append_only_in_the_database(workspace, risk) -> None:
                       "UPDATE risk_method SET comment = 'x'"):  # fmt: skip
         with pytest.raises(Exception, match="append-only"):
             execute_directly(workspace, statement)
+
+
+# --- the audit log head each acceptance signs ----------------------------------------------
+
+
+def _row(workspace, acceptance_id: int) -> RiskAcceptance:
+    with workspace.read() as session:
+        row = session.get(RiskAcceptance, acceptance_id)
+    assert row is not None
+    return row
+
+
+def _resign(workspace, acceptance_id: int, payload: AcceptancePayload) -> str:
+    """Put ``payload`` in the row, signed with Jonas's own private key: what someone holding
+    his key and passphrase could do, or what an earlier release wrote."""
+    text = payload.to_json()
+    key = keystore.load_private_key(payload.signer_fingerprint, JONAS_PASS, owner=JONAS)
+    tamper(workspace, "UPDATE risk_acceptance SET payload = ?, signature = ? WHERE id = ?",
+           text, signing.sign(key, text), acceptance_id)  # fmt: skip
+    return text
+
+
+def _acceptance_problems(workspace) -> list[str]:
+    return [p.message for p in verify_workspace(workspace).problems if p.area == "risk acceptance"]
+
+
+def test_a_new_acceptance_signs_the_audit_log_head(workspace, risk) -> None:
+    from tests.helpers.tamper import rows
+
+    (before,) = rows(workspace, "SELECT count(*) FROM audit_log")
+    acceptance_id = _sign(workspace, risk)
+    payload = AcceptancePayload.parse(_row(workspace, acceptance_id).payload)
+    entries = int(str(before[0]))
+    assert payload.format == 2 and payload.log_entries == entries
+    ((head,),) = rows(workspace, "SELECT entry_hash FROM audit_log ORDER BY id LIMIT 1 OFFSET ?",
+                      entries - 1)  # fmt: skip
+    assert payload.log_head == head
+    assert verify_workspace(workspace).ok
+    assert _state(workspace, risk) is S.VALID
+
+
+def test_a_changed_head_claim_is_named(workspace, risk) -> None:
+    acceptance_id = _sign(workspace, risk)
+    payload = AcceptancePayload.parse(_row(workspace, acceptance_id).payload)
+    forged = replace(payload, log_head="f" * 64)
+    rewritten = (
+        f"the audit log was rewritten: its entry {payload.log_entries} is not the one this "
+        "signature covers"
+    )
+    # Edited in place, the signature no longer matches, nor does the head...
+    tamper(workspace, "UPDATE risk_acceptance SET payload = ? WHERE id = ?", forged.to_json(),
+           acceptance_id)  # fmt: skip
+    assert _acceptance_problems(workspace) == [
+        "signature invalid: the signature was changed: it does not match what was signed; "
+        f"{rewritten}"
+    ]
+    # ...and signed again with the owner's own key, the head it names is still not the log's.
+    _resign(workspace, acceptance_id, forged)
+    assert _acceptance_problems(workspace) == [f"signature invalid: {rewritten}"]
+    assert _state(workspace, risk) is S.INVALID
+
+
+def test_a_log_cut_below_the_signed_head_is_named(workspace, risk) -> None:
+    from tests.helpers.tamper import cut_log
+
+    acceptance_id = _sign(workspace, risk)
+    signed = AcceptancePayload.parse(_row(workspace, acceptance_id).payload).log_entries
+    assert signed is not None
+    cut_log(workspace, signed - 1)
+    subject = f"risk acceptance {acceptance_id} (residual risk acceptance of {risk} by {JONAS})"
+    found = [str(p) for p in verify_workspace(workspace).problems]
+    assert (
+        f"{subject}: signature invalid: the audit log was cut short: it held {signed} entries "
+        "when this was signed"
+    ) in found
+    # the acceptance's own entry went too, and is named as well
+    assert f"{subject}: {MISSING_ENTRY}" in found
+
+
+def test_a_rewritten_log_is_named_by_the_head_it_signed(workspace, risk) -> None:
+    """A forger who edits an entry before the signature and recomputes every hash after it
+    keeps the chain whole, but not the head the acceptance signed."""
+    from tests.helpers.tamper import rows
+    from workbench.services.store import audit_log
+
+    _sign(workspace, risk)
+    tamper(workspace, "UPDATE audit_log SET actor = 'Mallory' WHERE id = 2")
+    previous = audit_log.GENESIS_HASH
+    entries = rows(workspace, "SELECT id, at, actor, action, entity, entity_id, summary FROM "
+                   "audit_log ORDER BY id")  # fmt: skip
+    for entry_id, at, actor, action, entity, entity_id, summary in entries:
+        moment = datetime.fromisoformat(str(at)).replace(tzinfo=UTC)
+        digest = audit_log.entry_digest(
+            prev_hash=previous, at=moment.isoformat(), actor=str(actor), action=str(action),
+            entity=str(entity), entity_id=str(entity_id), summary=str(summary),
+        )  # fmt: skip
+        tamper(workspace, "UPDATE audit_log SET prev_hash = ?, entry_hash = ? WHERE id = ?",
+               previous, digest, entry_id)  # fmt: skip
+        previous = digest
+    report = verify_workspace(workspace)
+    assert not [p for p in report.problems if p.area == "audit log"]  # the chain holds
+    assert [p.message for p in report.problems] == [
+        "signature invalid: the audit log was rewritten: its entry "
+        f"{len(entries) - 1} is not the one this signature covers"
+    ]
+
+
+def test_an_acceptance_signed_in_format_1_still_verifies(workspace, risk) -> None:
+    """As the first release of risk acceptance signed it: no audit log head."""
+    acceptance_id = _sign(workspace, risk)
+    payload = AcceptancePayload.parse(_row(workspace, acceptance_id).payload)
+    text = _resign(workspace, acceptance_id, replace(payload, log_entries=None, log_head=None))
+    assert json.loads(text)["format"] == 1 and "audit_log" not in json.loads(text)
+    assert AcceptancePayload.parse(text).log_entries is None
+    assert verify_workspace(workspace).ok
+    assert _state(workspace, risk) is S.VALID
+    # and it is still checked: a changed comment is named as before
+    tamper(workspace, "UPDATE risk_acceptance SET comment = 'Accepted forever'")
+    assert _acceptance_problems(workspace) == [
+        "signature invalid: the acceptance row was changed (comment differs from what was signed)"
+    ]
+
+
+def test_a_payload_of_an_unknown_format_is_named(workspace, risk) -> None:
+    acceptance_id = _sign(workspace, risk)
+    text = _row(workspace, acceptance_id).payload.replace('"format":2', '"format":3')
+    tamper(workspace, "UPDATE risk_acceptance SET payload = ?", text)
+    assert _acceptance_problems(workspace) == [
+        "signature invalid: the signed payload was changed and cannot be read"
+    ]

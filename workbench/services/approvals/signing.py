@@ -346,16 +346,18 @@ def _signing_key(
 
 def _log_problems(payload: SignedPayload, log_hash_at: LogHashAt) -> list[str]:
     assert payload.log_entries is not None
-    found = log_hash_at(payload.log_entries)
+    return log_head_problems(payload.log_entries, payload.log_head, log_hash_at)
+
+
+def log_head_problems(entries: int, head: str | None, log_hash_at: LogHashAt) -> list[str]:
+    """Why the audit log no longer holds the head a signature covers (``entries`` entries, the
+    last with hash ``head``); empty when it still does. Risk acceptances sign the head too."""
+    found = log_hash_at(entries)
     if found is None:
+        return [f"the audit log was cut short: it held {entries} entries when this was signed"]
+    if found != head:
         return [
-            f"the audit log was cut short: it held {payload.log_entries} entries when this was "
-            "signed"
-        ]
-    if found != payload.log_head:
-        return [
-            f"the audit log was rewritten: its entry {payload.log_entries} is not the one this "
-            "signature covers"
+            f"the audit log was rewritten: its entry {entries} is not the one this signature covers"
         ]
     return []
 

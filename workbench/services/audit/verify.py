@@ -7,11 +7,12 @@ so a consultant can tell an auditor exactly which record was changed behind the 
 What is checked:
 
 - every version's content hash and the chain of versions of each artifact;
-- every signature, with the key record the signer held when signing, and the audit log head
-  the signature covers;
+- every signature (approvals and risk acceptances), with the key record the signer held when
+  signing, and the audit log head the signature covers;
 - every key record against the fingerprint the audit log recorded when the key was added;
 - every append-only record (version, approval, review request, key, key retirement, audit
-  pack) against the audit entry that created it, and every such entry against its record;
+  pack, risk method version, risk acceptance, evidence revision, stored file) against the audit
+  entry that created it, and every such entry against its record;
 - every stored evidence file against its SHA-256, and every evidence revision against its file;
 - the audit log's own hash chain;
 - every stored value the workbench must be able to read (statuses, dates, numbers).
@@ -181,7 +182,7 @@ def verify_session(session: Session) -> VerifyReport:
         ],
     )
     problems += _guarded("the audit packs", lambda: _pack_head_problems(session, hashes))
-    problems += _guarded("the risks", lambda: _risk_problems(session))
+    problems += _guarded("the risks", lambda: _risk_problems(session, hashes))
     evidence = vault.evidence_problems(session)
     problems += [Problem("evidence", p.subject, p.message) for p in evidence.problems]
     problems += _chain_problems(entries)
@@ -233,11 +234,9 @@ def _approval_problems(
         changed = names.version(version.artifact_id, version.number) in content_changed
         content_hashes[version_id] = None if changed else version.content_sha256
 
-    def hash_at(position: int) -> str | None:
-        return hashes[position - 1] if 0 < position <= len(hashes) else None
-
     problems: list[Problem] = []
-    for check in signing.check_approvals(session, rows, content_hashes, log_hash_at=hash_at):
+    checks = signing.check_approvals(session, rows, content_hashes, log_hash_at=_hash_at(hashes))
+    for check in checks:
         if check.valid:
             continue
         subject = (
@@ -301,9 +300,17 @@ def _review_problems(session: Session, names: Names) -> list[Problem]:
     return problems
 
 
-def _risk_problems(session: Session) -> list[Problem]:
+def _hash_at(hashes: list[str]) -> signing.LogHashAt:
+    def hash_at(position: int) -> str | None:
+        return hashes[position - 1] if 0 < position <= len(hashes) else None
+
+    return hash_at
+
+
+def _risk_problems(session: Session, hashes: list[str]) -> list[Problem]:
     """Every stored risk method version still says what it said, every risk acceptance's
-    signature and snapshot verify, and every risk's stored levels follow from its ratings."""
+    signature, snapshot and signed audit log head verify, and every risk's stored levels
+    follow from its ratings."""
     problems: list[Problem] = []
     for row in session.exec(select(RiskMethodVersion).order_by(col(RiskMethodVersion.id))):
         subject = f"risk method version {row.id}"
@@ -314,7 +321,7 @@ def _risk_problems(session: Session) -> list[Problem]:
             methods.from_json(row.data)
         except methods.MethodError as error:
             problems.append(Problem("risk method", subject, f"cannot be read: {error}"))
-    for check in acceptance.check_acceptances(session):
+    for check in acceptance.check_acceptances(session, log_hash_at=_hash_at(hashes)):
         if check.problems:
             subject = (
                 f"risk acceptance {check.id} ({acceptance.KIND_TITLES[check.kind]} of "

@@ -5,7 +5,11 @@ as EXDATE and changed ones as extra VEVENTs with RECURRENCE-ID. All-day events a
 timed events are local time with TZID (and its VTIMEZONE): the zone a series repeats in, else
 the workspace's time zone (the profile's, or this computer's), so a Berlin 09:00 audit reads
 09:00 Europe/Berlin wherever the file was made; UTC when that zone is UTC. Every event carries
-its status. Artifact review dates are exported as all-day events too.
+its status. The dates the records keep are exported as all-day events too: artifact review
+dates, risk treatment action due dates, acceptance expiries, control target dates and evidence
+expiries, each with a UID made from its record (``risk-action-12@grc-workbench``), so a calendar
+that reads the file again moves the event instead of adding another, and importing the file
+back leaves them to their records.
 """
 
 from __future__ import annotations
@@ -16,11 +20,21 @@ from pathlib import Path
 from typing import Any
 
 import icalendar
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
-from workbench.models import EventException, EventKind, EventLink, EventStatus, PlannerEvent
+from workbench.models import (
+    AcceptanceKind,
+    Control,
+    EventException,
+    EventKind,
+    EventLink,
+    EventStatus,
+    PlannerEvent,
+    RiskAcceptance,
+)
 from workbench.services.common import zones
 from workbench.services.common.errors import ServiceError
+from workbench.services.controls.lookup import control_title
 from workbench.services.planner import recurrence
 from workbench.services.planner.drafts import (
     EARLIEST_DAY,
@@ -29,15 +43,25 @@ from workbench.services.planner.drafts import (
     UID_DOMAIN,
 )
 from workbench.services.planner.ics_format import (
+    ACCEPTANCE_UID_PREFIX,
+    CONTROL_UID_PREFIX,
+    EVIDENCE_UID_PREFIX,
+    PLAN_APPROVAL_UID_PREFIX,
     PRODID,
     REVIEW_UID_PREFIX,
+    RISK_ACTION_UID_PREFIX,
     X_KIND,
     X_OUTCOME,
     X_REFS,
     X_STATUS,
     IcsError,
 )
-from workbench.services.planner.schedule import Occurrence, Source, occurrences
+from workbench.services.planner.schedule import (
+    Occurrence,
+    Source,
+    occurrences,
+    record_occurrences,
+)
 from workbench.services.register import profile
 from workbench.services.store.workspace import Workspace
 
@@ -181,19 +205,29 @@ def build_calendar(
     kinds: Collection[EventKind] | None = None,
     event_ids: Collection[int] | None = None,
     include_reviews: bool = True,
+    include_records: bool = True,
     time_zone: str | None = None,
 ) -> tuple[icalendar.Calendar, int]:
     """The workspace's events as a calendar, and how many events it holds.
 
     Filters combine: ``first``/``last`` keep events (whole series) with an occurrence in that
     range, ``kinds`` keeps those kinds, ``event_ids`` keeps those events. Review due dates of
-    register artifacts come along as one-day events unless ``include_reviews`` is False or
-    ``event_ids`` picks particular events. Times are in ``time_zone`` (an IANA name; default:
-    the workspace's) unless a series repeats in a zone of its own.
+    register artifacts come along as one-day events unless ``include_reviews`` is False, and
+    the dates other records keep (risk action due dates, acceptance expiries, control target
+    dates, evidence expiries: kind "other" on the planner) unless ``include_records`` is False;
+    neither when ``event_ids`` picks particular events. Times are in ``time_zone`` (an IANA
+    name; default: the workspace's) unless a series repeats in a zone of its own.
     """
     if time_zone is None:
         time_zone = profile.get_profile(workspace).time_zone or zones.local_zone_name() or ""
-    include_reviews = include_reviews and event_ids is None
+    include_reviews = (
+        include_reviews
+        and event_ids is None
+        and (kinds is None or EventKind.DOCUMENT_REVIEW in kinds)
+    )
+    include_records = (
+        include_records and event_ids is None and (kinds is None or EventKind.OTHER in kinds)
+    )
     in_range = _selected_ids(workspace, first, last, kinds)
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
@@ -232,16 +266,16 @@ def build_calendar(
                 if not exception.cancelled:
                     calendar.add_component(_override(event, exception, stamp, time_zone))
             count += 1
-    if include_reviews and (kinds is None or EventKind.DOCUMENT_REVIEW in kinds):
-        for review in occurrences(
-            workspace,
-            first or EARLIEST_DAY,
-            last or LATEST_DAY,
-            kinds=[EventKind.DOCUMENT_REVIEW],
-            include_reviews=True,
-        ):
-            if review.source is Source.REVIEW and review.artifact_id is not None:
-                calendar.add_component(_review_component(review, stamp))
+        if include_reviews or include_records:
+            for component in _dated_records(
+                session,
+                first or EARLIEST_DAY,
+                last or LATEST_DAY,
+                stamp,
+                reviews=include_reviews,
+                records=include_records,
+            ):
+                calendar.add_component(component)
                 count += 1
     calendar.add_missing_timezones()
     return calendar, count
@@ -251,20 +285,118 @@ def review_uid(artifact_id: int) -> str:
     return f"{REVIEW_UID_PREFIX}{artifact_id}@{UID_DOMAIN}"
 
 
-def _review_component(review: Occurrence, stamp: datetime) -> icalendar.Event:
-    """An artifact's review due date, as a one-day event other calendars can show."""
-    assert review.artifact_id is not None
+def record_uid(prefix: str, record_id: int) -> str:
+    """The UID of a date a record keeps: ``risk-action-12@grc-workbench``."""
+    return f"{prefix}{record_id}@{UID_DOMAIN}"
+
+
+CATEGORIES = {
+    Source.RISK_ACTION: "Risk treatment",
+    Source.ACCEPTANCE: "Risk acceptance",
+    Source.CONTROL: "Control",
+    Source.EVIDENCE: "Evidence",
+}
+
+
+def _dated_records(
+    session: Session, first: date, last: date, stamp: datetime, *, reviews: bool, records: bool
+) -> list[icalendar.Event]:
+    """One all-day event per date a record keeps, named after the record it comes from."""
+    found = record_occurrences(session, first, last, reviews=reviews, records=records)
+    wanted: dict[Source, list[int]] = {}
+    for occurrence in found:
+        if occurrence.item_id is not None:
+            wanted.setdefault(occurrence.source, []).append(occurrence.item_id)
+    acceptances = {
+        row.id: (row.risk_id, row.kind)
+        for row in session.exec(
+            select(RiskAcceptance).where(
+                col(RiskAcceptance.id).in_(wanted.get(Source.ACCEPTANCE, []))
+            )
+        )
+    }
+    controls = {
+        row.id: row
+        for row in session.exec(
+            select(Control).where(col(Control.id).in_(wanted.get(Source.CONTROL, [])))
+        )
+    }
+    components: list[icalendar.Event] = []
+    for occurrence in found:
+        if occurrence.source is Source.REVIEW:
+            if occurrence.artifact_id is not None:
+                components.append(_review_component(occurrence, stamp))
+            continue
+        assert occurrence.item_id is not None
+        summary, description = occurrence.title, occurrence.location
+        match occurrence.source:
+            case Source.RISK_ACTION:
+                uid = record_uid(RISK_ACTION_UID_PREFIX, occurrence.item_id)
+            case Source.ACCEPTANCE:
+                risk_id, kind = acceptances[occurrence.item_id]
+                prefix = (
+                    ACCEPTANCE_UID_PREFIX
+                    if kind is AcceptanceKind.ACCEPTANCE
+                    else PLAN_APPROVAL_UID_PREFIX
+                )
+                uid = record_uid(prefix, risk_id)
+            case Source.CONTROL:
+                uid = record_uid(CONTROL_UID_PREFIX, occurrence.item_id)
+                summary, description = _control_text(controls[occurrence.item_id])
+            case _:
+                uid = record_uid(EVIDENCE_UID_PREFIX, occurrence.item_id)
+                description = (
+                    f"Evidence E-{occurrence.item_id} goes out of date: collect a new revision "
+                    "before this day."
+                )
+        components.append(
+            _all_day(uid, summary, occurrence, stamp, CATEGORIES[occurrence.source], description)
+        )
+    return components
+
+
+def _control_text(control: Control) -> tuple[str, str]:
+    title = control_title(control)
+    name = f"{control.local_id} {title}".strip()
+    owner = f", owner {control.owner}" if control.owner else ""
+    status = control.status.value.replace("_", " ")
+    return (
+        f"Control due: {name}",
+        f"Target date to implement {control.local_id} (now {status}{owner}).",
+    )
+
+
+def _all_day(
+    uid: str,
+    summary: str,
+    occurrence: Occurrence,
+    stamp: datetime,
+    category: str,
+    description: str = "",
+) -> icalendar.Event:
+    """A date as a one-day event other calendars can show, without blocking the day."""
     component = icalendar.Event()
-    component.add("uid", review_uid(review.artifact_id))
+    component.add("uid", uid)
     component.add("dtstamp", stamp)
-    component.add("summary", review.title)
-    day = review.start.astimezone(UTC).date()
+    component.add("summary", summary)
+    day = occurrence.start.astimezone(UTC).date()
     component.add("dtstart", day)
     component.add("dtend", day + timedelta(days=1))
-    component.add("categories", [KIND_LABELS[EventKind.DOCUMENT_REVIEW]])
+    if description:
+        component.add("description", description)
+    component.add("categories", [category])
     component.add("transp", "TRANSPARENT")
-    _add_status(component, review.status)
+    _add_status(component, occurrence.status)
     return component
+
+
+def _review_component(review: Occurrence, stamp: datetime) -> icalendar.Event:
+    """An artifact's review due date."""
+    assert review.artifact_id is not None
+    return _all_day(
+        review_uid(review.artifact_id), review.title, review, stamp,
+        KIND_LABELS[EventKind.DOCUMENT_REVIEW],
+    )  # fmt: skip
 
 
 def export_ics(workspace: Workspace, path: Path, **filters: Any) -> int:

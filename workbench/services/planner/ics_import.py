@@ -37,9 +37,9 @@ from workbench.services.planner.drafts import (
 )
 from workbench.services.planner.events import add_event, write_event
 from workbench.services.planner.ics_format import (
+    DERIVED_UIDS,
     KIND_HINTS,
     READ_ERRORS,
-    REVIEW_UID_PREFIX,
     X_KIND,
     X_OUTCOME,
     X_REFS,
@@ -292,12 +292,24 @@ def _fallback_uid(draft: EventDraft) -> str:
     return f"{hashlib.sha256(material.encode('utf-8')).hexdigest()[:32]}@import"
 
 
+def _derived_from_records(uid: str) -> str | None:
+    """Why an event the workbench exported from a record (a review date, a due date, an
+    expiry) is not imported as an event of its own; None for any other event. Importing it
+    would put the date on the calendar twice, and moving it would not move the record."""
+    if not uid.endswith(f"@{UID_DOMAIN}"):
+        return None
+    for prefix, reason in DERIVED_UIDS:
+        if uid.startswith(prefix) and uid[len(prefix) : -len(UID_DOMAIN) - 1].isdigit():
+            return reason
+    return None
+
+
 def parse_ics(data: bytes, *, name: str = "the file") -> tuple[list[ImportedEvent], list[str]]:
     """Read and check every event of a calendar file; raise IcsError on the first problem."""
     floating = recurrence.local_zone()
     masters: dict[str, ImportedEvent] = {}
     overrides: list[icalendar.Component] = []
-    reviews_skipped = 0
+    derived_skipped = 0
     warnings: list[str] = []
     for calendar in _calendars(data, name):
         for component in calendar.walk("VEVENT"):
@@ -311,12 +323,10 @@ def parse_ics(data: bytes, *, name: str = "the file") -> tuple[list[ImportedEven
             except READ_ERRORS as error:
                 raise IcsError(f"{_label(component)} cannot be read: {error}.") from None
             uid = draft.uid or _fallback_uid(draft)
-            if uid.startswith(REVIEW_UID_PREFIX) and uid.endswith(f"@{UID_DOMAIN}"):
-                reviews_skipped += 1
-                warnings.append(
-                    f"{_label(component)} is a review date from a workbench register; "
-                    "review dates come from the artifacts and were not imported"
-                )
+            derived = _derived_from_records(uid)
+            if derived is not None:
+                derived_skipped += 1
+                warnings.append(f"{_label(component)} {derived} and were not imported")
                 continue
             if uid in masters:
                 raise IcsError(f"{_label(component)}: the UID {uid} is used by two events.")
@@ -339,7 +349,7 @@ def parse_ics(data: bytes, *, name: str = "the file") -> tuple[list[ImportedEven
         except READ_ERRORS as error:
             raise IcsError(f"{_label(component)} cannot be read: {error}.") from None
         master.overrides[original] = change
-    if not masters and not reviews_skipped:
+    if not masters and not derived_skipped:
         raise IcsError(f"{name} holds no events.")
     return list(masters.values()), warnings
 

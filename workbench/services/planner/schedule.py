@@ -305,6 +305,22 @@ def _record_dates(session: Session, first: date, last: date) -> list[Occurrence]
     ]
 
 
+def record_occurrences(
+    session: Session, first: date, last: date, *, reviews: bool = True, records: bool = True
+) -> list[Occurrence]:
+    """The dates from ``first`` to ``last`` that come from records, not events, in date order:
+    artifact review dates (``reviews``); control target dates, evidence expiries, risk action
+    due dates and acceptance expiries (``records``). Nothing is expanded."""
+    found: list[Occurrence] = []
+    if reviews:
+        found.extend(_review_occurrences(session, first, last))
+    if records:
+        found.extend(_record_dates(session, first, last))
+        found.extend(risk_occurrence(d) for d in deadlines.between(session, first, last))
+    found.sort(key=lambda o: (o.start, o.source.value, o.title, o.item_id or o.artifact_id or 0))
+    return found
+
+
 def _review(artifact_id: int | None, title: str, next_review: date) -> Occurrence:
     return Occurrence(
         source=Source.REVIEW,

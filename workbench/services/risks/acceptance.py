@@ -3,12 +3,15 @@ plan (ISO/IEC 27001:2022, 6.1.3 f), with their own Ed25519 key.
 
 What is signed is a canonical payload naming the risk, the SHA-256 of a canonical snapshot of
 the risk record (stored beside it), the method version it was assessed with, the expiry, the
-signer, the time and the comment. Editing the risk afterwards, or changing the method, makes
-the acceptance *stale*: still there, still verifiable, but no longer about the risk as it is.
-Nothing deletes an acceptance; a newer one of the same kind supersedes it.
+signer, the time, the comment and the audit log's head at that moment. Editing the risk
+afterwards, or changing the method, makes the acceptance *stale*: still there, still
+verifiable, but no longer about the risk as it is. Nothing deletes an acceptance; a newer one
+of the same kind supersedes it.
 
-The payload carries a format number, so a later format can add fields (such as the audit
-log's head at signing) while this one still verifies.
+The payload carries a format number: format 2 adds the audit log's head, as approvals sign it
+(:mod:`workbench.services.approvals.signing`), so each acceptance also vouches for the log up
+to its signing; format 1 (the first release of risk acceptance) is still read and checked as
+it was signed.
 """
 
 from __future__ import annotations
@@ -42,13 +45,16 @@ from workbench.services.common.errors import ServiceError
 from workbench.services.risks import method as methods
 from workbench.services.risks.method import Axis, RiskMethod
 from workbench.services.risks.records import control_order, require_risk
+from workbench.services.store import audit_log
 from workbench.services.store.audit_log import canonical_json
 from workbench.services.store.changes import ChangeSet
 from workbench.services.store.workspace import Workspace
 from workbench.services.store.writes import run_write
 
 PAYLOAD_TYPE = "grc-workbench/risk-acceptance"
-PAYLOAD_FORMAT = 1
+# 1: the first release; 2: adds the audit log head at signing time.
+PAYLOAD_FORMAT = 2
+KNOWN_FORMATS = (1, 2)
 SNAPSHOT_FORMAT = 1
 KIND_TITLES = {
     AcceptanceKind.ACCEPTANCE: "residual risk acceptance",
@@ -147,24 +153,32 @@ class AcceptancePayload:
     signed_at: str
     expires: str | None
     comment: str
+    # The audit log's head when it was signed (format 2); None in a format 1 payload.
+    log_entries: int | None = None
+    log_head: str | None = None
+
+    @property
+    def format(self) -> int:
+        return 1 if self.log_entries is None else PAYLOAD_FORMAT
 
     def to_json(self) -> str:
-        return canonical_json(
-            {
-                "type": PAYLOAD_TYPE,
-                "format": PAYLOAD_FORMAT,
-                "kind": self.kind,
-                "risk": self.risk,
-                "snapshot_sha256": self.snapshot_sha256,
-                "method_version": self.method_version,
-                "method_sha256": self.method_sha256,
-                "signer": self.signer,
-                "signer_fingerprint": self.signer_fingerprint,
-                "signed_at": self.signed_at,
-                "expires": self.expires,
-                "comment": self.comment,
-            }
-        )
+        data: dict[str, object] = {
+            "type": PAYLOAD_TYPE,
+            "format": self.format,
+            "kind": self.kind,
+            "risk": self.risk,
+            "snapshot_sha256": self.snapshot_sha256,
+            "method_version": self.method_version,
+            "method_sha256": self.method_sha256,
+            "signer": self.signer,
+            "signer_fingerprint": self.signer_fingerprint,
+            "signed_at": self.signed_at,
+            "expires": self.expires,
+            "comment": self.comment,
+        }
+        if self.log_entries is not None:
+            data["audit_log"] = {"entries": self.log_entries, "head": self.log_head}
+        return canonical_json(data)
 
     @classmethod
     def parse(cls, text: str) -> AcceptancePayload:
@@ -172,10 +186,14 @@ class AcceptancePayload:
         data = json.loads(text)
         if not isinstance(data, dict) or data.get("type") != PAYLOAD_TYPE:
             raise ValueError("not a risk acceptance payload")
-        if data.get("format") != PAYLOAD_FORMAT:
+        if data.get("format") not in KNOWN_FORMATS:
             raise ValueError(f"unknown payload format {data.get('format')!r}")
         try:
             expires = data["expires"]
+            log_entries = log_head = None
+            if data["format"] >= 2:
+                log = data["audit_log"]
+                log_entries, log_head = int(log["entries"]), str(log["head"])
             return cls(
                 kind=str(data["kind"]),
                 risk=str(data["risk"]),
@@ -187,6 +205,8 @@ class AcceptancePayload:
                 signed_at=str(data["signed_at"]),
                 expires=None if expires is None else str(expires),
                 comment=str(data["comment"]),
+                log_entries=log_entries,
+                log_head=log_head,
             )
         except (KeyError, TypeError, ValueError) as error:
             raise ValueError(f"incomplete risk acceptance payload ({error})") from error
@@ -280,6 +300,7 @@ def sign(
         raise AcceptanceError("the expiry date must be after today")
     with workspace.read() as session:
         ready = _prepare(session, ref=ref, signer=signer, kind=kind)
+        log_head = audit_log.head(session)
     try:
         key = keystore.load_private_key(ready.fingerprint, passphrase, owner=ready.signer)
     except keystore.WrongPassphrase:
@@ -302,6 +323,8 @@ def sign(
         signed_at=signed_at.isoformat(),
         expires=expires.isoformat() if expires else None,
         comment=comment.strip(),
+        log_entries=log_head.entries,
+        log_head=log_head.hash,
     ).to_json()
     signature = signing.sign(key, payload)
     with run_write(
@@ -420,8 +443,10 @@ def check_row(
     *,
     current: RiskMethod,
     method_hashes: Mapping[int, str],
+    log_hash_at: signing.LogHashAt,
 ) -> AcceptanceCheck:
-    """Check an acceptance's signature and snapshot, and whether it is still current."""
+    """Check an acceptance's signature, snapshot and the audit log head it covers, and whether
+    it is still current."""
     assert row.id is not None
     problems: list[str] = []
     ref = risk.ref if risk is not None else f"risk {row.risk_id}"
@@ -453,6 +478,10 @@ def check_row(
             problems.append("the snapshot of the risk was changed after it was signed")
         if method_hashes.get(payload.method_version) != payload.method_sha256:
             problems.append(f"risk method version {payload.method_version} was changed")
+        if payload.log_entries is not None:
+            problems.extend(
+                signing.log_head_problems(payload.log_entries, payload.log_head, log_hash_at)
+            )
     stale = ""
     if not problems and risk is not None:
         method = methods.method_at(session, row.method_version)
@@ -488,9 +517,13 @@ def method_hashes(session: Session) -> dict[int, str]:
 
 
 def check_acceptances(
-    session: Session, rows: Iterable[RiskAcceptance] | None = None
+    session: Session,
+    rows: Iterable[RiskAcceptance] | None = None,
+    *,
+    log_hash_at: signing.LogHashAt | None = None,
 ) -> list[AcceptanceCheck]:
-    """Check acceptances (every one when ``rows`` is None), newest of each kind marked."""
+    """Check acceptances (every one when ``rows`` is None), newest of each kind marked.
+    ``log_hash_at`` gives the log's entry hashes (default: read from the session)."""
     chosen = list(
         rows
         if rows is not None
@@ -505,13 +538,28 @@ def check_acceptances(
         for risk in session.exec(select(Risk).where(col(Risk.id).in_({r.risk_id for r in chosen})))
     }
     latest = _latest_ids(session, {r.risk_id for r in chosen})
+    hash_at = log_hash_at or _signed_heads(session, chosen)
     checks = []
     for row in chosen:
         check = check_row(session, row, risks.get(row.risk_id), current=current,
-                          method_hashes=hashes)  # fmt: skip
+                          method_hashes=hashes, log_hash_at=hash_at)  # fmt: skip
         superseded = latest.get((row.risk_id, row.kind)) != row.id
         checks.append(replace(check, superseded=superseded))
     return checks
+
+
+def _signed_heads(session: Session, rows: Iterable[RiskAcceptance]) -> signing.LogHashAt:
+    """The log's hashes at the positions these acceptances signed, read in one query: a risk
+    table checks thousands at once."""
+    positions: set[int] = set()
+    for row in rows:
+        try:
+            signed = AcceptancePayload.parse(row.payload).log_entries
+        except ValueError:
+            continue  # check_row names it
+        if signed is not None:
+            positions.add(signed)
+    return audit_log.hashes_at(session, positions).get
 
 
 def _latest_ids(session: Session, risk_ids: set[int]) -> dict[tuple[int, AcceptanceKind], int]:

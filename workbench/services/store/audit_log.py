@@ -139,6 +139,22 @@ def hash_at(session: Session, position: int) -> str | None:
     return session.exec(statement).first()
 
 
+def hashes_at(session: Session, positions: Iterable[int]) -> dict[int, str]:
+    """The hashes of the entries at these positions (counting from 1), in one pass over the
+    log; a position past its end is left out."""
+    wanted = sorted({position for position in positions if position >= 1})
+    if not wanted:
+        return {}
+    numbered = select(
+        func.row_number().over(order_by=col(AuditLogEntry.id)).label("position"),
+        col(AuditLogEntry.entry_hash).label("entry_hash"),
+    ).subquery()
+    statement = select(numbered.c.position, numbered.c.entry_hash).where(
+        numbered.c.position.in_(wanted)
+    )
+    return {int(position): str(digest) for position, digest in session.exec(statement)}
+
+
 def recent(session: Session, *, limit: int = 100) -> list[AuditLogEntry]:
     statement = select(AuditLogEntry).order_by(col(AuditLogEntry.id).desc()).limit(limit)
     return list(session.exec(statement))
