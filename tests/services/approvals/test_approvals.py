@@ -239,6 +239,7 @@ def test_key_missing_on_this_computer(workspace, policy: int, tmp_path) -> None:
     reviews.request_review(workspace, actor="Mara", artifact_id=policy, approvers=["Jonas Weber"])
     jonas = people.get_person(workspace, "Jonas Weber")
     keystore.key_path(jonas.key_fingerprint or "").rename(tmp_path / "elsewhere.pem")
-    with pytest.raises(ApprovalError, match="private signing key is not on this computer"):
+    missing = "private signing key is not on this computer"
+    with pytest.raises(keystore.MissingPrivateKey, match=missing):
         decisions.approve(workspace, artifact_id=policy, version=1, signer="Jonas Weber",
                           passphrase=JONAS_PASS)  # fmt: skip

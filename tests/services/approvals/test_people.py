@@ -74,6 +74,23 @@ def test_identity_for_an_existing_person(workspace) -> None:
         keystore.load_private_key(jonas.key_fingerprint or "", "wrong horse", owner="Jonas")
 
 
+
+def test_a_key_file_holding_someone_elses_key_is_refused(workspace) -> None:
+    _, jonas = people.add_person(
+        workspace, actor="Mara", name="Jonas Weber", role="CISO", passphrase="correct horse"
+    )
+    _, priya = people.add_person(
+        workspace, actor="Mara", name="Priya Shah", role="CEO", passphrase="correct horse"
+    )
+    assert jonas.key_fingerprint and priya.key_fingerprint
+    # Priya's key file copied over Jonas's: it opens with the passphrase, but it is not his key.
+    keystore.key_path(jonas.key_fingerprint).write_bytes(
+        keystore.key_path(priya.key_fingerprint).read_bytes()
+    )
+    with pytest.raises(KeyStoreError, match="does not match Jonas Weber's public key"):
+        keystore.load_private_key(jonas.key_fingerprint, "correct horse", owner="Jonas Weber")
+
+
 def test_export_then_import_on_another_workspace(workspace, tmp_path: Path) -> None:
     from workbench.services.store.workspace import open_workspace
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from workbench.services.approvals.keys import fingerprint as fingerprint_of
 from workbench.services.common.errors import ServiceError
 from workbench.services.common.paths import config_dir
 
@@ -92,11 +93,12 @@ def store_private_key(key: Ed25519PrivateKey, fingerprint: str, passphrase: str)
 
 
 def load_private_key(fingerprint: str, passphrase: str, *, owner: str) -> Ed25519PrivateKey:
-    """The private key with this fingerprint, decrypted.
+    """The private key with this fingerprint, decrypted, checked to be that key.
 
     Raises:
         MissingPrivateKey: this computer's key store does not hold the key.
         WrongPassphrase: the passphrase does not decrypt it.
+        KeyStoreError: the file cannot be read, or holds another key than the one named.
     """
     path = key_path(fingerprint)
     try:
@@ -121,6 +123,14 @@ def load_private_key(fingerprint: str, passphrase: str, *, owner: str) -> Ed2551
         ) from None
     if not isinstance(key, Ed25519PrivateKey):
         raise KeyStoreError(f"the key file of {owner} does not hold an Ed25519 signing key")
+    public = key.public_key().public_bytes(
+        encoding=serialization.Encoding.Raw, format=serialization.PublicFormat.Raw
+    )
+    if fingerprint_of(public) != fingerprint:
+        raise KeyStoreError(
+            f"the private key on this computer does not match {owner}'s public key in this "
+            "workspace"
+        )
     return key
 
 

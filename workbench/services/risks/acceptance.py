@@ -301,16 +301,7 @@ def sign(
     with workspace.read() as session:
         ready = _prepare(session, ref=ref, signer=signer, kind=kind)
         log_head = audit_log.head(session)
-    try:
-        key = keystore.load_private_key(ready.fingerprint, passphrase, owner=ready.signer)
-    except keystore.WrongPassphrase:
-        raise
-    except keystore.KeyStoreError as error:
-        raise AcceptanceError(str(error)) from None
-    if signing.fingerprint(signing.raw_public_key(key)) != ready.fingerprint:
-        raise AcceptanceError(
-            f"the private key on this computer does not match {ready.signer}'s public key"
-        )
+    key = keystore.load_private_key(ready.fingerprint, passphrase, owner=ready.signer)
     signed_at = utc_now()
     payload = AcceptancePayload(
         kind=kind.value,
