@@ -193,14 +193,16 @@ def test_a_defect_while_loading_ends_start_up_with_the_error(
 
 
 def test_the_window_asks_its_start_up_questions_once_loaded(
-    qapp: QApplication, tmp_path: Path, monkeypatch
+    qapp: QApplication, qtbot, tmp_path: Path, monkeypatch
 ) -> None:
     calls: list[tuple[bool, bool, str]] = []
+    windows: list[MainWindow] = []
 
     def checks(window: MainWindow, *, asked: bool = False) -> None:
         calls.append((window.attached, asked, window.current_pane_name()))
-        window.workspace.close()
-        window.close()
+        windows.append(window)
+        # Not window.close(): closing the last window inside exec() posts a Quit event that
+        # could outlive this loop and end the next test's.
         qapp.exit(0)
 
     monkeypatch.setattr(MainWindow, "start_up_checks", checks)
@@ -212,6 +214,8 @@ def test_the_window_asks_its_start_up_questions_once_loaded(
     finally:
         qapp.setStyleSheet(style)
     assert calls == [(True, False, "planner")]
+    qtbot.addWidget(windows[0])  # closed and deleted after the test, outside exec()
+    windows[0].workspace.close()
 
 
 def _trace(tmp_path: Path, *extra: str) -> subprocess.CompletedProcess[str]:
