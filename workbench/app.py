@@ -103,8 +103,8 @@ def quiet_offscreen_warning() -> None:
         if "propagateSizeHints" in message:
             return
         category = context.category
-        print(f"{category}: {message}" if category and category != "default" else message,
-              file=sys.stderr)  # fmt: skip
+        shown = f"{category}: {message}" if category and category != "default" else message
+        print(shown, file=sys.stderr)
 
     qInstallMessageHandler(handler)
 
@@ -255,6 +255,8 @@ class Startup(QObject):
 
     def _attach_when_loaded(self) -> None:
         if self.workspace is None or self.library is None or self.error is not None:
+            return
+        if self.window.attached:  # once: a dialog's event loop may bring the other half in
             return
         try:
             self.window.attach(self.workspace, self.library)
