@@ -84,7 +84,8 @@ def test_evidence_add_list_export(capsys, acme, tmp_path) -> None:
         "Restore test report", "--effective", "2026-10-01..2026-10-31", "--expires", "2027-11-30",
     )  # fmt: skip
     assert code == 0, err
-    assert out.startswith("E-1 “Restore test report” revision 1: restore-test.pdf, 0 KB, SHA-256 ")
+    added = "E-1 “Restore test report” revision 1: restore-test.pdf, 35 bytes, SHA-256 "
+    assert out.startswith(added)
     code, out, err = run(capsys, "-w", acme, "evidence", "add", str(report), "--to", "R-003")
     assert (code, err) == (2, "workbench: there is no risk R-003 in this workspace\n")
     code, out, _ = run(capsys, "-w", acme, "evidence", "list", "--control", "A.8.13", "--json")

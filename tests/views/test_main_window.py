@@ -332,10 +332,10 @@ def test_view_shortcuts_switch_panes(window: MainWindow, qtbot) -> None:
 
 
 def test_cli_offers_every_registered_pane() -> None:
-    from workbench.cli import _parser
+    from workbench.cli import build_parser
     from workbench.views.panes import PANE_NAMES
 
-    view = next(a for a in _parser()._actions if a.dest == "view")
+    view = next(a for a in build_parser()._actions if a.dest == "view")
     assert tuple(view.choices) == PANE_NAMES
 
 

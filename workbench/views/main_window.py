@@ -2,6 +2,12 @@
 
 The window owns the workspace and the card library and wires the panes' signals together; it
 does not reach into a pane's widgets.
+
+It is built in two steps, so that it is on screen before the store, the card library and the
+panes load (see :mod:`workbench.app`): the frame first (navigation, menu bar, status bar, a
+skeleton in each pane's place), then :meth:`MainWindow.attach` with the workspace and the
+library builds the panes. This module therefore imports no service that loads the database
+layer at import time; those are imported where they are used.
 """
 
 from __future__ import annotations
@@ -28,13 +34,10 @@ from PySide6.QtWidgets import (
 
 from workbench import __version__
 from workbench.services.cards.actions import ActionType
-from workbench.services.cards.library import CardLibrary, load_library
 from workbench.services.common.errors import ServiceError
 from workbench.services.common.paths import WORKSPACE_SUFFIX, data_dir
-from workbench.services.register import profile
-from workbench.services.register.listing import RegisterFilter, RegisterScope
 from workbench.services.store.changes import ChangeSet
-from workbench.services.store.workspace import Workspace
+from workbench.views.common.empty_state import empty_state_label
 from workbench.views.common.files import (
     FileKind,
     FilePlaces,
@@ -47,44 +50,57 @@ from workbench.views.common.pane import Pane
 from workbench.views.common.preferences_dialog import PreferencesDialog
 from workbench.views.common.settings import AppSettings
 from workbench.views.common.team_actions import TeamActions, open_location
-from workbench.views.documents.actions import DocumentActions
-from workbench.views.documents.view import DocumentEditor
 from workbench.views.panes import PANE_NAMES, PANES, PaneSpec, find_pane
 from workbench.views.questions.actions import ActionRouter
-from workbench.views.questions.view import QuestionBrowser
-from workbench.views.register.view import RegisterView
 
 if TYPE_CHECKING:
+    from workbench.services.cards.library import CardLibrary
+    from workbench.services.register.listing import RegisterFilter
+    from workbench.services.store.workspace import Workspace
     from workbench.views.audit.pack_dialog import PackDialog
     from workbench.views.audit.view import AuditTrailView
     from workbench.views.common.consultant_dialog import ConsultantDialog
+    from workbench.views.documents.actions import DocumentActions
     from workbench.views.documents.recovery_dialog import RecoveryDialog
+    from workbench.views.documents.view import DocumentEditor
     from workbench.views.planner.view import PlannerView
+    from workbench.views.questions.view import QuestionBrowser
     from workbench.views.register.isms_wizard import IsmsBuildWizard
+    from workbench.views.register.view import RegisterView
     from workbench.views.risks.view import RisksView
 
 P = TypeVar("P", bound=Pane)
+# The menu bar of the frame, before attach() builds the menus (see _build_menus).
+FRAME_MENUS = ("&File", "&Edit", "&View", "&Approval", "&Help")
 # Confirmations fade from the status bar after this long; nothing stays there for ever.
 STATUS_MS = 8000
 WORKSPACE_FILTER = f"GRC Workbench workspaces (*{WORKSPACE_SUFFIX});;All files (*)"
 
 
 class MainWindow(QMainWindow):
+    """The main window; given no workspace and library it is the frame until :meth:`attach`."""
+
+    # Set by attach().
+    workspace: Workspace
+    library: CardLibrary
+    files: FilePlaces
+    approval: DocumentActions
+    team: TeamActions
+
     def __init__(
-        self, *, settings: AppSettings, workspace: Workspace, library: CardLibrary
+        self,
+        *,
+        settings: AppSettings,
+        workspace: Workspace | None = None,
+        library: CardLibrary | None = None,
     ) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
         self.setWindowTitle("GRC Workbench")
         self.settings = settings
-        self.workspace = workspace
-        self.library = library
         self.router = ActionRouter()
-        self.files = FilePlaces(settings, workspace)
-
-        # Panes that are not eager are built when first shown: start-up stays quick.
-        self.panes: dict[str, Pane] = {spec.name: spec.load()(self) for spec in PANES if spec.eager}
-        self.approval = DocumentActions(self, self.current_artifact_id)
+        self.attached = False
+        self.panes: dict[str, Pane] = {}
 
         self.navigation = QListWidget(self)
         self.navigation.setObjectName("navigation")
@@ -97,7 +113,8 @@ class MainWindow(QMainWindow):
             item = QListWidgetItem(icon, spec.title)
             item.setToolTip(f"{spec.title} ({spec.shortcut})")
             self.navigation.addItem(item)
-            self.stack.addWidget(self.panes.get(spec.name) or QWidget(self.stack))
+            skeleton = empty_state_label(f"Loading {spec.title}…", self.stack)
+            self.stack.addWidget(skeleton)
         self.navigation.setFixedWidth(self._navigation_width())
         self.navigation.currentRowChanged.connect(self._on_navigation_changed)
 
@@ -114,8 +131,31 @@ class MainWindow(QMainWindow):
         self.workspace_label = QLabel(self)
         self.workspace_label.setObjectName("workspaceLabel")
         self.statusBar().addPermanentWidget(self.workspace_label)
+        # The menu bar's titles hold its height until attach() fills the menus.
+        self._frame_menus = [self.menuBar().addMenu(title) for title in FRAME_MENUS]
+        self._restore_window_state()
+        if workspace is not None and library is not None:
+            self.attach(workspace, library)
+
+    def attach(self, workspace: Workspace, library: CardLibrary) -> None:
+        """Open ``workspace`` in the frame with the card ``library``: build and wire the panes.
+
+        Panes that are not eager are built when first shown (the one on screen at once).
+        """
+        from workbench.views.documents.actions import DocumentActions
+
+        self.workspace = workspace
+        self.library = library
+        self.files = FilePlaces(self.settings, workspace)
+        for spec in PANES:
+            if spec.eager:
+                self._place_pane(spec)
+        self.approval = DocumentActions(self, self.current_artifact_id)
         self.team = TeamActions(self, self)
         self.statusBar().addPermanentWidget(self.team.lease_label)
+        for menu in self._frame_menus:
+            self.menuBar().removeAction(menu.menuAction())
+            menu.deleteLater()
 
         self._build_menus()
         self._register_actions()
@@ -123,7 +163,8 @@ class MainWindow(QMainWindow):
         self.questions.set_action_availability(self.router.problem)
         self.questions.set_library(library)
         self._show_workspace(workspace)
-        self._restore_window_state()
+        self.attached = True
+        self._on_navigation_changed(self.navigation.currentRow())
 
     # --- composition ------------------------------------------------------------------------
 
@@ -200,6 +241,7 @@ class MainWindow(QMainWindow):
         self.router.register(ActionType.OPEN_PLANNER, self._open_planner_action)
 
     def _wire_pane(self, name: str, pane: Pane) -> None:
+
         pane.restore_state(self.settings.pane_state(name))
         pane.user_name = self.settings.user_name
         pane.files = self.files
@@ -209,6 +251,8 @@ class MainWindow(QMainWindow):
         pane.navigation_requested.connect(self.navigate)
 
     def _wire_panes(self) -> None:
+        from workbench.services.register.listing import RegisterFilter
+
         for name, pane in self.panes.items():
             self._wire_pane(name, pane)
         self.questions.action_requested.connect(self.router.run)
@@ -240,6 +284,12 @@ class MainWindow(QMainWindow):
         return pane
 
     def _build_pane(self, spec: PaneSpec) -> None:
+        pane = self._place_pane(spec)
+        self._wire_pane(spec.name, pane)
+        pane.set_workspace(self.workspace)
+
+    def _place_pane(self, spec: PaneSpec) -> Pane:
+        """Build the pane and put it in its skeleton's place (not yet wired)."""
         pane = spec.load()(self)
         index = PANE_NAMES.index(spec.name)
         placeholder = self.stack.widget(index)
@@ -248,19 +298,24 @@ class MainWindow(QMainWindow):
         self.stack.removeWidget(placeholder)
         placeholder.deleteLater()
         self.panes[spec.name] = pane
-        self._wire_pane(spec.name, pane)
-        pane.set_workspace(self.workspace)
+        return pane
 
     @property
     def questions(self) -> QuestionBrowser:
+        from workbench.views.questions.view import QuestionBrowser
+
         return self.pane("questions", QuestionBrowser)
 
     @property
     def register_view(self) -> RegisterView:
+        from workbench.views.register.view import RegisterView
+
         return self.pane("register", RegisterView)
 
     @property
     def documents(self) -> DocumentEditor:
+        from workbench.views.documents.view import DocumentEditor
+
         return self.pane("documents", DocumentEditor)
 
     @property
@@ -286,6 +341,9 @@ class MainWindow(QMainWindow):
 
     def _on_navigation_changed(self, row: int) -> None:
         if 0 <= row < len(PANES):
+            if not self.attached:  # the frame: the pane's skeleton until attach()
+                self.stack.setCurrentIndex(row)
+                return
             if PANES[row].name not in self.panes:
                 self._build_pane(PANES[row])
             self.stack.setCurrentIndex(row)
@@ -305,6 +363,8 @@ class MainWindow(QMainWindow):
         self.show_pane("register")
 
     def _open_register_action(self, target: str, card_id: str) -> None:
+        from workbench.services.register.listing import RegisterFilter, RegisterScope
+
         self.show_register(RegisterFilter(scope=RegisterScope(target), include_retired=False))
 
     def _open_planner_action(self, target: str, card_id: str) -> None:
@@ -319,6 +379,7 @@ class MainWindow(QMainWindow):
     def start_isms_build(self) -> IsmsBuildWizard | None:
         """Open the Build ISMS Components wizard (returned for tests), or say nothing is missing."""
         from workbench.services.register import isms_build
+        from workbench.services.register.listing import RegisterFilter, RegisterScope
         from workbench.views.register.isms_wizard import IsmsBuildWizard
 
         if not isms_build.plan_build(self.workspace).items:
@@ -335,6 +396,8 @@ class MainWindow(QMainWindow):
         return wizard
 
     def _on_isms_built(self, changes: ChangeSet, created: list[int]) -> None:
+        from workbench.services.register.listing import RegisterFilter, RegisterScope
+
         self.apply_changes(changes)
         self.show_register(RegisterFilter(scope=RegisterScope.ISMS_ARTIFACTS))
         self.post_status(f"Created {len(created)} ISMS documents as drafts.")
@@ -397,6 +460,7 @@ class MainWindow(QMainWindow):
         Asks first (the dialog is returned; it records on acceptance) unless the name was just
         asked at start-up, then records it at once.
         """
+        from workbench.services.register import profile
         from workbench.views.common.consultant_dialog import ConsultantDialog
 
         if profile.get_profile(self.workspace).consultant:
@@ -412,6 +476,8 @@ class MainWindow(QMainWindow):
         return dialog
 
     def _record_consultant(self) -> None:
+        from workbench.services.register import profile
+
         self._apply_consultant()
         name = self.settings.user_name
         try:
@@ -448,6 +514,8 @@ class MainWindow(QMainWindow):
         return True
 
     def reload_cards(self) -> None:
+        from workbench.services.cards.library import load_library
+
         self.library = load_library(self.settings.card_packs)
         self.questions.set_library(self.library)
         self.post_status(

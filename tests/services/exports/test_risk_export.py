@@ -92,11 +92,9 @@ def test_an_unknown_format_or_a_file_in_the_way_is_one_clear_message(register, t
     assert blocker.read_text() == "x"
 
 
-@pytest.mark.usefixtures("qapp")
 def test_the_audit_pack_holds_the_risk_register_and_shows_the_heat_map(
     register, tmp_path: Path
 ) -> None:
-
     target = tmp_path / "pack.zip"
     audit_pack.build_pack(register, target, actor="Mara", now=PACK_TIME)
     with zipfile.ZipFile(target) as pack:

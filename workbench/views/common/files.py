@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QStandardPaths, QUrl
 from PySide6.QtGui import QDesktopServices
@@ -25,9 +26,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.services.register import profile
-from workbench.services.store.workspace import Workspace
 from workbench.views.common.settings import AppSettings
+
+if TYPE_CHECKING:
+    # The window is built before the store loads (see workbench.app), and every pane has one.
+    from workbench.services.store.workspace import Workspace
 
 
 class FileKind(StrEnum):
@@ -76,6 +79,8 @@ class FilePlaces:
     def _workspace_key(self) -> str | None:
         # By uuid, not by path: the folders follow a workspace that is moved or renamed.
         if self._key is None and self._workspace is not None:
+            from workbench.services.register import profile
+
             self._key = profile.get_profile(self._workspace).uuid or None
         return self._key
 

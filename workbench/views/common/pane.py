@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from workbench.services.common.identity import window_consultant
-from workbench.services.store.changes import ChangeSet
-from workbench.services.store.workspace import Workspace
 from workbench.views.common.files import FilePlaces
+
+if TYPE_CHECKING:
+    # The window's frame is built before the store loads (see workbench.app).
+    from workbench.services.store.changes import ChangeSet
+    from workbench.services.store.workspace import Workspace
 
 
 class Pane(QWidget):

@@ -18,13 +18,10 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QLabel, QLineEdit, QMes
 from workbench.services.common.errors import ServiceError
 from workbench.services.common.paths import WORKSPACE_SUFFIX
 from workbench.services.store.changes import ChangeSet
-from workbench.services.store.workspace import (
-    PasswordRequiredError,
-    Workspace,
-    open_workspace,
-)
 
 if TYPE_CHECKING:
+    # The store is imported where a workspace is opened: the window is on screen before it loads.
+    from workbench.services.store.workspace import Workspace
     from workbench.services.team.lease import LeaseInfo
 
 # A server workspace can be checked out by someone else while it is open here: look again now
@@ -67,6 +64,8 @@ def open_location(
 ) -> Workspace | None:
     """Open a workspace, asking for the server's password if it wants one; None when the
     user cancels the password dialog. Raises ServiceError as open_workspace does."""
+    from workbench.services.store.workspace import PasswordRequiredError, open_workspace
+
     try:
         return open_workspace(location, create=create, initialise=initialise, creator=creator)
     except PasswordRequiredError as error:
@@ -177,6 +176,7 @@ class TeamActions(QObject):
         return path
 
     def check_out(self) -> bool:
+        from workbench.services.store.workspace import open_workspace
         from workbench.services.team import lease
 
         server = self.window.workspace
