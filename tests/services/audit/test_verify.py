@@ -13,7 +13,7 @@ from tests.helpers.approvals import (
     with_people,
     with_policy,
 )
-from workbench.services.approvals import decisions, people, reviews, signing
+from workbench.services.approvals import decisions, keystore, people, reviews, signing
 from workbench.services.approvals.signing import SignatureState
 from workbench.services.audit import verify
 from workbench.services.store.workspace import open_workspace
@@ -200,7 +200,7 @@ def test_imported_public_key_verifies(tmp_path: Path, monkeypatch: pytest.Monkey
     reviews.request_review(
         workspace, actor="Mara", artifact_id=artifact_id, approvers=["Jonas Weber"]
     )
-    with pytest.raises(reviews.ApprovalError, match="not on this computer"):
+    with pytest.raises(keystore.MissingPrivateKey, match="not on this computer"):
         decisions.approve(workspace, artifact_id=artifact_id, version=1, signer="Jonas Weber",
                           passphrase=JONAS_PASS)  # fmt: skip
     workspace.close()
