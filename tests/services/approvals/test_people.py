@@ -74,7 +74,6 @@ def test_identity_for_an_existing_person(workspace) -> None:
         keystore.load_private_key(jonas.key_fingerprint or "", "wrong horse", owner="Jonas")
 
 
-
 def test_a_key_file_holding_someone_elses_key_is_refused(workspace) -> None:
     _, jonas = people.add_person(
         workspace, actor="Mara", name="Jonas Weber", role="CISO", passphrase="correct horse"
