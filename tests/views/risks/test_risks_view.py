@@ -114,6 +114,17 @@ def test_the_filters_narrow_the_table(qtbot, view: RisksView) -> None:
     assert _refs(view) == ["R-003"]
 
 
+def test_a_closed_risk_is_left_out_from_the_first_paint_as_the_filter_says(qtbot, register) -> None:
+    from workbench.models import RiskStatus
+
+    records.update_risk(register, actor="Mara", ref="R-002", changes={"status": RiskStatus.CLOSED})
+    pane = RisksView()
+    qtbot.addWidget(pane)
+    pane.set_workspace(register)
+    assert _refs(pane) == ["R-001", "R-003", "R-004"]
+    assert pane.count_label.text() == "3 of 4"
+
+
 def test_a_click_on_a_heat_map_cell_filters_and_a_second_click_clears(qtbot, view) -> None:
     heat = view.heat_map
     assert heat.objectName() == "riskHeatMap" and heat.heat is not None

@@ -295,6 +295,8 @@ class RisksView(Pane):
         super().set_workspace(workspace)
         self.editor.user_name = self.user_name
         self.editor.set_workspace(workspace)
+        # The first paint shows what the filters say (open risks), as the heat map does.
+        self.model.risk_filter = self.current_filter()
         self.model.set_workspace(workspace)
         # The table paints first; the rest fills in right after.
         self._after_paint_timer.start()
