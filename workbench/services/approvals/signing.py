@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from functools import partial
+from typing import Any
 
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
@@ -111,6 +112,25 @@ def signature_matches(raw_public: bytes, payload: str, signature: bytes) -> bool
 # --- the signed payload ---------------------------------------------------------------------
 
 
+def log_claim(data: dict[str, Any]) -> tuple[int | None, str | None]:
+    """The audit-log head a format-2 payload names (entries, last hash); none before format 2.
+
+    Raises:
+        KeyError, TypeError, ValueError: the payload names it incompletely.
+    """
+    if data["format"] < 2:
+        return None, None
+    log = data["audit_log"]
+    return int(log["entries"]), str(log["head"])
+
+
+def with_log_claim(data: dict[str, Any], entries: int | None, head: str | None) -> dict[str, Any]:
+    """``data`` naming the audit-log head it was signed over, when there is one."""
+    if entries is not None:
+        data["audit_log"] = {"entries": entries, "head": head}
+    return data
+
+
 @dataclass(frozen=True)
 class SignedPayload:
     """What an approver signs. ``signed_at`` is the ISO 8601 UTC time as it was signed.
@@ -137,7 +157,7 @@ class SignedPayload:
         return 1 if self.log_entries is None else PAYLOAD_FORMAT
 
     def to_json(self) -> str:
-        data: dict[str, object] = {
+        data: dict[str, Any] = {
             "type": PAYLOAD_TYPE,
             "format": self.format,
             "artifact_id": self.artifact_id,
@@ -149,9 +169,7 @@ class SignedPayload:
             "signed_at": self.signed_at,
             "comment": self.comment,
         }
-        if self.log_entries is not None:
-            data["audit_log"] = {"entries": self.log_entries, "head": self.log_head}
-        return canonical_json(data)
+        return canonical_json(with_log_claim(data, self.log_entries, self.log_head))
 
     @classmethod
     def parse(cls, text: str) -> SignedPayload:
@@ -162,10 +180,7 @@ class SignedPayload:
         if data.get("format") not in KNOWN_FORMATS:
             raise ValueError(f"unknown payload format {data.get('format')!r}")
         try:
-            log_entries = log_head = None
-            if data["format"] >= 2:
-                log = data["audit_log"]
-                log_entries, log_head = int(log["entries"]), str(log["head"])
+            log_entries, log_head = log_claim(data)
             return cls(
                 artifact_id=int(data["artifact_id"]),
                 version=int(data["version"]),

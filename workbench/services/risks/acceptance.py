@@ -162,7 +162,7 @@ class AcceptancePayload:
         return 1 if self.log_entries is None else PAYLOAD_FORMAT
 
     def to_json(self) -> str:
-        data: dict[str, object] = {
+        data: dict[str, Any] = {
             "type": PAYLOAD_TYPE,
             "format": self.format,
             "kind": self.kind,
@@ -176,9 +176,7 @@ class AcceptancePayload:
             "expires": self.expires,
             "comment": self.comment,
         }
-        if self.log_entries is not None:
-            data["audit_log"] = {"entries": self.log_entries, "head": self.log_head}
-        return canonical_json(data)
+        return canonical_json(signing.with_log_claim(data, self.log_entries, self.log_head))
 
     @classmethod
     def parse(cls, text: str) -> AcceptancePayload:
@@ -190,10 +188,7 @@ class AcceptancePayload:
             raise ValueError(f"unknown payload format {data.get('format')!r}")
         try:
             expires = data["expires"]
-            log_entries = log_head = None
-            if data["format"] >= 2:
-                log = data["audit_log"]
-                log_entries, log_head = int(log["entries"]), str(log["head"])
+            log_entries, log_head = signing.log_claim(data)
             return cls(
                 kind=str(data["kind"]),
                 risk=str(data["risk"]),
