@@ -231,7 +231,9 @@ def test_the_window_is_painted_before_the_database_layer_is_imported(tmp_path: P
     assert result.returncode == 0, result.stderr
     lines = result.stderr.splitlines()
     marks = [n for n, line in enumerate(lines) if line.startswith(TRACE_MARK)]
-    assert [lines[n].split()[1] for n in marks] == ["painted", "ready"]
+    stages = [lines[n].split()[1] for n in marks]
+    assert (stages[0], stages[1], stages[-1]) == ("painted", "store-imported", "ready")
+    assert sorted(stages[2:-1]) == ["library-loaded", "workspace-opened"]
 
     def imported(part: list[str]) -> set[str]:
         return {line.split("|")[-1].strip() for line in part if line.startswith("import time:")}
@@ -258,3 +260,29 @@ def test_the_start_up_marks_are_on_one_clock_and_in_order(tmp_path: Path) -> Non
     }
     assert began < marks["painted"] <= marks["ready"] < ended
     assert "propagateSizeHints" not in result.stderr
+
+
+def test_modules_imported_after_pyside_are_sorted_without_reading_their_source(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import inspect
+
+    feature = sys.modules["shibokensupport.feature"]
+    (tmp_path / "plain_after_qt.py").write_text("import json\nVALUE = 1\n", encoding="utf-8")
+    (tmp_path / "widget_after_qt.py").write_text(
+        "from PySide6.QtWidgets import QLabel\n", encoding="utf-8"
+    )
+
+    def no_reading(_object: object) -> str:
+        raise AssertionError("the import hook read a module's source")
+
+    monkeypatch.setattr(inspect, "getsource", no_reading)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    try:
+        # An import statement, which is what PySide6 hooks (importlib's functions are not).
+        exec("import plain_after_qt, widget_after_qt", {})
+    finally:
+        sys.modules.pop("plain_after_qt", None)
+        sys.modules.pop("widget_after_qt", None)
+    assert feature.pyside_feature_dict["plain_after_qt"] == -1  # PySide6 ignores it
+    assert feature.pyside_feature_dict["widget_after_qt"] == 0  # uses PySide6, no feature

@@ -9,7 +9,8 @@ and a session belongs to the thread that uses it), and the panes are built when 
 
 With ``WORKBENCH_STARTUP_TRACE`` set, the two points of start-up are written to stderr as
 ``workbench-startup painted <time.monotonic()>`` and ``workbench-startup ready <...>``, which
-the benchmark (``benchmarks/cold_start.py``) reads.
+the benchmark (``benchmarks/cold_start.py``) reads, with the stages between them
+(``store-imported``, ``workspace-opened``, ``library-loaded``) for whoever looks for the time.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import time
 from collections.abc import Sequence
 from importlib import import_module
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
@@ -54,6 +56,35 @@ BACKGROUND_IMPORTS = (
 )
 # A window that is never painted (shown minimised, say) loads all the same after this long.
 PAINT_WAIT_MS = 500
+
+
+def lighten_pyside_import_hook() -> None:
+    """Spare every later import PySide6's reading of the imported module's source.
+
+    Once PySide6 is imported it hooks ``import``: each new module is sorted into "uses PySide"
+    or not (for PySide's optional ``__feature__`` switches), by reading the module's whole source
+    file and searching it for "PySide6". After the window is painted, the database layer and the
+    models import some 200 modules, and this cost start-up about a tenth of a second. The
+    workbench selects no ``__feature__``, so the two sorts behave alike; this sorts by the
+    module's names instead (any of them from PySide6 or shiboken6), which reads no file. A
+    PySide6 without the hook is left as it is.
+    """
+    feature = sys.modules.get("shibokensupport.feature")
+    if feature is None or not callable(getattr(feature, "_mod_uses_pyside", None)):
+        return
+
+    def uses_pyside(module: ModuleType) -> bool:
+        return any(_from_pyside(value) for value in list(vars(module).values()))
+
+    setattr(feature, "_mod_uses_pyside", uses_pyside)  # noqa: B010 (not in PySide6's stubs)
+
+
+def _from_pyside(value: object) -> bool:
+    name = value.__name__ if isinstance(value, ModuleType) else getattr(value, "__module__", None)
+    return isinstance(name, str) and name.startswith(("PySide6", "shiboken6"))
+
+
+lighten_pyside_import_hook()
 
 
 def apply_look(app: QApplication) -> None:
@@ -130,10 +161,13 @@ class _Loader(QObject):
         try:
             for name in BACKGROUND_IMPORTS:
                 import_module(name)
+            trace("store-imported")
             self.store_imported.emit()
             from workbench.services.cards.library import load_library
 
-            self.library_loaded.emit(load_library(packs))
+            library = load_library(packs)
+            trace("library-loaded")
+            self.library_loaded.emit(library)
         except Exception as error:  # handed to the GUI thread, which ends start-up with it
             self.failed.emit(error)
 
@@ -247,6 +281,7 @@ class Startup(QObject):
         except Exception as error:
             self._give_up(error)
             return
+        trace("workspace-opened")
         self._attach_when_loaded()
 
     def _on_library_loaded(self, library: CardLibrary) -> None:
