@@ -22,10 +22,12 @@ REPO = Path(__file__).resolve().parents[1]
 def isolated_user_dirs(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> Path:
-    """Point the user data and config folders at a temp dir, so tests never touch real ones."""
+    """Point the user data, config and cache folders at a temp dir, so tests never touch real
+    ones (nor share a parse cache)."""
     home = tmp_path_factory.mktemp("user")
     monkeypatch.setenv("WORKBENCH_DATA_DIR", str(home / "data"))
     monkeypatch.setenv("WORKBENCH_CONFIG_DIR", str(home / "config"))
+    monkeypatch.setenv("WORKBENCH_CACHE_DIR", str(home / "cache"))
     monkeypatch.setenv("WORKBENCH_USER", "Mara Tester")
     return home
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from workbench.services.cards.loader import CardSet, Problem, load_and_check
 from workbench.services.cards.search import CardIndex
 from workbench.services.catalog.standards import Catalog, default_catalog
+from workbench.services.common.parse_cache import parse_cache
 from workbench.services.common.paths import seeds_dir
 
 
@@ -29,5 +30,6 @@ def load_library(
     """Load, check and index the cards. Missing pack folders are reported as problems."""
     catalog = catalog or default_catalog()
     sources = ([seeds_dir()] if include_seeds else []) + list(packs)
-    card_set = load_and_check(sources, catalog)
+    with parse_cache("cards") as parsed:
+        card_set = load_and_check(sources, catalog, parsed)
     return CardLibrary(card_set, CardIndex(card_set.cards.values(), catalog), catalog)

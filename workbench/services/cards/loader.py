@@ -18,6 +18,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 
 from workbench.services.cards import actions
 from workbench.services.catalog.standards import REFERENCE_PATTERN, SAFE_LOADER, Catalog
+from workbench.services.common.parse_cache import ParseCache
 
 CARD_ID_PATTERN = re.compile(r"^Q\d+$")
 # A card is a page of text; a file far larger is a mistake or an attack, and is not parsed.
@@ -320,27 +321,17 @@ def _too_large(size: int) -> str:
     return f"the card file is {size:,} bytes; a card may be at most {MAX_CARD_BYTES:,} bytes"
 
 
-def load_cards(paths: Iterable[Path]) -> CardSet:
-    """Load cards from files and folders (``*.md``); duplicates keep the first card."""
+def load_cards(paths: Iterable[Path], parsed: ParseCache | None = None) -> CardSet:
+    """Load cards from files and folders (``*.md``); duplicates keep the first card.
+
+    With ``parsed``, a card file unchanged since it last loaded without a problem is taken
+    from the cache (and validated again) instead of parsed; see :mod:`parse_cache`.
+    """
     card_set = CardSet()
     for path in _card_files(paths):
-        try:
-            size = path.stat().st_size
-            if size > MAX_CARD_BYTES:  # never read into memory
-                card_set.problems.append(Problem(path, 1, _too_large(size)))
-                continue
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            card_set.problems.append(Problem(path, 0, "no such file"))
-            continue
-        except UnicodeDecodeError as error:
-            card_set.problems.append(Problem(path, 1, f"not UTF-8 text ({error.reason})"))
-            continue
-        except OSError as error:
-            card_set.problems.append(Problem(path, 0, f"cannot read: {error.strerror}"))
-            continue
-        card, problems = parse_card(path, text)
-        card_set.problems.extend(problems)
+        card = _cached_card(path, parsed.get(path)) if parsed is not None else None
+        if card is None:
+            card = _read_card(path, card_set.problems, parsed)
         if card is None:
             continue
         existing = card_set.cards.get(card.id)
@@ -355,6 +346,58 @@ def load_cards(paths: Iterable[Path]) -> CardSet:
             continue
         card_set.cards[card.id] = card
     return card_set
+
+
+def _read_card(path: Path, problems: list[Problem], parsed: ParseCache | None) -> Card | None:
+    """Read and parse one card file, adding its problems; cache it when it has none."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_CARD_BYTES:  # never read into memory
+            problems.append(Problem(path, 1, _too_large(size)))
+            return None
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        problems.append(Problem(path, 0, "no such file"))
+        return None
+    except UnicodeDecodeError as error:
+        problems.append(Problem(path, 1, f"not UTF-8 text ({error.reason})"))
+        return None
+    except OSError as error:
+        problems.append(Problem(path, 0, f"cannot read: {error.strerror}"))
+        return None
+    card, found = parse_card(path, text)
+    problems.extend(found)
+    if card is not None and not found and parsed is not None:
+        parsed.put(path, _cache_entry(card))
+    return card
+
+
+def _cache_entry(card: Card) -> dict[str, Any]:
+    return {
+        "fields": card.fields.model_dump(mode="json"),
+        "body": card.body,
+        "body_line": card.body_line,
+        "key_lines": card.key_lines,
+    }
+
+
+def _cached_card(path: Path, entry: Any) -> Card | None:
+    """The card a cache entry holds, validated as a parsed file is; None if it does not hold."""
+    if not isinstance(entry, dict):
+        return None
+    body, body_line, key_lines = entry.get("body"), entry.get("body_line"), entry.get("key_lines")
+    if not (
+        isinstance(body, str)
+        and isinstance(body_line, int)
+        and isinstance(key_lines, dict)
+        and all(isinstance(line, int) for line in key_lines.values())
+    ):
+        return None
+    try:
+        fields = CardFields.model_validate(entry.get("fields"))
+    except ValidationError:
+        return None
+    return Card(fields, body, path, body_line, {str(k): v for k, v in key_lines.items()})
 
 
 def check_card_links(card_set: CardSet, catalog: Catalog) -> list[Problem]:
@@ -392,7 +435,9 @@ def check_card_links(card_set: CardSet, catalog: Catalog) -> list[Problem]:
     return problems
 
 
-def load_and_check(paths: Iterable[Path], catalog: Catalog) -> CardSet:
-    card_set = load_cards(paths)
+def load_and_check(
+    paths: Iterable[Path], catalog: Catalog, parsed: ParseCache | None = None
+) -> CardSet:
+    card_set = load_cards(paths, parsed)
     card_set.problems.extend(check_card_links(card_set, catalog))
     return card_set

@@ -7,11 +7,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources.abc import Traversable
+from pathlib import Path
 from typing import Any
 
 import yaml
 
 from workbench.services.common.errors import ServiceError
+from workbench.services.common.parse_cache import ParseCache, parse_cache
 from workbench.services.common.paths import resource
 
 # libyaml when the wheel has it: the catalogs load ten times faster at start-up.
@@ -107,36 +109,57 @@ class Catalog:
         return [ref for ref in refs if ref not in self._entries]
 
 
-def _read_pack(source: Traversable) -> tuple[Pack, list[CatalogEntry]]:
+def _read_pack(
+    source: Traversable, parsed: ParseCache | None = None
+) -> tuple[Pack, list[CatalogEntry]]:
+    # Only a real file has the size and time a cache entry is checked against.
+    path = source if isinstance(source, Path) else None
+    if parsed is not None and path is not None:
+        cached = parsed.get(path)
+        if cached is not None:
+            try:
+                return _pack_from(cached)
+            except (KeyError, TypeError, AttributeError):
+                pass  # a damaged cache entry: read the file itself
     try:
         data: Any = yaml.load(source.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
-        pack = Pack(
-            pack=data["pack"],
-            title=data["title"],
-            short_title=data["short_title"],
-            superseded_by=data.get("superseded_by"),
-            transition_note=str(data.get("transition_note", "")).strip(),
-        )
-        entries = [
-            CatalogEntry(
-                ref=f"{pack.pack}/{item['id']}",
-                pack=pack.pack,
-                local_id=str(item["id"]),
-                kind=item["kind"],
-                title=item["title"],
-                parent=item.get("parent"),
-                summary=item.get("summary", ""),
-                theme=item.get("theme"),
-                aliases=tuple(str(alias) for alias in item.get("aliases", ())),
-            )
-            for item in data["entries"]
-        ]
-    except (yaml.YAMLError, KeyError, TypeError) as error:
+        pack, entries = _pack_from(data)
+    except (yaml.YAMLError, KeyError, TypeError, AttributeError) as error:
         raise CatalogError(f"catalog {source.name} is malformed: {error}") from error
+    if parsed is not None and path is not None:
+        parsed.put(path, data)
     return pack, entries
 
 
-def load_catalog(sources: Iterable[Traversable] | None = None) -> Catalog:
+def _pack_from(data: Any) -> tuple[Pack, list[CatalogEntry]]:
+    pack = Pack(
+        pack=data["pack"],
+        title=data["title"],
+        short_title=data["short_title"],
+        superseded_by=data.get("superseded_by"),
+        transition_note=str(data.get("transition_note", "")).strip(),
+    )
+    entries = [
+        CatalogEntry(
+            ref=f"{pack.pack}/{item['id']}",
+            pack=pack.pack,
+            local_id=str(item["id"]),
+            kind=item["kind"],
+            title=item["title"],
+            parent=item.get("parent"),
+            summary=item.get("summary", ""),
+            theme=item.get("theme"),
+            aliases=tuple(str(alias) for alias in item.get("aliases", ())),
+        )
+        for item in data["entries"]
+    ]
+    return pack, entries
+
+
+def load_catalog(
+    sources: Iterable[Traversable] | None = None, *, parsed: ParseCache | None = None
+) -> Catalog:
+    """The catalogs in ``sources`` (default: the shipped ones); ``parsed`` spares re-parsing."""
     if sources is None:
         sources = sorted(
             (item for item in resource("catalogs").iterdir() if item.name.endswith(".yaml")),
@@ -145,7 +168,7 @@ def load_catalog(sources: Iterable[Traversable] | None = None) -> Catalog:
     packs: list[Pack] = []
     entries: list[CatalogEntry] = []
     for source in sources:
-        pack, pack_entries = _read_pack(source)
+        pack, pack_entries = _read_pack(source, parsed)
         packs.append(pack)
         entries.extend(pack_entries)
     return Catalog(packs, entries)
@@ -153,5 +176,6 @@ def load_catalog(sources: Iterable[Traversable] | None = None) -> Catalog:
 
 @cache
 def default_catalog() -> Catalog:
-    """The shipped catalogs, read once per process."""
-    return load_catalog()
+    """The shipped catalogs, read once per process (from the parse cache when unchanged)."""
+    with parse_cache("catalogs") as parsed:
+        return load_catalog(parsed=parsed)

@@ -26,6 +26,12 @@ def config_dir() -> Path:
     return Path(override) if override else Path(platformdirs.user_config_dir(APP_NAME, APP_AUTHOR))
 
 
+def cache_dir() -> Path:
+    """Files the workbench can rebuild (parsed cards); ``WORKBENCH_CACHE_DIR`` overrides it."""
+    override = os.environ.get("WORKBENCH_CACHE_DIR")
+    return Path(override) if override else Path(platformdirs.user_cache_dir(APP_NAME, APP_AUTHOR))
+
+
 def default_workspace_path() -> Path:
     return data_dir() / f"default{WORKSPACE_SUFFIX}"
 
