@@ -49,3 +49,9 @@ def test_cross_references_link_existing_cards_only() -> None:
     assert text == "See [Q091–Q100](card:Q091), [Q045](card:Q045) and Q999."
     html = render_markdown(text)
     assert '<a href="card:Q091"' in html and "Q999" in html and "card:Q999" not in html
+
+
+def test_blank_markdown_renders_blank() -> None:
+    assert render_markdown("") == ""
+    assert render_markdown("  \n\t\n") == ""
+    assert render_markdown("", transform=lambda text: text + "# Scope") != ""

@@ -9,9 +9,12 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-import markdown
 import nh3
+
+if TYPE_CHECKING:
+    import markdown
 
 CARD_LINK_SCHEME = "card"
 ALLOWED_TAGS = {
@@ -25,6 +28,9 @@ ALLOWED_SCHEMES = {"http", "https", "mailto", CARD_LINK_SCHEME}
 
 
 def _markdown() -> markdown.Markdown:
+    # Imported on the first render, not at start-up (see render_markdown).
+    import markdown
+
     converter = markdown.Markdown(extensions=["extra", "sane_lists"], output_format="html")
     # Raw HTML becomes visible text instead of markup.
     converter.preprocessors.deregister("html_block")
@@ -65,6 +71,10 @@ def separate_lists(text: str) -> str:
 
 def render_markdown(text: str, *, transform: Callable[[str], str] | None = None) -> str:
     source = transform(text) if transform else text
+    if not source.strip():
+        # Blank renders blank; the first converter loads Markdown's extensions (some 50 ms),
+        # which start-up's empty document preview need not wait for.
+        return ""
     return sanitise(_markdown().convert(separate_lists(source)))
 
 
