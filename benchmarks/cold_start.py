@@ -170,6 +170,7 @@ def run(scratch: Path) -> list[Result]:
         "QT_QPA_PLATFORM": "offscreen",
         "WORKBENCH_DATA_DIR": str(scratch / "data"),
         "WORKBENCH_CONFIG_DIR": str(scratch / "config"),
+        "WORKBENCH_CACHE_DIR": str(scratch / "cache"),  # the warm-up run fills it
         TRACE_ENV: "1",
     }
     command = [sys.executable, "-m", "workbench", "-w", str(workspace), "--view", "register",
