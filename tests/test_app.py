@@ -195,17 +195,27 @@ def test_a_defect_while_loading_ends_start_up_with_the_error(
 def test_the_window_asks_its_start_up_questions_once_loaded(
     qapp: QApplication, qtbot, tmp_path: Path, monkeypatch
 ) -> None:
+    import gc
+
     calls: list[tuple[bool, bool, str]] = []
     windows: list[MainWindow] = []
+    collecting: list[tuple[str, bool]] = []
+    begin = Startup.begin
+
+    def beginning(startup: Startup) -> None:
+        collecting.append(("loading", gc.isenabled()))
+        begin(startup)
 
     def checks(window: MainWindow, *, asked: bool = False) -> None:
         calls.append((window.attached, asked, window.current_pane_name()))
+        collecting.append(("ready", gc.isenabled() and gc.get_freeze_count() > 0))
         windows.append(window)
         # Not window.close(): closing the last window inside exec() posts a Quit event that
         # could outlive this loop and end the next test's.
         qapp.exit(0)
 
     monkeypatch.setattr(MainWindow, "start_up_checks", checks)
+    monkeypatch.setattr(Startup, "begin", beginning)
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)
     AppSettings().save_consultant("Mara Tester")  # else it asks before the window opens
     style = qapp.styleSheet()
@@ -213,7 +223,11 @@ def test_the_window_asks_its_start_up_questions_once_loaded(
         assert run_gui(workspace=str(tmp_path / "a.grcw"), view="planner") == 0
     finally:
         qapp.setStyleSheet(style)
+        gc.unfreeze()  # the window froze this test process's objects too
     assert calls == [(True, False, "planner")]
+    # The collector is off while the window loads, and on (start-up's objects frozen) once ready.
+    assert collecting == [("loading", False), ("ready", True)]
+    assert gc.isenabled()
     qtbot.addWidget(windows[0])  # closed and deleted after the test, outside exec()
     windows[0].workspace.close()
 

@@ -15,6 +15,7 @@ the benchmark (``benchmarks/cold_start.py``) reads, with the stages between them
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import threading
@@ -327,7 +328,30 @@ def run_gui(
     if screenshot is not None:
         # A screenshot never needs a screen; this also makes it work on a headless machine.
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    # Start-up makes some 120,000 objects that live as long as the window: the cyclic garbage
+    # collector's full passes over them while they are made cost about a tenth of a second and
+    # find almost nothing. It stays off until the window is ready (see _collect_from_now_on).
+    gc.disable()
+    try:
+        return _run_window(workspace=workspace, view=view, card=card, screenshot=screenshot)
+    finally:
+        gc.enable()
 
+
+def _collect_from_now_on() -> None:
+    """Turn the collector back on, leaving out of its passes what start-up made.
+
+    Those objects (the modules, the models, the panes) stay for the whole session, so every
+    full pass would walk them again for nothing; frozen, they are never walked. The few hundred
+    objects of garbage start-up leaves (measured: some 1,300) are frozen with them.
+    """
+    gc.freeze()
+    gc.enable()
+
+
+def _run_window(
+    *, workspace: str | None, view: str | None, card: str | None, screenshot: Path | None
+) -> int:
     from workbench.views.common.settings import AppSettings
     from workbench.views.main_window import MainWindow
 
@@ -354,6 +378,7 @@ def run_gui(
         card=card,
         view=view,
     )
+    start.ready.connect(_collect_from_now_on)  # first: the checks below may open dialogs
     start.failed.connect(app.exit)
     if screenshot is not None:
         start.ready.connect(lambda: app.exit(_save_screenshot(window, screenshot)))
