@@ -218,3 +218,18 @@ def test_data_json_cannot_hold_exactly_is_not_kept(tmp_path: Path) -> None:
     assert cache.get(source) is None
     cache.put(source, {"fine": [1, "two", None, True, 2.5]})
     assert cache.get(source) == {"fine": [1, "two", None, True, 2.5]}
+
+
+def test_the_same_relative_path_in_another_folder_is_another_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Same name, same size, same time: only the folder they were named from tells them apart.
+    for client, topic in (("a", "backups"), ("b", "logging")):
+        (tmp_path / client / "pack").mkdir(parents=True)
+        card = tmp_path / client / "pack" / "Q901.md"
+        card.write_text(CARD.format(number=901, topic=topic), encoding="utf-8")
+        os.utime(card, ns=(1_700_000_000_000_000_000, 1_700_000_000_000_000_000))
+    monkeypatch.chdir(tmp_path / "a")
+    assert load_library([Path("pack")]).cards.cards["Q901"].query == "Who owns backups?"
+    monkeypatch.chdir(tmp_path / "b")
+    assert load_library([Path("pack")]).cards.cards["Q901"].query == "Who owns logging?"

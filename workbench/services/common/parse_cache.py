@@ -52,7 +52,7 @@ class ParseCache:
 
     def get(self, source: Path) -> Any | None:
         """What ``source`` parsed to last time, if it has not changed since; else None."""
-        key = str(source)
+        key = _key(source)
         entry = self._entries.get(key)
         stamp = _stamp(source)
         if entry is None or stamp is None or entry.get("stamp") != stamp:
@@ -70,8 +70,8 @@ class ParseCache:
                 return
         except (TypeError, ValueError, RecursionError):  # dates, sets, deep nesting...
             return
-        self._entries[str(source)] = {"stamp": stamp, "data": data}
-        self._used.add(str(source))
+        self._entries[_key(source)] = {"stamp": stamp, "data": data}
+        self._used.add(_key(source))
         self._changed = True
 
     def save(self) -> None:
@@ -115,6 +115,11 @@ def parse_cache(kind: str) -> Iterator[ParseCache]:
     cache = ParseCache.named(kind)
     yield cache
     cache.save()
+
+
+def _key(source: Path) -> str:
+    # Absolute: a relative path means another file from another working folder.
+    return os.path.abspath(source)
 
 
 def _stamp(source: Path) -> list[int] | None:
