@@ -233,3 +233,16 @@ def test_the_same_relative_path_in_another_folder_is_another_file(
     assert load_library([Path("pack")]).cards.cards["Q901"].query == "Who owns backups?"
     monkeypatch.chdir(tmp_path / "b")
     assert load_library([Path("pack")]).cards.cards["Q901"].query == "Who owns logging?"
+
+
+def test_a_load_without_the_packs_keeps_their_entries(
+    tmp_path: Path, isolated_user_dirs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _pack(tmp_path)
+    load_library([folder])
+    load_library([])  # the command line, say: the shipped cards alone
+    parsed = _count_parses(monkeypatch)
+
+    load_library([folder])
+
+    assert parsed == []

@@ -75,11 +75,15 @@ class ParseCache:
         self._changed = True
 
     def save(self) -> None:
-        """Write the cache, keeping only entries used since it was read; never raises."""
-        unused = set(self._entries) - self._used
-        if not self._changed and not unused:
+        """Write the cache when it changed, without the entries of files gone; never raises.
+
+        An entry this run did not use stays while its file exists: the command line loads the
+        shipped cards alone, and should not cost the window a re-parse of the user's packs.
+        """
+        gone = [key for key in set(self._entries) - self._used if _stamp(Path(key)) is None]
+        if not self._changed and not gone:
             return
-        for key in unused:  # files renamed or gone: their entries would only grow the file
+        for key in gone:  # renamed or deleted: the entry would only grow the file
             del self._entries[key]
         document = {"format": FORMAT, "kind": self.kind, "version": __version__,
                     "entries": self._entries}  # fmt: skip
