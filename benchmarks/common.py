@@ -9,6 +9,7 @@ absolute figures are printed too, with their old targets, for information.
 
 from __future__ import annotations
 
+import gc
 import statistics
 import time
 from collections.abc import Callable
@@ -135,12 +136,18 @@ def alternate(
     both alike, so their medians and their ratio stay comparable. ``warm`` pairs run first and
     are dropped (statement caches, the OS file cache, lazily built tables). ``before_each``
     runs, untimed, before each pair (to make the next edit that both then save, say).
+
+    Before the timed turns, what the process has made so far (the workspace, the panes, every
+    module imported) is frozen out of the garbage collector's passes, as the window freezes
+    what start-up made (``workbench/app.py``). Else a full pass over all of it, some 100 ms,
+    lands on whichever turn happens to trigger it.
     """
     for _ in range(warm):
         if before_each is not None:
             before_each()
         figure()
         baseline()
+    gc.freeze()
     ours: list[T] = []
     theirs: list[T] = []
     for turn in range(runs):
