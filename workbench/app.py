@@ -59,7 +59,7 @@ BACKGROUND_IMPORTS = (
 PAINT_WAIT_MS = 500
 
 
-def lighten_pyside_import_hook() -> None:
+def _lighten_pyside_import_hook() -> None:
     """Spare every later import PySide6's reading of the imported module's source.
 
     Once PySide6 is imported it hooks ``import``: each new module is sorted into "uses PySide"
@@ -85,7 +85,7 @@ def _from_pyside(value: object) -> bool:
     return isinstance(name, str) and name.startswith(("PySide6", "shiboken6"))
 
 
-lighten_pyside_import_hook()
+_lighten_pyside_import_hook()
 
 
 def apply_look(app: QApplication) -> None:
@@ -342,8 +342,8 @@ def _collect_from_now_on() -> None:
     """Turn the collector back on, leaving out of its passes what start-up made.
 
     Those objects (the modules, the models, the panes) stay for the whole session, so every
-    full pass would walk them again for nothing; frozen, they are never walked. The few hundred
-    objects of garbage start-up leaves (measured: some 1,300) are frozen with them.
+    full pass would walk them again for nothing; frozen, they are never walked. The garbage
+    start-up leaves (some 1,300 objects, measured) is frozen with them and never freed.
     """
     gc.freeze()
     gc.enable()
