@@ -5,18 +5,21 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QObject, Qt
+from PySide6.QtCore import QObject, Qt
 
 from workbench.services.audit import trail
 from workbench.services.audit.trail import AuditFilter, AuditRow
 from workbench.services.store.workspace import Workspace
 from workbench.views.common.paged_model import AnyIndex, PagedRecordModel
+from workbench.views.common.record_table import TitledColumns
 
 HEADERS = ("#", "When", "Who", "Action", "About", "What changed")
 
 
-class AuditTrailModel(PagedRecordModel[AuditRow]):
+class AuditTrailModel(TitledColumns, PagedRecordModel[AuditRow]):
     """Newest entry first. Sorting is fixed: the log's order is its meaning."""
+
+    titles = HEADERS
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -34,17 +37,6 @@ class AuditTrailModel(PagedRecordModel[AuditRow]):
 
     def entry(self, row: int) -> AuditRow | None:
         return self._row(row)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            if 0 <= section < len(HEADERS):
-                return HEADERS[section]
-        return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or role not in (

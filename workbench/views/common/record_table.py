@@ -1,12 +1,37 @@
-"""The look and behaviour shared by the tables of records (register, audit trail)."""
+"""The look and behaviour shared by the tables of records, and their models' fixed titles."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any, ClassVar
 
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QHeaderView, QTableView
 
 ROW_HEIGHT = 24
+
+
+class TitledColumns:
+    """``columnCount`` and ``headerData`` of a table model whose columns are fixed titles.
+
+    Put before the Qt model class: ``class Model(TitledColumns, QAbstractTableModel)`` with
+    ``titles = (...)``.
+    """
+
+    titles: ClassVar[tuple[str, ...]] = ()
+
+    def columnCount(  # noqa: N802 (Qt override)
+        self,
+        parent: QModelIndex | QPersistentModelIndex = QModelIndex(),  # noqa: B008
+    ) -> int:
+        return 0 if parent.isValid() else len(self.titles)
+
+    def headerData(  # noqa: N802 (Qt override)
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.titles[section] if 0 <= section < len(self.titles) else None
+        return None
 
 
 def configure_record_table(table: QTableView, widths: Sequence[int]) -> None:

@@ -12,6 +12,7 @@ from PySide6.QtGui import QColor
 from workbench.services.controls.records import ControlRecord
 from workbench.services.controls.themes import REASON_CODES, STATUS_LABELS
 from workbench.services.dashboard import palette
+from workbench.views.common.record_table import TitledColumns
 
 HEADERS = ("ID", "Title", "Applicable", "Status", "Owner", "Target", "Evidence", "Reasons")
 RECORD_ROLE = Qt.ItemDataRole.UserRole
@@ -52,7 +53,9 @@ def cell_text(record: ControlRecord, column: int, today: date) -> str:
     return ""
 
 
-class ControlTableModel(QAbstractTableModel):
+class ControlTableModel(TitledColumns, QAbstractTableModel):
+    titles = HEADERS
+
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.records: list[ControlRecord] = []
@@ -74,17 +77,6 @@ class ControlTableModel(QAbstractTableModel):
 
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.records)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            if 0 <= section < len(HEADERS):
-                return HEADERS[section]
-        return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         record = self.record(index.row()) if index.isValid() else None

@@ -9,6 +9,7 @@ from PySide6.QtGui import QColor
 
 from workbench.services.approvals.people import PersonInfo
 from workbench.services.approvals.signing import short_fingerprint
+from workbench.views.common.record_table import TitledColumns
 
 NAME, ROLE, EMAIL, FINGERPRINT, KEY_STATUS, STATUS = range(6)
 HEADERS = ("Name", "Role", "E-mail", "Key fingerprint", "Key", "Status")
@@ -32,7 +33,9 @@ def status_text(person: PersonInfo) -> str:
     return "Active"
 
 
-class PeopleModel(QAbstractTableModel):
+class PeopleModel(TitledColumns, QAbstractTableModel):
+    titles = HEADERS
+
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._people: list[PersonInfo] = []
@@ -50,16 +53,6 @@ class PeopleModel(QAbstractTableModel):
 
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._people)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section] if 0 <= section < len(HEADERS) else None
-        return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
