@@ -42,7 +42,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import Result, alternate, median, timed_ms
+from benchmarks.common import Result, alternate, first_paint_ms, median, timed_ms
 from workbench.models import ControlStatus, RiskAction, RiskStatus, TreatmentOption
 from workbench.services.catalog.standards import default_catalog
 from workbench.services.controls import evidence, records
@@ -582,13 +582,7 @@ def first_paints(workspace: Workspace, *, runs: int) -> tuple[list[float], list[
 
     def ours() -> float:
         pane = ControlsView()
-        pane.resize(1280, 800)
-        pane.show()
-        QApplication.processEvents()
-        start = time.perf_counter()
-        pane.set_workspace(workspace)
-        pane.table.viewport().repaint()
-        elapsed = (time.perf_counter() - start) * 1000
+        elapsed = first_paint_ms(pane, workspace)
         sizes.append(pane.table.size())
         pane.close()
         pane.deleteLater()

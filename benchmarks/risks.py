@@ -42,7 +42,7 @@ from PySide6.QtGui import QBrush, QColor, QPainter, QPaintEvent, QStandardItem, 
 from PySide6.QtWidgets import QApplication, QListWidget, QTableView, QWidget
 from sqlalchemy import insert
 
-from benchmarks.common import Result, alternate, median, timed_ms
+from benchmarks.common import Result, alternate, first_paint_ms, median, timed_ms
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -358,13 +358,7 @@ def first_paints(path: Path, workspace: Any, sizes: dict[str, Any]) -> tuple[lis
 
     def ours() -> float:
         pane = RisksView()
-        pane.resize(1280, 800)
-        pane.show()
-        QApplication.processEvents()
-        start = time.perf_counter()
-        pane.set_workspace(workspace)
-        pane.table.viewport().repaint()
-        elapsed = (time.perf_counter() - start) * 1000
+        elapsed = first_paint_ms(pane, workspace)
         sizes.update(table=pane.table.size(), heat=pane.heat_map.size(),
                      problems=pane.problems.size())  # fmt: skip
         QApplication.processEvents()  # the heat map and the checks, filled in after the paint
